@@ -1,0 +1,8 @@
+package io.kvorum.http;
+
+import io.kvorum.common.Key;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/** A read: {@code r} and {@code timeoutMillis} are empty when the client left them to the node's defaults. */
+public record GetRequest(Key key, OptionalInt r, OptionalLong timeoutMillis) {}
