@@ -1,0 +1,177 @@
+package io.kvorum.config;
+
+import io.kvorum.common.NodeId;
+import io.kvorum.config.StorageConfig.Engine;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every setting, declared once with its default, allowed values and description. The README's
+ * configuration reference is rendered from these ({@link ConfigReference#markdownTable()}), so a new
+ * key needs only a constant here, an entry in {@link #all()} and a record component that uses it.
+ */
+public final class ConfigKeys {
+    /** Largest replication factor; also bounds R and W. More replicas than this is a configuration mistake. */
+    static final int QUORUM_N_MAX = 16;
+    /** Largest client value; bigger values belong in a blob store, with a key stored here. */
+    static final int VALUE_BYTES_MAX_LIMIT = (int) (64 * Units.MIB);
+    /**
+     * An internode frame must hold a replica's reply carrying several siblings of the largest value
+     * (a read that finds concurrent versions, a handoff or repair batch): room for four such values
+     * plus 1 MiB for keys, vector clocks and framing.
+     */
+    static final int FRAME_VALUES_MIN = 4;
+    static final int FRAME_OVERHEAD_BYTES = (int) Units.MIB;
+
+    public static final ConfigKey<NodeId> NODE_ID = ConfigKey.of("node.id", "node-1", ValueTypes.nodeId(),
+            "This node's stable name; must be one of cluster.members and names the default data directory.");
+
+    public static final ConfigKey<Path> NODE_DATA_DIR = ConfigKey.derived("node.data-dir", "./data/<node.id>",
+            ValueTypes.path(), lookup -> Path.of("./data", lookup.get(NODE_ID).value()),
+            "Directory holding this node's stored data and hints; a relative path is relative to the working directory.");
+
+    public static final ConfigKey<Duration> NODE_SHUTDOWN_TIMEOUT = ConfigKey.of("node.shutdown-timeout", "10s",
+            ValueTypes.duration(Duration.ZERO, Duration.ofMinutes(5)),
+            "How long a graceful shutdown may take before the process exits anyway.");
+
+    public static final ConfigKey<String> HTTP_HOST = ConfigKey.of("http.host", "127.0.0.1", ValueTypes.host(),
+            "Address the client HTTP API listens on; also this node's advertised HTTP address in the default cluster.members.");
+
+    public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("http.port", "8081",
+            ValueTypes.integer(0, HostPort.PORT_MAX),
+            "Port of the client HTTP API; 0 picks a free port (for tests).");
+
+    public static final ConfigKey<Integer> HTTP_VALUE_BYTES_MAX = ConfigKey.of("http.value-bytes-max", "1MiB",
+            ValueTypes.bytes(1, VALUE_BYTES_MAX_LIMIT),
+            "Largest value (its JSON text) a client may write; a larger one is rejected with 413 value_too_large.");
+
+    public static final ConfigKey<String> INTERNODE_HOST = ConfigKey.of("internode.host", "127.0.0.1",
+            ValueTypes.host(),
+            "Address the node-to-node transport listens on; also this node's advertised internode address in the default cluster.members.");
+
+    public static final ConfigKey<Integer> INTERNODE_PORT = ConfigKey.of("internode.port", "9081",
+            ValueTypes.integer(0, HostPort.PORT_MAX),
+            "Port of the node-to-node transport; 0 picks a free port (for tests).");
+
+    public static final ConfigKey<Duration> INTERNODE_CONNECT_TIMEOUT = ConfigKey.of("internode.connect-timeout", "1s",
+            ValueTypes.duration(Duration.ofMillis(10), Duration.ofSeconds(60)),
+            "How long to wait for a connection to a peer before treating the attempt as failed.");
+
+    public static final ConfigKey<Integer> INTERNODE_FRAME_BYTES_MAX = ConfigKey.of("internode.frame-bytes-max", "80MiB",
+            ValueTypes.bytes((int) Units.MIB, (int) Units.GIB),
+            "Largest node-to-node message; must be at least http.value-bytes-max * 4 + 1MiB so that a reply carrying siblings fits.");
+
+    public static final ConfigKey<List<MemberAddress>> CLUSTER_MEMBERS = ConfigKey.derived("cluster.members",
+            "<node.id>@<internode.host>:<internode.port>/<http.host>:<http.port>", new MemberListType(),
+            ConfigKeys::selfAsOnlyMember,
+            "The cluster's nodes in join order, which decides token allocation, so every node must list them in the same order;"
+            + " a config file may also give a list of {id, internode, http}.");
+
+    public static final ConfigKey<Integer> RING_VNODES_PER_NODE = ConfigKey.of("ring.vnodes-per-node", "128",
+            ValueTypes.integer(1, 4096),
+            "Virtual nodes (tokens) per physical node; more spread ownership more evenly but make the ring bigger.");
+
+    public static final ConfigKey<Integer> QUORUM_N = ConfigKey.of("quorum.n", "3",
+            ValueTypes.integer(1, QUORUM_N_MAX),
+            "Replicas per key (N): the first N distinct nodes clockwise from the key's token.");
+
+    public static final ConfigKey<Integer> QUORUM_R = ConfigKey.of("quorum.r", "2",
+            ValueTypes.integer(1, Integer.MAX_VALUE),
+            "Default number of replica replies (R) a read waits for; a request may ask for another via ?r=.")
+            .allowing("1..quorum.n");
+
+    public static final ConfigKey<Integer> QUORUM_W = ConfigKey.of("quorum.w", "2",
+            ValueTypes.integer(1, Integer.MAX_VALUE),
+            "Default number of replica acknowledgements (W) a write or delete waits for; a request may ask for another via ?w=.")
+            .allowing("1..quorum.n");
+
+    public static final ConfigKey<Duration> QUORUM_REQUEST_TIMEOUT = ConfigKey.of("quorum.request-timeout", "2s",
+            ValueTypes.duration(Duration.ofMillis(1), Duration.ofSeconds(60)),
+            "Default time a coordinator waits for R or W replies before answering 503 unavailable; a request may override it with ?timeout_ms=.");
+
+    public static final ConfigKey<Engine> STORAGE_ENGINE = ConfigKey.of("storage.engine", "memory",
+            ValueTypes.lowerCaseEnum(Engine.class),
+            "Storage engine for this node's data; memory keeps nothing across restarts.");
+
+    /** Every key, in declaration order; a derived default may read only keys listed before it. */
+    private static final List<ConfigKey<?>> ALL = List.of(
+            NODE_ID, NODE_DATA_DIR, NODE_SHUTDOWN_TIMEOUT,
+            HTTP_HOST, HTTP_PORT, HTTP_VALUE_BYTES_MAX,
+            INTERNODE_HOST, INTERNODE_PORT, INTERNODE_CONNECT_TIMEOUT, INTERNODE_FRAME_BYTES_MAX,
+            CLUSTER_MEMBERS,
+            RING_VNODES_PER_NODE,
+            QUORUM_N, QUORUM_R, QUORUM_W, QUORUM_REQUEST_TIMEOUT,
+            STORAGE_ENGINE);
+
+    private ConfigKeys() {}
+
+    /** Every key, in the order the reference lists them and the loader resolves them. */
+    public static List<ConfigKey<?>> all() {
+        return ALL;
+    }
+
+    /** The key with this dotted name, if there is one. */
+    public static Optional<ConfigKey<?>> byName(String name) {
+        return ALL.stream().filter(key -> key.name().equals(name)).findFirst();
+    }
+
+    /** The smallest frame that fits the largest value (see {@link #FRAME_VALUES_MIN}). */
+    static long frameBytesMin(int valueBytesMax) {
+        return (long) valueBytesMax * FRAME_VALUES_MIN + FRAME_OVERHEAD_BYTES;
+    }
+
+    private static List<MemberAddress> selfAsOnlyMember(ConfigKey.Lookup lookup) {
+        return List.of(new MemberAddress(
+                lookup.get(NODE_ID),
+                new HostPort(lookup.get(INTERNODE_HOST), lookup.get(INTERNODE_PORT)),
+                new HostPort(lookup.get(HTTP_HOST), lookup.get(HTTP_PORT))));
+    }
+
+    /**
+     * The known key a misspelt {@code name} most likely meant: the nearest by edit distance (a swap of
+     * two neighbouring letters counts once) within about a quarter of its length, else the one key
+     * whose last segment it is (a top-level {@code vnodes-per-node} meant {@code ring.vnodes-per-node}).
+     */
+    static Optional<ConfigKey<?>> closest(String name) {
+        String wanted = name.toLowerCase(Locale.ROOT).replace('_', '-');
+        int distanceMax = Math.max(2, wanted.length() / 4);
+        ConfigKey<?> best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (ConfigKey<?> key : ALL) {
+            int distance = editDistance(wanted, key.name());
+            if (distance < bestDistance) {
+                best = key;
+                bestDistance = distance;
+            }
+        }
+        if (best != null && bestDistance <= distanceMax) {
+            return Optional.of(best);
+        }
+        List<ConfigKey<?>> bySuffix = ALL.stream().filter(key -> key.name().endsWith("." + wanted)).toList();
+        return bySuffix.size() == 1 ? Optional.of(bySuffix.get(0)) : Optional.empty();
+    }
+
+    /** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+}

@@ -1,0 +1,112 @@
+package io.kvorum.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds a {@link KvorumConfig} from, in increasing precedence: each key's built-in default, the
+ * config file ({@code --config <path>}, else env {@code KVORUM_CONFIG}), environment variables
+ * ({@code KVORUM_QUORUM_N}) and flags ({@code --quorum.n=3}). Every problem is one
+ * {@link ConfigException} naming the key, the allowed values and which source supplied the bad value.
+ *
+ * <p>Inputs are passed in explicitly, so tests never touch the real environment; only
+ * {@link #fromProcess(String[])} reads it.
+ */
+public final class ConfigLoader {
+    /** The environment variable naming the config file when no {@code --config} flag is given. */
+    public static final String CONFIG_ENV = "KVORUM_CONFIG";
+    /** The flag naming the config file: {@code --config <path>} or {@code --config=<path>}. */
+    public static final String CONFIG_FLAG = CommandLine.CONFIG_FLAG;
+
+    private ConfigLoader() {}
+
+    /** The process entry point: loads from {@code args} and the real environment. */
+    public static KvorumConfig fromProcess(String[] args) {
+        // permit: System.getenv. The one place that reads the process environment for settings;
+        // everything below works on the map it passes in.
+        return load(List.of(args), System.getenv());
+    }
+
+    /** Loads from the given command-line arguments and environment; reads the config file if one is named. */
+    public static KvorumConfig load(List<String> args, Map<String, String> env) {
+        Objects.requireNonNull(args, "args");
+        Objects.requireNonNull(env, "env");
+        CommandLine commandLine = CommandLine.parse(args);
+        List<Map<String, Setting>> layersLowestFirst = List.of(
+                fileSettings(commandLine, env),
+                envSettings(env),
+                commandLine.settings());
+        Resolved resolved = Resolved.resolve(layersLowestFirst);
+        try {
+            return build(resolved);
+        } catch (ConfigException e) {
+            throw resolved.attributed(e);
+        }
+    }
+
+    /** Whether {@code args} ask for help ({@code --help} or {@code -h}); the caller prints {@link #usage()}. */
+    public static boolean helpRequested(List<String> args) {
+        return args.stream().anyMatch(CommandLine.HELP_FLAGS::contains);
+    }
+
+    /** The text for {@code --help}: how settings are given, and every key with its default. */
+    public static String usage() {
+        return ConfigReference.usage();
+    }
+
+    private static Map<String, Setting> fileSettings(CommandLine commandLine, Map<String, String> env) {
+        if (commandLine.configPath().isPresent()) {
+            return ConfigFile.read(Path.of(commandLine.configPath().get()), "flag " + CONFIG_FLAG);
+        }
+        String fromEnv = env.get(CONFIG_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return ConfigFile.read(Path.of(fromEnv.strip()), "env " + CONFIG_ENV);
+        }
+        return Map.of();
+    }
+
+    /**
+     * The settings among {@code env}. Only variables named after a known key count: the environment is
+     * shared with other tools (scripts, containers, wrappers), so any other {@code KVORUM_*} variable is
+     * ignored rather than rejected. A variable set to an empty string counts as unset, as
+     * {@code KVORUM_X=} is a common way to clear one in shells and compose files.
+     */
+    private static Map<String, Setting> envSettings(Map<String, String> env) {
+        Map<String, Setting> settings = new LinkedHashMap<>();
+        for (ConfigKey<?> key : ConfigKeys.all()) {
+            String value = env.get(key.envVar());
+            if (value != null && !value.isBlank()) {
+                settings.put(key.name(), Setting.text(value, "env " + key.envVar()));
+            }
+        }
+        return settings;
+    }
+
+    private static KvorumConfig build(Resolved settings) {
+        return new KvorumConfig(
+                new NodeConfig(
+                        settings.get(ConfigKeys.NODE_ID),
+                        settings.get(ConfigKeys.NODE_DATA_DIR),
+                        settings.get(ConfigKeys.NODE_SHUTDOWN_TIMEOUT)),
+                new HttpConfig(
+                        settings.get(ConfigKeys.HTTP_HOST),
+                        settings.get(ConfigKeys.HTTP_PORT),
+                        settings.get(ConfigKeys.HTTP_VALUE_BYTES_MAX)),
+                new InternodeConfig(
+                        settings.get(ConfigKeys.INTERNODE_HOST),
+                        settings.get(ConfigKeys.INTERNODE_PORT),
+                        settings.get(ConfigKeys.INTERNODE_CONNECT_TIMEOUT),
+                        settings.get(ConfigKeys.INTERNODE_FRAME_BYTES_MAX)),
+                new ClusterConfig(settings.get(ConfigKeys.CLUSTER_MEMBERS)),
+                new RingConfig(settings.get(ConfigKeys.RING_VNODES_PER_NODE)),
+                new QuorumConfig(
+                        settings.get(ConfigKeys.QUORUM_N),
+                        settings.get(ConfigKeys.QUORUM_R),
+                        settings.get(ConfigKeys.QUORUM_W),
+                        settings.get(ConfigKeys.QUORUM_REQUEST_TIMEOUT)),
+                new StorageConfig(settings.get(ConfigKeys.STORAGE_ENGINE)));
+    }
+}

@@ -1,0 +1,142 @@
+package io.kvorum.config;
+
+import static io.kvorum.config.Configs.assertConfigError;
+import static io.kvorum.config.Configs.fromFlags;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kvorum.common.NodeId;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every validation error names its key, the allowed values and the source of the bad value. */
+class ValidationTest {
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+                Arguments.of("node.id", "-bad", "node.id: '-bad' is not a valid node id (allowed 1-64 characters"),
+                Arguments.of("node.id", "a b", "node.id: 'a b' is not a valid node id"),
+                Arguments.of("node.data-dir", " ", "node.data-dir: has no value (allowed a directory path)"),
+                Arguments.of("node.data-dir", "a\0b", "node.data-dir: 'a\\u0000b' is not a valid path"),
+                Arguments.of("node.shutdown-timeout", "6m", "node.shutdown-timeout: 6m is out of range 0s..5m"),
+                Arguments.of("node.shutdown-timeout", "soon", "node.shutdown-timeout: 'soon' is not a duration"),
+                Arguments.of("http.host", "my host", "http.host: 'my host' is not a host name or IP address"),
+                Arguments.of("http.port", "65536", "http.port: 65536 is out of range 0..65535"),
+                Arguments.of("http.port", "-1", "http.port: -1 is out of range 0..65535"),
+                Arguments.of("http.port", "abc", "http.port: 'abc' is not an integer (allowed 0..65535)"),
+                Arguments.of("http.port", "99999999999", "http.port: '99999999999' is out of range (allowed 0..65535)"),
+                Arguments.of("http.value-bytes-max", "0", "http.value-bytes-max: 0 is out of range 1..64MiB"),
+                Arguments.of("http.value-bytes-max", "65MiB", "http.value-bytes-max: 65MiB is out of range 1..64MiB"),
+                Arguments.of("http.value-bytes-max", "1MB", "http.value-bytes-max: '1MB' is not a size"),
+                Arguments.of("internode.host", "a/b", "internode.host: 'a/b' is not a host name or IP address"),
+                Arguments.of("internode.port", "70000", "internode.port: 70000 is out of range 0..65535"),
+                Arguments.of("internode.connect-timeout", "5ms", "internode.connect-timeout: 5ms is out of range 10ms..1m"),
+                Arguments.of("internode.connect-timeout", "61s", "internode.connect-timeout: 61s is out of range 10ms..1m"),
+                Arguments.of("internode.frame-bytes-max", "2GiB", "internode.frame-bytes-max: '2GiB' is out of range (allowed 1MiB..1GiB)"),
+                Arguments.of("internode.frame-bytes-max", "1KiB", "internode.frame-bytes-max: 1KiB is out of range 1MiB..1GiB"),
+                Arguments.of("cluster.members", "node-1", "cluster.members: member 1: 'node-1' is not id@internodeHost:port/httpHost:port"),
+                Arguments.of("ring.vnodes-per-node", "0", "ring.vnodes-per-node: 0 is out of range 1..4096"),
+                Arguments.of("ring.vnodes-per-node", "4097", "ring.vnodes-per-node: 4097 is out of range 1..4096"),
+                Arguments.of("quorum.n", "0", "quorum.n: 0 is out of range 1..16"),
+                Arguments.of("quorum.n", "17", "quorum.n: 17 is out of range 1..16"),
+                Arguments.of("quorum.r", "0", "quorum.r: 0 is out of range 1..quorum.n"),
+                Arguments.of("quorum.w", "-2", "quorum.w: -2 is out of range 1..quorum.n"),
+                Arguments.of("quorum.request-timeout", "0", "quorum.request-timeout: 0s is out of range 1ms..1m"),
+                Arguments.of("quorum.request-timeout", "2m", "quorum.request-timeout: 2m is out of range 1ms..1m"),
+                Arguments.of("storage.engine", "log", "storage.engine: 'log' is not a known value (allowed memory)"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badValues")
+    void badValueNamesKeyAllowedValuesAndFlag(String key, String value, String expected) {
+        ConfigException error = assertConfigError(() -> fromFlags("--" + key + "=" + value),
+                expected, "from flag --" + key);
+        assertEquals(List.of(key), error.keys());
+        assertEquals(true, error.getMessage().startsWith(key + ": "));
+    }
+
+    @Test
+    void everyKeyHasABadValueCase() {
+        Set<String> covered = new TreeSet<>();
+        badValues().forEach(arguments -> covered.add((String) arguments.get()[0]));
+        Set<String> all = new TreeSet<>();
+        ConfigKeys.all().forEach(key -> all.add(key.name()));
+
+        assertEquals(all, covered);
+    }
+
+    @Test
+    void readQuorumAboveNNamesBothKeysAndTheRange() {
+        ConfigException error = assertConfigError(() -> fromFlags("--quorum.n=3", "--quorum.r=5"),
+                "quorum.r: 5 is out of range 1..3 (at most quorum.n); quorum.r from flag --quorum.r, quorum.n from flag --quorum.n");
+        assertEquals(List.of("quorum.r", "quorum.n"), error.keys());
+    }
+
+    @Test
+    void writeQuorumAboveNNamesTheDefaultWhenNIsSetLower() {
+        assertConfigError(() -> fromFlags("--quorum.n=1", "--quorum.r=1"),
+                "quorum.w: 2 is out of range 1..1 (at most quorum.n); quorum.w from default, quorum.n from flag --quorum.n");
+    }
+
+    @Test
+    void quorumsEqualToNAreAllowed() {
+        assertEquals(new QuorumConfig(5, 5, 5, Duration.ofSeconds(2)),
+                fromFlags("--quorum.n=5", "--quorum.r=5", "--quorum.w=5").quorum());
+    }
+
+    @Test
+    void frameMustFitFourValuesPlusOverhead() {
+        assertConfigError(() -> fromFlags("--http.value-bytes-max=32MiB"),
+                "internode.frame-bytes-max: 80MiB is below 129MiB, the minimum for http.value-bytes-max 32MiB",
+                "(must be at least http.value-bytes-max * 4 + 1MiB)",
+                "internode.frame-bytes-max from default, http.value-bytes-max from flag --http.value-bytes-max");
+        assertEquals((int) (129 * Units.MIB), fromFlags("--http.value-bytes-max=32MiB",
+                "--internode.frame-bytes-max=129MiB").internode().frameBytesMax());
+        assertEquals((int) (257 * Units.MIB), fromFlags("--http.value-bytes-max=64MiB",
+                "--internode.frame-bytes-max=257MiB").internode().frameBytesMax());
+    }
+
+    @Test
+    void frameRuleHoldsForProgrammaticConfigs() {
+        KvorumConfig config = KvorumConfig.defaults();
+        InternodeConfig small = new InternodeConfig("127.0.0.1", 0, Duration.ofSeconds(1), (int) Units.MIB);
+
+        assertConfigError(() -> config.withInternode(small),
+                "internode.frame-bytes-max: 1MiB is below 5MiB", "http.value-bytes-max");
+    }
+
+    @Test
+    void nodeMustBeAmongMembers() {
+        ConfigException error = assertConfigError(() -> fromFlags("--node.id=node-3",
+                        "--cluster.members=node-1@h1:9081/h1:8081,node-2@h2:9081/h2:8081"),
+                "cluster.members: does not include this node's node.id 'node-3' (members: node-1, node-2)",
+                "cluster.members from flag --cluster.members, node.id from flag --node.id");
+        assertEquals(List.of("cluster.members", "node.id"), error.keys());
+    }
+
+    @Test
+    void memberIdsMustBeUnique() {
+        assertConfigError(() -> fromFlags("--cluster.members=node-1@h1:9081/h1:8081,node-1@h2:9081/h2:8081"),
+                "cluster.members: node id 'node-1' is listed twice, from flag --cluster.members");
+    }
+
+    @Test
+    void recordsValidateWhenBuiltDirectly() {
+        assertConfigError(() -> new HttpConfig("127.0.0.1", 70_000, 1024), "http.port: 70000 is out of range 0..65535");
+        assertConfigError(() -> new QuorumConfig(2, 3, 1, Duration.ofSeconds(1)), "quorum.r: 3 is out of range 1..2");
+        assertConfigError(() -> new NodeConfig(NodeId.of("a"), null, Duration.ZERO), "node.data-dir: must be set");
+        assertConfigError(() -> new NodeConfig(NodeId.of("a"), Path.of("d"), Duration.ofMillis(-1)),
+                "node.shutdown-timeout: -1ms is out of range 0s..5m");
+        assertConfigError(() -> new RingConfig(0), "ring.vnodes-per-node: 0 is out of range 1..4096");
+        assertConfigError(() -> new StorageConfig(null), "storage.engine: must be set");
+        assertConfigError(() -> new ClusterConfig(List.of()), "cluster.members: lists no members");
+        assertConfigError(() -> KvorumConfig.defaults().withNode(new NodeConfig(NodeId.of("x"), Path.of("d"), Duration.ZERO)),
+                "cluster.members: does not include this node's node.id 'x'");
+    }
+}
