@@ -1,0 +1,141 @@
+package io.kvorum.http;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.kvorum.common.Key;
+import io.kvorum.http.RequestBodies.DeleteBody;
+import io.kvorum.http.RequestBodies.PutBody;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * GET, PUT and DELETE on {@code /kv/{key}}: validate everything (key, then query, then body) before
+ * the service sees the request, call it, and answer exactly once, also when it never completes.
+ * Stateless apart from its timers, so every event loop may share one instance.
+ */
+final class KvOperations {
+    /** What every key operation parses before its body: the key, its {@code r} or {@code w}, its timeout. */
+    private record Head(Key key, OptionalInt replicaCount, OptionalLong timeoutMillis) {}
+
+    private final Vertx vertx;
+    private final HttpApiSettings settings;
+    private final KvService service;
+    private final Responses responses;
+    private final RequestBodies bodies;
+    private final Timer getTimer;
+    private final Timer putTimer;
+    private final Timer deleteTimer;
+
+    KvOperations(Vertx vertx, HttpApiSettings settings, KvService service, Responses responses) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.service = service;
+        this.responses = responses;
+        this.bodies = new RequestBodies(settings.bodyBytesMax(), settings.valueBytesMax());
+        MetricRegistry registry = service.metrics();
+        this.getTimer = registry.timer("kv.get");
+        this.putTimer = registry.timer("kv.put");
+        this.deleteTimer = registry.timer("kv.delete");
+    }
+
+    void get(Exchange exchange, String rawKey) {
+        switch (head(exchange, rawKey, "r")) {
+            case Validated.Invalid<Head>(ApiError error) -> exchange.send(responses.error(error));
+            case Validated.Valid<Head>(Head head) -> call(exchange, getTimer, head.timeoutMillis(),
+                    () -> service.get(new GetRequest(head.key(), head.replicaCount(), head.timeoutMillis())),
+                    result -> responses.read(head.key(), result));
+        }
+    }
+
+    void put(Exchange exchange, String rawKey) {
+        switch (head(exchange, rawKey, "w")) {
+            case Validated.Invalid<Head>(ApiError error) -> exchange.send(responses.error(error));
+            case Validated.Valid<Head>(Head head) -> readBody(exchange, body -> put(exchange, head, body));
+        }
+    }
+
+    void delete(Exchange exchange, String rawKey) {
+        switch (head(exchange, rawKey, "w")) {
+            case Validated.Invalid<Head>(ApiError error) -> exchange.send(responses.error(error));
+            case Validated.Valid<Head>(Head head) -> readBody(exchange, body -> delete(exchange, head, body));
+        }
+    }
+
+    private void put(Exchange exchange, Head head, byte[] body) {
+        switch (bodies.put(body)) {
+            case Validated.Invalid<PutBody>(ApiError error) -> exchange.send(responses.error(error));
+            case Validated.Valid<PutBody>(PutBody put) -> {
+                PutRequest request = new PutRequest(head.key(), put.valueJson(), put.context(), head.replicaCount(),
+                        head.timeoutMillis());
+                call(exchange, putTimer, head.timeoutMillis(), () -> service.put(request),
+                        result -> responses.written(head.key(), result));
+            }
+        }
+    }
+
+    private void delete(Exchange exchange, Head head, byte[] body) {
+        switch (bodies.delete(body)) {
+            case Validated.Invalid<DeleteBody>(ApiError error) -> exchange.send(responses.error(error));
+            case Validated.Valid<DeleteBody>(DeleteBody delete) -> {
+                DeleteRequest request = new DeleteRequest(head.key(), delete.context(), head.replicaCount(),
+                        head.timeoutMillis());
+                call(exchange, deleteTimer, head.timeoutMillis(), () -> service.delete(request),
+                        result -> responses.written(head.key(), result));
+            }
+        }
+    }
+
+    private Validated<Head> head(Exchange exchange, String rawKey, String replicaParameter) {
+        int n = service.replicationFactor();
+        return PathKeys.decode(rawKey).then(key -> QueryParameters.parse(exchange.request().query())
+                .then(query -> query.replicaCount(replicaParameter, n)
+                        .then(count -> query.timeoutMillis()
+                                .then(timeout -> Validated.valid(new Head(key, count, timeout))))));
+    }
+
+    private void readBody(Exchange exchange, Consumer<byte[]> onBody) {
+        BodyReader.read(exchange, settings.bodyBytesMax(),
+                responses.bodyTooLarge(settings.bodyBytesMax(), settings.valueBytesMax()), onBody);
+    }
+
+    /**
+     * Calls the service and answers with its result, timed by {@code timer}. The answer is bounded:
+     * past the request's timeout plus the service grace the router answers 503 on its own, so a lost
+     * future cannot hold a connection forever. Exceptions, thrown or in the future, answer 500.
+     */
+    private <T> void call(Exchange exchange, Timer timer, OptionalLong timeoutMillis,
+            Supplier<CompletionStage<T>> invoke, Function<T, Reply> render) {
+        Context context = vertx.getOrCreateContext();
+        long ceilingMillis = timeoutMillis.orElse(settings.requestTimeoutMillis()) + settings.serviceGraceMillis();
+        exchange.timeWith(timer);
+        long ceiling = vertx.setTimer(ceilingMillis, id -> exchange.send(responses.serviceSilent(ceilingMillis)));
+        CompletionStage<T> stage;
+        try {
+            stage = invoke.get();
+        } catch (RuntimeException e) {
+            vertx.cancelTimer(ceiling);
+            exchange.fail(e);
+            return;
+        }
+        if (stage == null) {
+            vertx.cancelTimer(ceiling);
+            exchange.fail(new IllegalStateException("KvService returned a null future"));
+            return;
+        }
+        Future.fromCompletionStage(stage, context).onComplete(result -> {
+            vertx.cancelTimer(ceiling);
+            if (result.failed()) {
+                exchange.fail(result.cause());
+            } else {
+                exchange.guard(() -> exchange.send(render.apply(result.result())));
+            }
+        });
+    }
+}

@@ -1,0 +1,95 @@
+package io.kvorum.http;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.json.MetricsModule;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvorum.common.Bytes;
+import io.kvorum.common.Key;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Dispatches requests to api.md's routes by hand (a handful of routes does not need vertx-web).
+ * Order of checks: shutting down (503), unknown path (404), wrong method (405), then the route's own
+ * validation. Holds no per-request state, so the server instances on every event loop share one.
+ */
+final class KvRouter implements Handler<HttpServerRequest> {
+    private final KvService service;
+    private final BooleanSupplier draining;
+    private final Responses responses = new Responses();
+    private final KvOperations operations;
+    private final MetricRegistry registry;
+    private final ObjectMapper metricsMapper;
+
+    KvRouter(Vertx vertx, HttpApiSettings settings, KvService service, BooleanSupplier draining) {
+        this.service = service;
+        this.draining = draining;
+        this.registry = service.metrics();
+        this.operations = new KvOperations(vertx, settings, service, responses);
+        // Rates per second and durations in milliseconds, as operators read them; no raw samples.
+        this.metricsMapper = new ObjectMapper()
+                .registerModule(new MetricsModule(TimeUnit.SECONDS, TimeUnit.MILLISECONDS, false));
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        Exchange exchange = new Exchange(request, registry, responses);
+        exchange.guard(() -> route(exchange));
+    }
+
+    private void route(Exchange exchange) {
+        HttpServerRequest request = exchange.request();
+        if (draining.getAsBoolean()) {
+            exchange.send(responses.shuttingDown());
+            return;
+        }
+        String method = request.method().name();
+        Route route = Route.match(request.path());
+        if (route instanceof Route.Unknown) {
+            exchange.send(responses.noSuchRoute(method, String.valueOf(request.path())));
+            return;
+        }
+        if (!route.allowedMethods().contains(method)) {
+            exchange.send(responses.methodNotAllowed(method, route.allowedMethods()));
+            return;
+        }
+        switch (route) {
+            case Route.Item(String rawKey) -> item(exchange, method, rawKey);
+            case Route.Replicas(String rawKey) -> replicas(exchange, rawKey);
+            case Route.Health() -> exchange.send(responses.health(service.self()));
+            case Route.Members() -> exchange.send(responses.members(service.members()));
+            case Route.Ring() -> exchange.send(responses.ring(service.ring()));
+            case Route.Metrics() -> exchange.send(responses.metrics(registryJson()));
+            case Route.Unknown() -> throw new IllegalStateException("unknown routes are answered above");
+        }
+    }
+
+    private void item(Exchange exchange, String method, String rawKey) {
+        switch (method) {
+            case "GET" -> operations.get(exchange, rawKey);
+            case "PUT" -> operations.put(exchange, rawKey);
+            case "DELETE" -> operations.delete(exchange, rawKey);
+            default -> throw new IllegalStateException("method " + method + " passed the Allow check");
+        }
+    }
+
+    private void replicas(Exchange exchange, String rawKey) {
+        switch (PathKeys.decode(rawKey)) {
+            case Validated.Invalid<Key>(ApiError error) -> exchange.send(responses.error(error));
+            case Validated.Valid<Key>(Key key) ->
+                    exchange.send(responses.replicas(service.replicas(key)));
+        }
+    }
+
+    private Bytes registryJson() {
+        try {
+            return Bytes.wrapOwned(metricsMapper.writeValueAsBytes(registry));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("rendering the metrics registry failed", e);
+        }
+    }
+}
