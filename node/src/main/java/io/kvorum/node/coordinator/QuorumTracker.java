@@ -1,0 +1,72 @@
+package io.kvorum.node.coordinator;
+
+import io.kvorum.common.Invariants;
+import io.kvorum.common.NodeId;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Counts the replies of one request's replicas against a quorum (etcd's {@code VoteResult}).
+ *
+ * <p>Each replica counts once, whatever arrives twice; replies from nodes that were not asked are
+ * ignored. The quorum is lost as soon as so many replicas failed that the rest cannot reach it, so
+ * a client gets its 503 promptly instead of at the timeout.
+ */
+public final class QuorumTracker {
+    /** Where the count stands. */
+    public enum Status { PENDING, SATISFIED, FAILED }
+
+    private final int required;
+    private final List<NodeId> replicas;
+    private final Set<NodeId> succeeded = new TreeSet<>();
+    private final Set<NodeId> failed = new TreeSet<>();
+
+    public QuorumTracker(int required, List<NodeId> replicas) {
+        Invariants.require(required >= 1, "a quorum needs at least one reply, got %d", required);
+        this.required = required;
+        this.replicas = List.copyOf(replicas);
+    }
+
+    public Status succeed(NodeId from) {
+        if (replicas.contains(from) && !failed.contains(from)) {
+            succeeded.add(from);
+        }
+        return status();
+    }
+
+    public Status fail(NodeId from) {
+        if (replicas.contains(from) && !succeeded.contains(from)) {
+            failed.add(from);
+        }
+        return status();
+    }
+
+    public Status status() {
+        if (succeeded.size() >= required) {
+            return Status.SATISFIED;
+        }
+        return replicas.size() - failed.size() < required ? Status.FAILED : Status.PENDING;
+    }
+
+    /** True once every replica has either succeeded or failed. */
+    public boolean allResponded() {
+        return succeeded.size() + failed.size() == replicas.size();
+    }
+
+    public boolean isReplica(NodeId node) {
+        return replicas.contains(node);
+    }
+
+    public boolean hasResponded(NodeId node) {
+        return succeeded.contains(node) || failed.contains(node);
+    }
+
+    public int required() {
+        return required;
+    }
+
+    public int acknowledged() {
+        return succeeded.size();
+    }
+}

@@ -1,0 +1,25 @@
+package io.kvorum.node.core;
+
+import io.kvorum.common.NodeId;
+import io.kvorum.node.message.PeerMessage;
+
+/** Everything a node asks its driver to do, as data. */
+public sealed interface Effect {
+    /** Deliver {@code message} to {@code to} (never this node itself: the core loops those back). */
+    record Send(NodeId to, PeerMessage message) implements Effect {}
+
+    /** Complete the client read with this id. */
+    record ReadReply(long clientRequestId, ReadOutcome outcome) implements Effect {}
+
+    /** Complete the client write or delete with this id. */
+    record WriteReply(long clientRequestId, WriteOutcome outcome) implements Effect {}
+
+    /** Feed {@link Input.TimerFired} with {@code timerId} once the monotonic clock reaches {@code atMillis}. */
+    record SetTimer(long timerId, long atMillis) implements Effect {}
+
+    /** The timer is no longer needed (firing anyway is harmless: the core ignores unknown timers). */
+    record CancelTimer(long timerId) implements Effect {}
+
+    /** Run {@code operation} against the local engine and feed {@link Input.StorageDone} back. */
+    record Storage(long operationId, StorageOp operation) implements Effect {}
+}

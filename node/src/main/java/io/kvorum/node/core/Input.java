@@ -1,0 +1,33 @@
+package io.kvorum.node.core;
+
+import io.kvorum.common.Bytes;
+import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.node.message.PeerMessage;
+import io.kvorum.storage.version.CausalContext;
+import java.util.Optional;
+
+/** Everything that can happen to a node, as data; {@link NodeCore#step} is the only way in. */
+public sealed interface Input {
+    /** A client read with resolved {@code r} and timeout; answered by a {@link Effect.ReadReply} with the same id. */
+    record ClientGet(long clientRequestId, Key key, int r, long timeoutMillis) implements Input {}
+
+    /**
+     * A client write: {@code value} empty is a delete; {@code context} empty means the client gave
+     * none. {@code wallMillis} is the wall time stamped into the new version (for pruning only).
+     */
+    record ClientWrite(long clientRequestId, Key key, Optional<Bytes> value, Optional<CausalContext> context,
+                       int w, long timeoutMillis, long wallMillis) implements Input {}
+
+    /** A message from a peer (or from this node to itself). */
+    record PeerReceived(NodeId from, PeerMessage message) implements Input {}
+
+    /** The transport could not deliver {@code message} to {@code to} (connection refused or lost). */
+    record SendFailed(NodeId to, PeerMessage message) implements Input {}
+
+    /** A timer set by {@link Effect.SetTimer} fired. */
+    record TimerFired(long timerId) implements Input {}
+
+    /** A storage operation requested by {@link Effect.Storage} finished. */
+    record StorageDone(long operationId, StorageResult result) implements Input {}
+}

@@ -1,0 +1,455 @@
+package io.kvorum.node.core;
+
+import io.kvorum.common.Bytes;
+import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.node.coordinator.GetCoordinator;
+import io.kvorum.node.coordinator.PutCoordinator;
+import io.kvorum.node.coordinator.ReadRepairPlanner.Repair;
+import io.kvorum.node.core.Effect.Send;
+import io.kvorum.node.core.Input.ClientGet;
+import io.kvorum.node.core.Input.ClientWrite;
+import io.kvorum.node.core.Input.PeerReceived;
+import io.kvorum.node.core.Input.SendFailed;
+import io.kvorum.node.core.Input.StorageDone;
+import io.kvorum.node.core.Input.TimerFired;
+import io.kvorum.node.membership.Membership;
+import io.kvorum.node.message.PeerMessage;
+import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
+import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
+import io.kvorum.node.message.PeerMessage.ReadRepair;
+import io.kvorum.node.message.PeerMessage.ReplicaFailure;
+import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
+import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
+import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
+import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
+import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.DotIssuer;
+import io.kvorum.storage.version.Siblings;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+
+/**
+ * The one sans-I/O state machine of a node: coordinator of client requests and replica for its
+ * peers. {@link #step} takes an input and the monotonic time and returns effects; it never reads
+ * a clock, sleeps, or touches the network or the disk.
+ *
+ * <p>Design note. Each client request becomes an operation with an id; that id is the request id
+ * of every message the operation sends and the id of its deadline timer, so late, duplicate and
+ * unknown replies are recognised by a map lookup and ignored once the operation finished.
+ * <ul>
+ *   <li>Reads ({@link GetCoordinator}) go to all N replicas of the preference list; any node can
+ *       coordinate them. After answering, the operation lingers until every replica replied or the
+ *       deadline passed, then sends read repairs.</li>
+ *   <li>Writes ({@link PutCoordinator}) are coordinated by a replica, because only a replica can
+ *       issue the new version's dot; a node outside the preference list forwards the write to the
+ *       first replica that accepts the connection.</li>
+ *   <li>A delete without a context first reads the key (with the delete's quorum) and then writes a
+ *       tombstone with the merged context, so it supersedes everything the replicas that answered hold.</li>
+ *   <li>Messages a node sends to itself are delivered within the same step, never via the driver.</li>
+ * </ul>
+ *
+ * <p>Not thread-safe: one owner (an event loop, or the simulator's single thread) calls {@link #step}.
+ */
+public final class NodeCore {
+    /** Where an operation's outcome goes: a local client, or the peer that forwarded the write. */
+    private sealed interface ReplyTo {
+        record Client(long clientRequestId) implements ReplyTo {}
+
+        record Peer(NodeId node, long requestId) implements ReplyTo {}
+    }
+
+    /** A write to perform, as the client (or the forwarding node) asked it. */
+    private record WriteParams(Key key, Optional<Bytes> value, Optional<CausalContext> context,
+                               int w, long timeoutMillis, long wallMillis) {}
+
+    private sealed interface Operation {}
+
+    private record ReadOp(Key key, GetCoordinator coordinator, ReplyTo replyTo, Optional<WriteParams> thenDelete)
+            implements Operation {}
+
+    /** A write this node coordinates; {@code stored} is the state its local engine wrote, once it has. */
+    private static final class WriteOp implements Operation {
+        final Key key;
+        final PutCoordinator coordinator;
+        final ReplyTo replyTo;
+        Siblings stored;
+
+        WriteOp(Key key, PutCoordinator coordinator, ReplyTo replyTo) {
+            this.key = key;
+            this.coordinator = coordinator;
+            this.replyTo = replyTo;
+        }
+    }
+
+    /** A write handed to a replica; {@code attempt} indexes the replica tried now. */
+    private static final class ForwardOp implements Operation {
+        final WriteParams params;
+        final List<NodeId> targets;
+        final ReplyTo replyTo;
+        int attempt;
+
+        ForwardOp(WriteParams params, List<NodeId> targets, ReplyTo replyTo) {
+            this.params = params;
+            this.targets = targets;
+            this.replyTo = replyTo;
+        }
+
+        NodeId target() {
+            return targets.get(attempt);
+        }
+    }
+
+    /** What to do when a storage operation completes. */
+    private sealed interface StorageWaiter {
+        record CoordinatorWrite(long operationId) implements StorageWaiter {}
+
+        record ServeGet(NodeId from, long requestId) implements StorageWaiter {}
+
+        record ServePut(NodeId from, long requestId) implements StorageWaiter {}
+
+        record ApplyRepair() implements StorageWaiter {}
+    }
+
+    private final NodeCoreSettings settings;
+    private final Membership membership;
+    private final ToLongFunction<Key> tokenizer;
+    private final CoreMetrics metrics;
+    private final DotIssuer issuer;
+    private final Map<Long, Operation> operations = new HashMap<>();
+    private final Map<Long, StorageWaiter> storageWaiters = new HashMap<>();
+    private final ForwardDeduplicator forwardsSeen = new ForwardDeduplicator(4096);
+    private final ArrayDeque<Input> selfDelivered = new ArrayDeque<>();
+    private List<Effect> effects = new ArrayList<>();
+    private long nowMillis;
+    private long nextId = 1;
+
+    public NodeCore(NodeCoreSettings settings, Membership membership, ToLongFunction<Key> tokenizer, CoreMetrics metrics) {
+        this.settings = settings;
+        this.membership = membership;
+        this.tokenizer = tokenizer;
+        this.metrics = metrics;
+        this.issuer = new DotIssuer(settings.actor());
+    }
+
+    /** Handles one input at monotonic time {@code nowMillis} and returns what the driver must do. */
+    public List<Effect> step(Input input, long nowMillis) {
+        this.nowMillis = nowMillis;
+        effects = new ArrayList<>();
+        handle(input);
+        while (!selfDelivered.isEmpty()) {
+            handle(selfDelivered.poll());
+        }
+        return effects;
+    }
+
+    /** How many operations are in flight (for metrics and tests). */
+    public int operationsInFlight() {
+        return operations.size();
+    }
+
+    /** The first N distinct nodes of the key's preference list. */
+    public List<NodeId> preferenceList(Key key) {
+        return membership.ring().preferenceList(tokenizer.applyAsLong(key), settings.n());
+    }
+
+    private void handle(Input input) {
+        switch (input) {
+            case ClientGet get -> startRead(get.key(), get.r(), get.timeoutMillis(), new ReplyTo.Client(get.clientRequestId()), Optional.empty());
+            case ClientWrite write -> startWrite(new WriteParams(write.key(), write.value(), write.context(), write.w(),
+                    write.timeoutMillis(), write.wallMillis()), new ReplyTo.Client(write.clientRequestId()));
+            case PeerReceived received -> onMessage(received.from(), received.message());
+            case SendFailed failed -> onSendFailed(failed.to(), failed.message());
+            case TimerFired timer -> onTimeout(timer.timerId());
+            case StorageDone done -> onStorageDone(done.operationId(), done.result());
+        }
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    private void startRead(Key key, int r, long timeoutMillis, ReplyTo replyTo, Optional<WriteParams> thenDelete) {
+        long id = nextId++;
+        List<NodeId> replicas = preferenceList(key);
+        GetCoordinator coordinator = new GetCoordinator(r, replicas, settings.maxActors());
+        operations.put(id, new ReadOp(key, coordinator, replyTo, thenDelete));
+        emit(new Effect.SetTimer(id, nowMillis + timeoutMillis));
+        for (NodeId replica : replicas) {
+            send(replica, new ReplicaGetRequest(id, key));
+        }
+        if (operations.containsKey(id)) {
+            apply(id, coordinator.start());
+        }
+    }
+
+    private void apply(long id, GetCoordinator.Decision decision) {
+        if (!(operations.get(id) instanceof ReadOp op)) {
+            return;
+        }
+        decision.answer().ifPresent(outcome -> answerRead(op, outcome));
+        if (decision.finished()) {
+            finish(id);
+            for (Repair repair : decision.repairs()) {
+                send(repair.to(), new ReadRepair(op.key(), repair.state()));
+            }
+            if (!decision.repairs().isEmpty()) {
+                metrics.readRepairsSent(decision.repairs().size());
+            }
+        }
+    }
+
+    private void answerRead(ReadOp op, ReadOutcome outcome) {
+        if (outcome instanceof ReadOutcome.Unavailable) {
+            metrics.quorumFailed(op.thenDelete().isPresent());
+        }
+        if (op.thenDelete().isEmpty()) {
+            if (op.replyTo() instanceof ReplyTo.Client client) {
+                emit(new Effect.ReadReply(client.clientRequestId(), outcome));
+            }
+            return;
+        }
+        WriteParams delete = op.thenDelete().get();
+        switch (outcome) {
+            case ReadOutcome.Found found -> startWrite(withContext(delete, found.context()), op.replyTo());
+            case ReadOutcome.NotFound notFound -> startWrite(withContext(delete, notFound.context()), op.replyTo());
+            case ReadOutcome.Unavailable unavailable ->
+                    replyWrite(op.replyTo(), new WriteOutcome.Unavailable(delete.w(), unavailable.acknowledged()));
+        }
+    }
+
+    private static WriteParams withContext(WriteParams params, CausalContext context) {
+        return new WriteParams(params.key(), params.value(), Optional.of(context), params.w(), params.timeoutMillis(), params.wallMillis());
+    }
+
+    // ---- writes ------------------------------------------------------------------------------
+
+    private void startWrite(WriteParams params, ReplyTo replyTo) {
+        if (params.value().isEmpty() && params.context().isEmpty()) {
+            startRead(params.key(), params.w(), params.timeoutMillis(), replyTo, Optional.of(params));
+            return;
+        }
+        List<NodeId> replicas = preferenceList(params.key());
+        if (replicas.size() < params.w()) {
+            metrics.quorumFailed(true);
+            replyWrite(replyTo, new WriteOutcome.Unavailable(params.w(), 0));
+        } else if (!replicas.contains(settings.self())) {
+            forward(params, replicas, replyTo);
+        } else {
+            coordinateWrite(params, replicas, replyTo);
+        }
+    }
+
+    private void coordinateWrite(WriteParams params, List<NodeId> replicas, ReplyTo replyTo) {
+        long id = nextId++;
+        PutCoordinator coordinator = new PutCoordinator(settings.self(), params.w(), replicas);
+        operations.put(id, new WriteOp(params.key(), coordinator, replyTo));
+        emit(new Effect.SetTimer(id, nowMillis + params.timeoutMillis()));
+        long storageId = nextId++;
+        storageWaiters.put(storageId, new StorageWaiter.CoordinatorWrite(id));
+        emit(new Effect.Storage(storageId, new StorageOp.CoordinateWrite(params.key(), issuer,
+                params.context().orElse(CausalContext.EMPTY), params.value(), params.wallMillis(), settings.maxActors())));
+    }
+
+    private void apply(long id, PutCoordinator.Decision decision) {
+        if (!(operations.get(id) instanceof WriteOp op)) {
+            return;
+        }
+        for (NodeId replica : decision.replicateTo()) {
+            send(replica, new ReplicaPutRequest(id, op.key, op.stored));
+        }
+        decision.answer().ifPresent(outcome -> {
+            if (outcome instanceof WriteOutcome.Unavailable) {
+                metrics.quorumFailed(true);
+            }
+            replyWrite(op.replyTo, outcome);
+        });
+        if (decision.finished()) {
+            finish(id);
+        }
+    }
+
+    private void forward(WriteParams params, List<NodeId> replicas, ReplyTo replyTo) {
+        long id = nextId++;
+        operations.put(id, new ForwardOp(params, replicas, replyTo));
+        emit(new Effect.SetTimer(id, nowMillis + params.timeoutMillis()));
+        metrics.writeForwarded();
+        sendForward(id, params, replicas.get(0));
+    }
+
+    private void sendForward(long id, WriteParams params, NodeId target) {
+        // The replica coordinates with a slightly shorter deadline, so its answer arrives before ours expires.
+        long replicaTimeoutMillis = Math.max(1, params.timeoutMillis() - Math.min(250, params.timeoutMillis() / 10));
+        send(target, new ForwardWriteRequest(id, params.key(), params.value(), params.context(), params.w(),
+                replicaTimeoutMillis, params.wallMillis()));
+    }
+
+    private void onForwardFailed(long id, NodeId target) {
+        if (!(operations.get(id) instanceof ForwardOp op) || !op.target().equals(target)) {
+            return;
+        }
+        op.attempt++;
+        if (op.attempt < op.targets.size()) {
+            sendForward(id, op.params, op.target());
+        } else {
+            finish(id);
+            replyWrite(op.replyTo, new WriteOutcome.Unavailable(op.params.w(), 0));
+        }
+    }
+
+    private void replyWrite(ReplyTo replyTo, WriteOutcome outcome) {
+        switch (replyTo) {
+            case ReplyTo.Client client -> emit(new Effect.WriteReply(client.clientRequestId(), outcome));
+            case ReplyTo.Peer peer -> send(peer.node(), switch (outcome) {
+                case WriteOutcome.Written written -> new ForwardWriteResponse(peer.requestId(), Optional.of(written.versionContext()), 0, 0);
+                case WriteOutcome.Unavailable u -> new ForwardWriteResponse(peer.requestId(), Optional.empty(), u.required(), u.acknowledged());
+            });
+        }
+    }
+
+    // ---- messages ----------------------------------------------------------------------------
+
+    private void onMessage(NodeId from, PeerMessage message) {
+        switch (message) {
+            case ReplicaGetRequest m -> storage(new StorageWaiter.ServeGet(from, m.requestId()), new StorageOp.Read(m.key()));
+            case ReplicaPutRequest m -> storage(new StorageWaiter.ServePut(from, m.requestId()),
+                    new StorageOp.Merge(m.key(), m.state(), settings.maxActors()));
+            case ReadRepair m -> storage(new StorageWaiter.ApplyRepair(), new StorageOp.Merge(m.key(), m.state(), settings.maxActors()));
+            case ReplicaGetResponse m -> {
+                if (operations.get(m.requestId()) instanceof ReadOp op) {
+                    apply(m.requestId(), op.coordinator().onReply(from, m.state()));
+                }
+            }
+            case ReplicaPutResponse m -> {
+                if (operations.get(m.requestId()) instanceof WriteOp op) {
+                    apply(m.requestId(), op.coordinator.onAck(from));
+                }
+            }
+            case ReplicaFailure m -> onReplicaFailed(from, m.requestId());
+            case ForwardWriteRequest m -> onForwardedWrite(from, m);
+            case ForwardWriteResponse m -> onForwardAnswered(from, m);
+        }
+    }
+
+    private void onReplicaFailed(NodeId from, long requestId) {
+        switch (operations.get(requestId)) {
+            case ReadOp op -> apply(requestId, op.coordinator().onFailure(from));
+            case WriteOp op -> apply(requestId, op.coordinator.onFailure(from));
+            case ForwardOp op -> onForwardFailed(requestId, from);
+            case null -> { }
+        }
+    }
+
+    private void onForwardedWrite(NodeId from, ForwardWriteRequest m) {
+        if (!forwardsSeen.firstTime(from, m.requestId())) {
+            return; // a duplicate delivery: writing twice would create a false sibling
+        }
+        startWrite(new WriteParams(m.key(), m.value(), m.context(), m.w(), m.timeoutMillis(), m.wallMillis()),
+                new ReplyTo.Peer(from, m.requestId()));
+    }
+
+    private void onForwardAnswered(NodeId from, ForwardWriteResponse m) {
+        if (!(operations.get(m.requestId()) instanceof ForwardOp op) || !op.target().equals(from)) {
+            return;
+        }
+        finish(m.requestId());
+        replyWrite(op.replyTo, m.versionContext()
+                .<WriteOutcome>map(WriteOutcome.Written::new)
+                .orElseGet(() -> new WriteOutcome.Unavailable(m.required(), m.acknowledged())));
+    }
+
+    private void onSendFailed(NodeId to, PeerMessage message) {
+        switch (message) {
+            case ReplicaGetRequest m -> onReplicaFailed(to, m.requestId());
+            case ReplicaPutRequest m -> onReplicaFailed(to, m.requestId());
+            case ForwardWriteRequest m -> onForwardFailed(m.requestId(), to);
+            // Replies and repairs that cannot be delivered are the sender's loss only: the
+            // requester times out, and repair is retried by later reads.
+            case ReplicaGetResponse m -> { }
+            case ReplicaPutResponse m -> { }
+            case ReplicaFailure m -> { }
+            case ReadRepair m -> { }
+            case ForwardWriteResponse m -> { }
+        }
+    }
+
+    // ---- timers and storage ------------------------------------------------------------------
+
+    private void onTimeout(long id) {
+        switch (operations.get(id)) {
+            case ReadOp op -> apply(id, op.coordinator().onTimeout());
+            case WriteOp op -> apply(id, op.coordinator.onTimeout());
+            case ForwardOp op -> {
+                finish(id);
+                metrics.quorumFailed(true);
+                replyWrite(op.replyTo, new WriteOutcome.Unavailable(op.params.w(), 0));
+            }
+            case null -> { }
+        }
+    }
+
+    private void onStorageDone(long storageId, StorageResult result) {
+        StorageWaiter waiter = storageWaiters.remove(storageId);
+        if (waiter == null) {
+            return;
+        }
+        if (result instanceof StorageResult.Failed) {
+            metrics.storageFailed();
+        }
+        switch (waiter) {
+            case StorageWaiter.CoordinatorWrite w -> onLocalWrite(w.operationId(), result);
+            case StorageWaiter.ServeGet s -> send(s.from(), result instanceof StorageResult.Loaded loaded
+                    ? new ReplicaGetResponse(s.requestId(), loaded.state())
+                    : new ReplicaFailure(s.requestId(), failure(result)));
+            case StorageWaiter.ServePut s -> send(s.from(), result instanceof StorageResult.Failed
+                    ? new ReplicaFailure(s.requestId(), failure(result))
+                    : new ReplicaPutResponse(s.requestId()));
+            case StorageWaiter.ApplyRepair r -> { }
+        }
+    }
+
+    private void onLocalWrite(long id, StorageResult result) {
+        if (!(operations.get(id) instanceof WriteOp op)) {
+            return; // timed out while the disk was busy; the version is stored but no one waits
+        }
+        if (result instanceof StorageResult.Written written) {
+            op.stored = written.version().state();
+            apply(id, op.coordinator.onLocalWritten(written.version()));
+        } else {
+            apply(id, op.coordinator.onLocalFailed());
+        }
+    }
+
+    private static String failure(StorageResult result) {
+        return result instanceof StorageResult.Failed failed ? failed.reason() : "unexpected storage result";
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------
+
+    private void storage(StorageWaiter waiter, StorageOp op) {
+        long id = nextId++;
+        storageWaiters.put(id, waiter);
+        emit(new Effect.Storage(id, op));
+    }
+
+    private void send(NodeId to, PeerMessage message) {
+        if (to.equals(settings.self())) {
+            selfDelivered.add(new PeerReceived(to, message));
+        } else {
+            emit(new Send(to, message));
+        }
+    }
+
+    private void finish(long id) {
+        if (operations.remove(id) != null) {
+            emit(new Effect.CancelTimer(id));
+        }
+    }
+
+    private void emit(Effect effect) {
+        effects.add(effect);
+    }
+}

@@ -1,0 +1,17 @@
+package io.kvorum.node.core;
+
+import io.kvorum.common.Invariants;
+import io.kvorum.common.NodeId;
+import io.kvorum.storage.version.Actor;
+
+/**
+ * What a node's core needs to know about itself: its id, the actor its writes are issued under,
+ * the replication factor N, and the pruning bound of a key's version history.
+ */
+public record NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors) {
+    public NodeCoreSettings {
+        Invariants.require(actor.node().equals(self), "actor %s does not belong to node %s", actor, self);
+        Invariants.require(n >= 1, "quorum.n must be >= 1, got %d", n);
+        Invariants.require(maxActors >= 1, "maxActors must be >= 1, got %d", maxActors);
+    }
+}

@@ -1,0 +1,53 @@
+package io.kvorum.node.core;
+
+import io.kvorum.common.Bytes;
+import io.kvorum.common.Key;
+import io.kvorum.storage.engine.StorageEngine;
+import io.kvorum.storage.version.DotIssuer;
+import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.Siblings;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/** A request to the local storage engine, executed by the driver (worker pool, inline, or simulated disk). */
+public sealed interface StorageOp {
+    Key key();
+
+    /** Read the key's state. */
+    record Read(Key key) implements StorageOp {}
+
+    /** Merge a replica state into the stored one. */
+    record Merge(Key key, Siblings incoming, int maxActors) implements StorageOp {}
+
+    /** The coordinator's write: issue a new dot through {@code issuer} and store the new version. */
+    record CoordinateWrite(Key key, DotIssuer issuer, CausalContext clientContext, Optional<Bytes> value,
+                           long wallMillis, int maxActors) implements StorageOp {}
+
+    /**
+     * Runs an operation against an engine; the one place that maps ops to engine calls, shared by
+     * the runtime and the simulator. Engines report I/O failure as {@link UncheckedIOException},
+     * which becomes {@link StorageResult.Failed}.
+     */
+    static StorageResult execute(StorageEngine engine, StorageOp op) {
+        try {
+            return switch (op) {
+                case Read read -> new StorageResult.Loaded(engine.get(read.key()));
+                case Merge merge -> new StorageResult.Loaded(
+                        engine.update(merge.key(), current -> current.merge(merge.incoming(), merge.maxActors())));
+                case CoordinateWrite write -> coordinate(engine, write);
+            };
+        } catch (UncheckedIOException e) {
+            return new StorageResult.Failed(op.key() + ": " + e.getMessage());
+        }
+    }
+
+    private static StorageResult coordinate(StorageEngine engine, CoordinateWrite write) {
+        // The engine may apply the change more than once under contention; keep the last outcome.
+        Siblings.NewVersion[] outcome = new Siblings.NewVersion[1];
+        engine.update(write.key(), current -> {
+            outcome[0] = current.write(write.issuer(), write.clientContext(), write.value(), write.wallMillis(), write.maxActors());
+            return outcome[0].state();
+        });
+        return new StorageResult.Written(outcome[0]);
+    }
+}

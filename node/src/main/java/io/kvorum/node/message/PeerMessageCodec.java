@@ -1,0 +1,127 @@
+package io.kvorum.node.message;
+
+import io.kvorum.common.ByteReader;
+import io.kvorum.common.ByteReader.MalformedException;
+import io.kvorum.common.ByteWriter;
+import io.kvorum.common.Bytes;
+import io.kvorum.common.Key;
+import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
+import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
+import io.kvorum.node.message.PeerMessage.ReadRepair;
+import io.kvorum.node.message.PeerMessage.ReplicaFailure;
+import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
+import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
+import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
+import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
+import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.VersionCodec;
+import java.util.Optional;
+
+/**
+ * The binary form of {@link PeerMessage}: one tag byte, then the record's fields as varints and
+ * length-prefixed bytes (states through {@link VersionCodec}).
+ *
+ * <p>Why hand-written and not JSON or Java serialization: a replica write is a value of up to
+ * 1 MiB plus a few dozen bytes of versions; this layout copies the value once and adds no field
+ * names, and decoding validates every bound, so a corrupt or hostile frame is rejected with
+ * {@link MalformedException} and never becomes a half-built message.
+ */
+public final class PeerMessageCodec {
+    private static final int REPLICA_GET_REQUEST = 1;
+    private static final int REPLICA_GET_RESPONSE = 2;
+    private static final int REPLICA_PUT_REQUEST = 3;
+    private static final int REPLICA_PUT_RESPONSE = 4;
+    private static final int REPLICA_FAILURE = 5;
+    private static final int READ_REPAIR = 6;
+    private static final int FORWARD_WRITE_REQUEST = 7;
+    private static final int FORWARD_WRITE_RESPONSE = 8;
+    private static final int MAX_REASON_BYTES = 4096;
+
+    private final int valueBytesMax;
+
+    /** @param valueBytesMax the largest value a decoded message may carry */
+    public PeerMessageCodec(int valueBytesMax) {
+        this.valueBytesMax = valueBytesMax;
+    }
+
+    public byte[] encode(PeerMessage message) {
+        ByteWriter out = new ByteWriter(128);
+        switch (message) {
+            case ReplicaGetRequest m -> out.writeByte(REPLICA_GET_REQUEST).writeVarLong(m.requestId()).writeBytes(m.key().utf8());
+            case ReplicaGetResponse m -> {
+                out.writeByte(REPLICA_GET_RESPONSE).writeVarLong(m.requestId());
+                VersionCodec.writeSiblings(out, m.state());
+            }
+            case ReplicaPutRequest m -> {
+                out.writeByte(REPLICA_PUT_REQUEST).writeVarLong(m.requestId()).writeBytes(m.key().utf8());
+                VersionCodec.writeSiblings(out, m.state());
+            }
+            case ReplicaPutResponse m -> out.writeByte(REPLICA_PUT_RESPONSE).writeVarLong(m.requestId());
+            case ReplicaFailure m -> out.writeByte(REPLICA_FAILURE).writeVarLong(m.requestId()).writeString(m.reason());
+            case ReadRepair m -> {
+                out.writeByte(READ_REPAIR).writeBytes(m.key().utf8());
+                VersionCodec.writeSiblings(out, m.state());
+            }
+            case ForwardWriteRequest m -> encodeForward(out, m);
+            case ForwardWriteResponse m -> {
+                out.writeByte(FORWARD_WRITE_RESPONSE).writeVarLong(m.requestId());
+                writeOptionalContext(out, m.versionContext());
+                out.writeVarInt(m.required()).writeVarInt(m.acknowledged());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Decodes one frame's payload; throws {@link MalformedException} for anything not produced by {@link #encode}. */
+    public PeerMessage decode(byte[] bytes) {
+        ByteReader in = new ByteReader(bytes);
+        int tag = in.readByte();
+        PeerMessage message = switch (tag) {
+            case REPLICA_GET_REQUEST -> new ReplicaGetRequest(in.readVarLong(), readKey(in));
+            case REPLICA_GET_RESPONSE -> new ReplicaGetResponse(in.readVarLong(), VersionCodec.readSiblings(in, valueBytesMax));
+            case REPLICA_PUT_REQUEST -> new ReplicaPutRequest(in.readVarLong(), readKey(in), VersionCodec.readSiblings(in, valueBytesMax));
+            case REPLICA_PUT_RESPONSE -> new ReplicaPutResponse(in.readVarLong());
+            case REPLICA_FAILURE -> new ReplicaFailure(in.readVarLong(), in.readString(MAX_REASON_BYTES));
+            case READ_REPAIR -> new ReadRepair(readKey(in), VersionCodec.readSiblings(in, valueBytesMax));
+            case FORWARD_WRITE_REQUEST -> decodeForward(in);
+            case FORWARD_WRITE_RESPONSE -> new ForwardWriteResponse(in.readVarLong(), readOptionalContext(in),
+                    in.readVarInt(), in.readVarInt());
+            default -> throw new MalformedException("unknown message tag " + tag);
+        };
+        in.expectEnd();
+        return message;
+    }
+
+    private static void encodeForward(ByteWriter out, ForwardWriteRequest m) {
+        out.writeByte(FORWARD_WRITE_REQUEST).writeVarLong(m.requestId()).writeBytes(m.key().utf8());
+        out.writeBoolean(m.value().isPresent());
+        m.value().ifPresent(out::writeBytes);
+        writeOptionalContext(out, m.context());
+        out.writeVarInt(m.w()).writeVarLong(m.timeoutMillis()).writeVarLong(m.wallMillis());
+    }
+
+    private ForwardWriteRequest decodeForward(ByteReader in) {
+        long requestId = in.readVarLong();
+        Key key = readKey(in);
+        Optional<Bytes> value = in.readBoolean() ? Optional.of(in.readBytes(valueBytesMax)) : Optional.empty();
+        Optional<CausalContext> context = readOptionalContext(in);
+        int w = in.readVarInt();
+        long timeoutMillis = in.readVarLong();
+        return new ForwardWriteRequest(requestId, key, value, context, w, timeoutMillis, in.readVarLong());
+    }
+
+    private static void writeOptionalContext(ByteWriter out, Optional<CausalContext> context) {
+        out.writeBoolean(context.isPresent());
+        context.ifPresent(c -> VersionCodec.writeContext(out, c));
+    }
+
+    private static Optional<CausalContext> readOptionalContext(ByteReader in) {
+        return in.readBoolean() ? Optional.of(VersionCodec.readContext(in)) : Optional.empty();
+    }
+
+    private static Key readKey(ByteReader in) {
+        Bytes utf8 = in.readBytes(Key.MAX_BYTES);
+        return Key.fromUtf8(utf8.toByteArray())
+                .orElseThrow(() -> new MalformedException("key of " + utf8.length() + " bytes is not a valid key"));
+    }
+}

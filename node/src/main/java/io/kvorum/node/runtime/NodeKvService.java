@@ -1,0 +1,133 @@
+package io.kvorum.node.runtime;
+
+import com.codahale.metrics.MetricRegistry;
+import io.kvorum.common.Bytes;
+import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.http.DeleteRequest;
+import io.kvorum.http.GetRequest;
+import io.kvorum.http.GetResult;
+import io.kvorum.http.KvService;
+import io.kvorum.http.MembersView;
+import io.kvorum.http.PutRequest;
+import io.kvorum.http.ReplicasView;
+import io.kvorum.http.RingView;
+import io.kvorum.http.WriteResult;
+import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.membership.Membership;
+import io.kvorum.ring.Ring;
+import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.ContextCodec;
+import io.kvorum.storage.version.Sibling;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.ToLongFunction;
+
+/**
+ * The node behind the HTTP API: resolves defaults, decodes client contexts, hands requests to the
+ * node's event loop and turns the core's outcomes into the API's results.
+ */
+final class NodeKvService implements KvService {
+    /** The node's defaults for parameters a client leaves out. */
+    record Defaults(int n, int r, int w, long timeoutMillis, int vnodesPerNode) {}
+
+    private final NodeId self;
+    private final Defaults defaults;
+    private final NodeLoop loop;
+    private final Membership membership;
+    private final ToLongFunction<Key> tokenizer;
+    private final MetricRegistry metrics;
+
+    NodeKvService(NodeId self, Defaults defaults, NodeLoop loop, Membership membership,
+                  ToLongFunction<Key> tokenizer, MetricRegistry metrics) {
+        this.self = self;
+        this.defaults = defaults;
+        this.loop = loop;
+        this.membership = membership;
+        this.tokenizer = tokenizer;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public NodeId self() {
+        return self;
+    }
+
+    @Override
+    public int replicationFactor() {
+        return defaults.n();
+    }
+
+    @Override
+    public CompletionStage<GetResult> get(GetRequest request) {
+        return loop.get(request.key(), request.r().orElse(defaults.r()), request.timeoutMillis().orElse(defaults.timeoutMillis()))
+                .thenApply(outcome -> toResult(request.key(), outcome));
+    }
+
+    @Override
+    public CompletionStage<WriteResult> put(PutRequest request) {
+        return write(request.key(), Optional.of(request.valueJson()), request.context(),
+                request.w().orElse(defaults.w()), request.timeoutMillis().orElse(defaults.timeoutMillis()));
+    }
+
+    @Override
+    public CompletionStage<WriteResult> delete(DeleteRequest request) {
+        return write(request.key(), Optional.empty(), request.context(),
+                request.w().orElse(defaults.w()), request.timeoutMillis().orElse(defaults.timeoutMillis()));
+    }
+
+    private CompletionStage<WriteResult> write(Key key, Optional<Bytes> value, Optional<String> context, int w, long timeoutMillis) {
+        Optional<CausalContext> decoded;
+        try {
+            decoded = context.map(ContextCodec::decode);
+        } catch (ContextCodec.InvalidContextException e) {
+            return CompletableFuture.completedFuture(new WriteResult.InvalidContext(e.getMessage()));
+        }
+        return loop.write(key, value, decoded, w, timeoutMillis).thenApply(outcome -> switch (outcome) {
+            case WriteOutcome.Written written -> new WriteResult.Written(key, ContextCodec.encode(written.versionContext()));
+            case WriteOutcome.Unavailable u -> new WriteResult.Unavailable(u.required(), u.acknowledged());
+        });
+    }
+
+    private static GetResult toResult(Key key, ReadOutcome outcome) {
+        return switch (outcome) {
+            case ReadOutcome.Found found -> new GetResult.Found(key, found.values().stream().map(Sibling::value).toList(),
+                    ContextCodec.encode(found.context()));
+            case ReadOutcome.NotFound notFound -> new GetResult.NotFound(key, notFound.context().isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(ContextCodec.encode(notFound.context())));
+            case ReadOutcome.Unavailable u -> new GetResult.Unavailable(u.required(), u.acknowledged());
+        };
+    }
+
+    @Override
+    public ReplicasView replicas(Key key) {
+        return new ReplicasView(key, membership.ring().preferenceList(tokenizer.applyAsLong(key), defaults.n()), defaults.n());
+    }
+
+    @Override
+    public MembersView members() {
+        List<MembersView.Member> members = new ArrayList<>();
+        for (Membership.Member m : membership.members()) {
+            members.add(new MembersView.Member(m.id(), m.httpAddress(), MembersView.Status.valueOf(m.status().name()), m.phi()));
+        }
+        return new MembersView(self, members);
+    }
+
+    @Override
+    public RingView ring() {
+        Ring ring = membership.ring();
+        List<RingView.Owner> owners = new ArrayList<>();
+        ring.primaryShares().forEach((id, share) -> owners.add(new RingView.Owner(id, share)));
+        return new RingView(defaults.vnodesPerNode(), defaults.n(), owners);
+    }
+
+    @Override
+    public MetricRegistry metrics() {
+        return metrics;
+    }
+}

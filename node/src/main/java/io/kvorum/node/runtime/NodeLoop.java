@@ -1,0 +1,161 @@
+package io.kvorum.node.runtime;
+
+import io.kvorum.common.Bytes;
+import io.kvorum.common.Invariants;
+import io.kvorum.common.Key;
+import io.kvorum.node.core.Clock;
+import io.kvorum.node.core.Effect;
+import io.kvorum.node.core.Input;
+import io.kvorum.node.core.NodeCore;
+import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.node.core.StorageOp;
+import io.kvorum.node.core.StorageResult;
+import io.kvorum.node.core.Transport;
+import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.storage.engine.StorageEngine;
+import io.kvorum.storage.version.CausalContext;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver of one {@link NodeCore} in production: a single Vert.x event-loop context owns the
+ * core, turns clock readings, peer frames, timers and storage completions into inputs, and carries
+ * out the effects. Every input, from any thread, is handed to that context first, so the core is
+ * only ever touched by one thread (checked on every step, like Cassandra's gossip-stage assertion).
+ */
+final class NodeLoop {
+    private static final Logger log = LoggerFactory.getLogger(NodeLoop.class);
+
+    private final Vertx vertx;
+    private final Context context;
+    private final NodeCore core;
+    private final Clock clock;
+    private final StorageEngine engine;
+    private final WorkerExecutor storageWorkers; // null: the engine is fast enough to run inline
+    private final Map<Long, CompletableFuture<ReadOutcome>> pendingReads = new HashMap<>();
+    private final Map<Long, CompletableFuture<WriteOutcome>> pendingWrites = new HashMap<>();
+    private final Map<Long, Long> timers = new HashMap<>();
+    private final ArrayDeque<Input> inline = new ArrayDeque<>();
+    private Transport transport;
+    private long nextClientRequestId = 1;
+    private boolean stepping;
+
+    NodeLoop(Vertx vertx, Context context, NodeCore core, Clock clock, StorageEngine engine, WorkerExecutor storageWorkers) {
+        this.vertx = vertx;
+        this.context = context;
+        this.core = core;
+        this.clock = clock;
+        this.engine = engine;
+        this.storageWorkers = storageWorkers;
+    }
+
+    void attach(Transport transport) {
+        this.transport = transport;
+    }
+
+    Context context() {
+        return context;
+    }
+
+    /** Hands an input to the owning context; safe from any thread. */
+    void submit(Input input) {
+        if (Vertx.currentContext() == context) {
+            run(input);
+        } else {
+            context.runOnContext(ignored -> run(input));
+        }
+    }
+
+    CompletableFuture<ReadOutcome> get(Key key, int r, long timeoutMillis) {
+        CompletableFuture<ReadOutcome> future = new CompletableFuture<>();
+        context.runOnContext(ignored -> {
+            long id = nextClientRequestId++;
+            pendingReads.put(id, future);
+            run(new Input.ClientGet(id, key, r, timeoutMillis));
+        });
+        return future;
+    }
+
+    CompletableFuture<WriteOutcome> write(Key key, Optional<Bytes> value, Optional<CausalContext> causalContext, int w, long timeoutMillis) {
+        CompletableFuture<WriteOutcome> future = new CompletableFuture<>();
+        context.runOnContext(ignored -> {
+            long id = nextClientRequestId++;
+            pendingWrites.put(id, future);
+            run(new Input.ClientWrite(id, key, value, causalContext, w, timeoutMillis, clock.wallMillis()));
+        });
+        return future;
+    }
+
+    /** Client requests not answered yet (for a clean shutdown). Call on the context. */
+    int clientRequestsInFlight() {
+        return pendingReads.size() + pendingWrites.size();
+    }
+
+    private void run(Input input) {
+        Invariants.check(Vertx.currentContext() == context, "node core touched off its event loop");
+        inline.add(input);
+        if (stepping) {
+            return; // an inline storage completion during effect execution: the outer loop takes it
+        }
+        stepping = true;
+        try {
+            while (!inline.isEmpty()) {
+                for (Effect effect : core.step(inline.poll(), clock.monotonicMillis())) {
+                    execute(effect);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("node core failed on input; the node keeps serving", e);
+        } finally {
+            stepping = false;
+        }
+    }
+
+    private void execute(Effect effect) {
+        switch (effect) {
+            case Effect.Send send -> transport.send(send.to(), send.message());
+            case Effect.ReadReply reply -> complete(pendingReads.remove(reply.clientRequestId()), reply.outcome());
+            case Effect.WriteReply reply -> complete(pendingWrites.remove(reply.clientRequestId()), reply.outcome());
+            case Effect.SetTimer timer -> {
+                long delayMillis = Math.max(1, timer.atMillis() - clock.monotonicMillis());
+                timers.put(timer.timerId(), vertx.setTimer(delayMillis, ignored -> {
+                    if (timers.remove(timer.timerId()) != null) {
+                        run(new Input.TimerFired(timer.timerId()));
+                    }
+                }));
+            }
+            case Effect.CancelTimer cancel -> {
+                Long vertxTimer = timers.remove(cancel.timerId());
+                if (vertxTimer != null) {
+                    vertx.cancelTimer(vertxTimer);
+                }
+            }
+            case Effect.Storage storage -> store(storage);
+        }
+    }
+
+    private void store(Effect.Storage storage) {
+        if (storageWorkers == null) {
+            inline.add(new Input.StorageDone(storage.operationId(), StorageOp.execute(engine, storage.operation())));
+            return;
+        }
+        storageWorkers.<StorageResult>executeBlocking(() -> StorageOp.execute(engine, storage.operation()), false)
+                .onComplete(done -> run(new Input.StorageDone(storage.operationId(), done.succeeded()
+                        ? done.result()
+                        : new StorageResult.Failed(String.valueOf(done.cause())))));
+    }
+
+    private static <T> void complete(CompletableFuture<T> future, T outcome) {
+        if (future != null) {
+            future.complete(outcome);
+        }
+    }
+}

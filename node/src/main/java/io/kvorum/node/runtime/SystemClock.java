@@ -1,0 +1,16 @@
+package io.kvorum.node.runtime;
+
+import io.kvorum.node.core.Clock;
+
+/** The real clocks: {@link System#nanoTime} for monotonic time, {@link System#currentTimeMillis} for wall time. */
+final class SystemClock implements Clock {
+    @Override
+    public long monotonicMillis() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
+    @Override
+    public long wallMillis() {
+        return System.currentTimeMillis();
+    }
+}
