@@ -5,13 +5,13 @@ import io.kvorum.common.NodeId;
 import java.util.Comparator;
 
 /**
- * The issuer of dots: a node in one <em>epoch</em>.
+ * The issuer of dots: a node in one <em>epoch</em> (one run of its process).
  *
- * <p>Why an epoch: a dot must never be issued twice for different writes. A node issues the next
- * dot of a key from its own stored state, so if it loses data it stored (an in-memory engine after
- * a restart, or an unsynced tail after a crash) it could reissue a dot its peers already hold, and
- * they would treat a new write as already seen: a silently lost write. A node whose local state may
- * have lost dots starts a new epoch, which is a new actor (Riak's per-vnode epoch, for the same reason).
+ * <p>Why an epoch: a dot must never be issued twice for different writes, or peers would take a new
+ * write for one they had already seen and superseded. Within a run, {@link DotIssuer} guarantees
+ * that; its floor is kept in memory, so each start of the process is a new actor (Riak's vnode
+ * epochs serve the same purpose). The cost is one more clock entry per restart on keys written
+ * after it, which pruning bounds.
  */
 public record Actor(NodeId node, long epoch) implements Comparable<Actor> {
     private static final Comparator<Actor> ORDER =
