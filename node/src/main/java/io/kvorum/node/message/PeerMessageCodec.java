@@ -15,6 +15,7 @@ import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.VersionCodec;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -57,7 +58,7 @@ public final class PeerMessageCodec {
                 VersionCodec.writeSiblings(out, m.state());
             }
             case ReplicaPutResponse m -> out.writeByte(REPLICA_PUT_RESPONSE).writeVarLong(m.requestId());
-            case ReplicaFailure m -> out.writeByte(REPLICA_FAILURE).writeVarLong(m.requestId()).writeString(m.reason());
+            case ReplicaFailure m -> out.writeByte(REPLICA_FAILURE).writeVarLong(m.requestId()).writeString(boundedReason(m.reason()));
             case ReadRepair m -> {
                 out.writeByte(READ_REPAIR).writeBytes(m.key().utf8());
                 VersionCodec.writeSiblings(out, m.state());
@@ -90,6 +91,23 @@ public final class PeerMessageCodec {
         };
         in.expectEnd();
         return message;
+    }
+
+    /**
+     * The reason cut to the {@value #MAX_REASON_BYTES} bytes {@link #decode} accepts, at a character
+     * boundary: a long I/O error message (it starts with the key, up to 1 KiB) must not make the
+     * frame undecodable, which would close the connection and lose the messages behind it.
+     */
+    private static String boundedReason(String reason) {
+        byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_REASON_BYTES) {
+            return reason;
+        }
+        int end = MAX_REASON_BYTES;
+        while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+            end--; // utf8[end] continues a character that starts before the cut: cut before that character
+        }
+        return new String(utf8, 0, end, StandardCharsets.UTF_8);
     }
 
     private static void encodeForward(ByteWriter out, ForwardWriteRequest m) {

@@ -4,6 +4,8 @@ import ch.qos.logback.classic.LoggerContext;
 import io.kvorum.config.ConfigException;
 import io.kvorum.config.ConfigLoader;
 import io.kvorum.config.KvorumConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +37,20 @@ public final class Main {
             System.exit(EXIT_BAD_CONFIG);
             return;
         }
+        try {
+            Files.createDirectories(config.node().dataDir());
+        } catch (IOException e) {
+            // Before logging starts: the log file lives in this very directory.
+            System.err.println("kvorum: " + config.node().id() + " cannot start: data directory "
+                    + config.node().dataDir().toAbsolutePath() + " (node.data-dir) is unusable: " + e.getMessage());
+            System.exit(EXIT_CANNOT_START);
+            return;
+        }
         if (System.getProperty("kvorum.log.dir") == null) {
             System.setProperty("kvorum.log.dir", config.node().dataDir().toAbsolutePath().toString());
         }
         System.setProperty("kvorum.node.id", config.node().id().value());
-        Logger log = LoggerFactory.getLogger(Main.class);
+        Logger log = LoggerFactory.getLogger("kvorum.startup");
         NodeServer server;
         try {
             server = NodeServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
