@@ -181,9 +181,7 @@ public final class NodeCore {
         for (NodeId replica : replicas) {
             send(replica, new ReplicaGetRequest(id, key));
         }
-        if (operations.containsKey(id)) {
-            apply(id, coordinator.start());
-        }
+        apply(id, coordinator.start());
     }
 
     private void apply(long id, GetCoordinator.Decision decision) {

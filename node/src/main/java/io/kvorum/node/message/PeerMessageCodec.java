@@ -37,6 +37,8 @@ public final class PeerMessageCodec {
     private static final int FORWARD_WRITE_REQUEST = 7;
     private static final int FORWARD_WRITE_RESPONSE = 8;
     private static final int MAX_REASON_BYTES = 4096;
+    /** Far above any replication factor a cluster uses; bounds what a peer can ask a coordinator for. */
+    private static final int MAX_REPLICAS = 64;
 
     private final int valueBytesMax;
 
@@ -125,6 +127,9 @@ public final class PeerMessageCodec {
         Optional<CausalContext> context = readOptionalContext(in);
         int w = in.readVarInt();
         long timeoutMillis = in.readVarLong();
+        if (w < 1 || w > MAX_REPLICAS || timeoutMillis < 1) {
+            throw new MalformedException("forwarded write with w=" + w + " and timeout " + timeoutMillis + " ms");
+        }
         return new ForwardWriteRequest(requestId, key, value, context, w, timeoutMillis, in.readVarLong());
     }
 
