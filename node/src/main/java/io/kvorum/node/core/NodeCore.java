@@ -116,6 +116,8 @@ public final class NodeCore {
         record ApplyRepair() implements StorageWaiter {}
     }
 
+    private static final int ID_BLOCK_BITS = 40;
+
     private final NodeCoreSettings settings;
     private final Membership membership;
     private final ToLongFunction<Key> tokenizer;
@@ -127,7 +129,12 @@ public final class NodeCore {
     private final ArrayDeque<Input> selfDelivered = new ArrayDeque<>();
     private List<Effect> effects = new ArrayList<>();
     private long nowMillis;
-    private long nextId = 1;
+    /**
+     * Ids of operations, timers and storage requests. Each incarnation (actor epoch) numbers from
+     * its own block of 2^40 so that a reply addressed to a request of the previous run of this node,
+     * arriving after a restart, can never be matched to an unrelated request of this run.
+     */
+    private long nextId;
 
     public NodeCore(NodeCoreSettings settings, Membership membership, ToLongFunction<Key> tokenizer, CoreMetrics metrics) {
         this.settings = settings;
@@ -135,6 +142,7 @@ public final class NodeCore {
         this.tokenizer = tokenizer;
         this.metrics = metrics;
         this.issuer = new DotIssuer(settings.actor());
+        this.nextId = (settings.actor().epoch() << ID_BLOCK_BITS) + 1;
     }
 
     /** Handles one input at monotonic time {@code nowMillis} and returns what the driver must do. */

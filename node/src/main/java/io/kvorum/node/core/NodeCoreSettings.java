@@ -12,6 +12,7 @@ public record NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors) {
     public NodeCoreSettings {
         Invariants.require(actor.node().equals(self), "actor %s does not belong to node %s", actor, self);
         Invariants.require(n >= 1, "quorum.n must be >= 1, got %d", n);
+        Invariants.require(actor.epoch() < (1L << 23), "actor epoch %d leaves no room for request ids", actor.epoch());
         Invariants.require(maxActors >= 1, "maxActors must be >= 1, got %d", maxActors);
     }
 }

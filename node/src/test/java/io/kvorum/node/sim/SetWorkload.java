@@ -1,0 +1,130 @@
+package io.kvorum.node.sim;
+
+import io.kvorum.common.Bytes;
+import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.Sibling;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A Jepsen-style set workload: clients add unique elements to a few keys by read-modify-write with
+ * contexts (reading every sibling, taking their union, adding one element, writing with the read's
+ * context). An element whose write was acknowledged must be in the final set; an element nobody
+ * tried to add must never appear.
+ */
+final class SetWorkload {
+    private final Simulator sim;
+    private final List<Key> keys = new ArrayList<>();
+    private final Map<Key, TreeSet<Long>> attempted = new TreeMap<>();
+    private final Map<Key, TreeSet<Long>> acknowledged = new TreeMap<>();
+    private long nextElement = 1;
+    private long writesAcknowledged;
+    private long writesUnavailable;
+    private long readsUnavailable;
+
+    SetWorkload(Simulator sim) {
+        this.sim = sim;
+        for (int i = 0; i < sim.config().keys(); i++) {
+            Key key = Key.of("set-" + i);
+            keys.add(key);
+            attempted.put(key, new TreeSet<>());
+            acknowledged.put(key, new TreeSet<>());
+        }
+    }
+
+    List<Key> keys() {
+        return keys;
+    }
+
+    Map<Key, TreeSet<Long>> attempted() {
+        return attempted;
+    }
+
+    Map<Key, TreeSet<Long>> acknowledged() {
+        return acknowledged;
+    }
+
+    String summary() {
+        return "writes acknowledged=" + writesAcknowledged + " unavailable=" + writesUnavailable + ", reads unavailable=" + readsUnavailable;
+    }
+
+    void start() {
+        for (int client = 0; client < sim.config().clients(); client++) {
+            int c = client;
+            sim.schedule(sim.random().nextLong(100), "client " + c, () -> next(c));
+        }
+    }
+
+    /** One read-modify-write, then the next after a short think time, until the workload ends. */
+    private void next(int client) {
+        if (sim.nowMillis() > sim.config().workloadMillis()) {
+            return;
+        }
+        Key key = keys.get(sim.random().nextInt(keys.size()));
+        NodeId coordinator = sim.nodeIds().get(sim.random().nextInt(sim.nodeIds().size()));
+        boolean[] finished = {false};
+        Runnable again = () -> {
+            if (!finished[0]) {
+                finished[0] = true;
+                sim.schedule(sim.random().nextLong(10, 200), "client " + client, () -> next(client));
+            }
+        };
+        // A client gives up on a request whose coordinator crashed, as a real client times out.
+        sim.schedule(sim.config().requestTimeoutMillis() * 4, "client watchdog " + client, again);
+        sim.read(coordinator, key, sim.config().r(), outcome -> afterRead(coordinator, key, outcome, again));
+    }
+
+    private void afterRead(NodeId coordinator, Key key, ReadOutcome outcome, Runnable again) {
+        TreeSet<Long> set = new TreeSet<>();
+        Optional<CausalContext> context = Optional.empty();
+        switch (outcome) {
+            case ReadOutcome.Found found -> {
+                found.values().forEach(s -> set.addAll(parse(s)));
+                context = Optional.of(found.context());
+            }
+            case ReadOutcome.NotFound notFound -> context = Optional.of(notFound.context());
+            case ReadOutcome.Unavailable u -> {
+                readsUnavailable++;
+                again.run();
+                return;
+            }
+        }
+        long element = nextElement++;
+        set.add(element);
+        attempted.get(key).add(element);
+        sim.write(coordinator, key, Optional.of(encode(set)), context, sim.config().w(), written -> {
+            if (written instanceof WriteOutcome.Written) {
+                acknowledged.get(key).add(element);
+                writesAcknowledged++;
+            } else {
+                writesUnavailable++;
+            }
+            again.run();
+        });
+    }
+
+    static TreeSet<Long> parse(Sibling sibling) {
+        String text = sibling.value().utf8String();
+        TreeSet<Long> set = new TreeSet<>();
+        String body = text.substring(1, text.length() - 1).trim();
+        if (!body.isEmpty()) {
+            for (String part : body.split(",")) {
+                set.add(Long.parseLong(part.trim()));
+            }
+        }
+        return set;
+    }
+
+    static Bytes encode(TreeSet<Long> set) {
+        return Bytes.utf8(set.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")));
+    }
+}

@@ -1,0 +1,150 @@
+package io.kvorum.node.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.storage.version.Siblings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The set workload under the nemesis, checked against architecture.md's invariants once faults
+ * stop and repair has run: (1) no acknowledged element is lost, (2) no element appears that nobody
+ * tried to add (no false merge or invented data), (3) all N replicas of every key hold the same state.
+ *
+ * <p>{@code mvn verify} runs a fixed list of seeds; {@code -Dkvorum.sim.seeds=1,2,3} runs chosen
+ * seeds and {@code -Dkvorum.sim.count=500} that many more. A failure prints its seed, the command
+ * that replays it, and the tail of its event trace.
+ */
+@Tag("simulation")
+class SetWorkloadSimulationTest {
+    private static final int DEFAULT_SEED_COUNT = 100;
+    /**
+     * Seeds that once failed, kept forever: 1556, 1903, 2123, 2633 and 2788 found that a restarted
+     * node matched late replies to its previous run's requests (see RestartedNodeRequestIdsTest).
+     */
+    private static final List<Long> PINNED_SEEDS = List.of(1556L, 1903L, 2123L, 2633L, 2788L);
+
+    static Stream<Long> seeds() {
+        String chosen = System.getProperty("kvorum.sim.seeds", "");
+        if (!chosen.isBlank()) {
+            return Stream.of(chosen.split(",")).map(String::trim).map(Long::parseLong);
+        }
+        long count = Long.getLong("kvorum.sim.count", DEFAULT_SEED_COUNT);
+        return Stream.concat(PINNED_SEEDS.stream(), LongStream.rangeClosed(1, count).boxed());
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void noAcknowledgedElementIsLostAndReplicasConverge(long seed) {
+        Outcome outcome = run(seed, SimConfig.defaults());
+        check(outcome);
+    }
+
+    @Test
+    void aSeedReplaysExactly() {
+        Outcome first = run(4242, SimConfig.defaults());
+        Outcome second = run(4242, SimConfig.defaults());
+        assertEquals(first.sim.trace().events(), second.sim.trace().events(), "event counts differ for seed 4242");
+        assertEquals(first.sim.trace().hash(), second.sim.trace().hash(), "trace hashes differ for seed 4242: the simulation is not deterministic");
+        assertTrue(first.sim.trace().events() > 10_000, "the run did too little to prove anything: " + first.sim.trace().events());
+    }
+
+    private record Outcome(Simulator sim, SetWorkload workload, Map<Key, TreeSet<Long>> finalSets) {}
+
+    static Outcome run(long seed, SimConfig config) {
+        Simulator sim = new Simulator(seed, config);
+        SetWorkload workload = new SetWorkload(sim);
+        workload.start();
+        if (config.nemesis()) {
+            new Nemesis(sim).start();
+        }
+        sim.runUntil(config.workloadMillis());
+        sim.healAll();
+        sim.calm();
+        sim.runUntil(sim.nowMillis() + 10 * config.requestTimeoutMillis());
+        repair(sim, workload.keys());
+        Map<Key, TreeSet<Long>> finalSets = new TreeMap<>();
+        for (Key key : workload.keys()) {
+            NodeId reader = sim.nodeIds().get(0);
+            sim.read(reader, key, config.n(), outcome -> finalSets.put(key, union(outcome)));
+        }
+        sim.runUntil(sim.nowMillis() + 10 * config.requestTimeoutMillis());
+        return new Outcome(sim, workload, finalSets);
+    }
+
+    /** Reads every key at full quorum through every node, so read repair brings every replica up to date. */
+    private static void repair(Simulator sim, List<Key> keys) {
+        for (Key key : keys) {
+            for (NodeId node : sim.nodeIds()) {
+                sim.read(node, key, sim.config().n(), outcome -> { });
+            }
+        }
+        sim.runUntil(sim.nowMillis() + 10 * sim.config().requestTimeoutMillis());
+    }
+
+    private static TreeSet<Long> union(ReadOutcome outcome) {
+        TreeSet<Long> set = new TreeSet<>();
+        switch (outcome) {
+            case ReadOutcome.Found found -> found.values().forEach(s -> set.addAll(SetWorkload.parse(s)));
+            case ReadOutcome.NotFound notFound -> { }
+            case ReadOutcome.Unavailable u -> set.add(-1L); // marks an unreadable key; the check reports it
+        }
+        return set;
+    }
+
+    private static void check(Outcome o) {
+        List<String> problems = new ArrayList<>();
+        for (Key key : o.workload.keys()) {
+            TreeSet<Long> seen = o.finalSets.get(key);
+            if (seen == null || seen.contains(-1L)) {
+                problems.add(key + ": the final full-quorum read did not succeed");
+                continue;
+            }
+            TreeSet<Long> lost = new TreeSet<>(o.workload.acknowledged().get(key));
+            lost.removeAll(seen);
+            TreeSet<Long> invented = new TreeSet<>(seen);
+            invented.removeAll(o.workload.attempted().get(key));
+            if (!lost.isEmpty()) {
+                problems.add(key + ": acknowledged elements lost " + lost);
+            }
+            if (!invented.isEmpty()) {
+                problems.add(key + ": elements nobody wrote " + invented);
+            }
+            problems.addAll(divergence(o.sim, key));
+        }
+        if (!problems.isEmpty()) {
+            fail("seed " + o.sim.seed() + ": " + String.join("; ", problems)
+                    + "\nreplay: ./scripts/kvorum test -pl node -am -Dtest=SetWorkloadSimulationTest -Dkvorum.sim.seeds=" + o.sim.seed()
+                    + " -Dsurefire.failIfNoSpecifiedTests=false"
+                    + "\n" + o.workload.summary() + "\nlast events:\n" + o.sim.trace().tail());
+        }
+        assertTrue(o.workload.acknowledged().values().stream().mapToInt(TreeSet::size).sum() > 0,
+                "seed " + o.sim.seed() + ": no write was acknowledged, the run proves nothing; " + o.workload.summary());
+    }
+
+    private static List<String> divergence(Simulator sim, Key key) {
+        List<NodeId> replicas = sim.preferenceList(key);
+        Siblings first = sim.stored(replicas.get(0), key);
+        List<String> problems = new ArrayList<>();
+        for (NodeId replica : replicas.subList(1, replicas.size())) {
+            if (!sim.stored(replica, key).equals(first)) {
+                problems.add(key + ": replica " + replica + " differs from " + replicas.get(0));
+            }
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,39 @@
+package io.kvorum.node.sim;
+
+/**
+ * Everything a simulation run is made of besides its seed: cluster shape, network and disk
+ * behaviour, the fault schedule and the workload. Defaults are a noisy but healthy network.
+ */
+public record SimConfig(
+        int nodeCount,
+        int n,
+        int r,
+        int w,
+        long requestTimeoutMillis,
+        double dropProbability,
+        double duplicateProbability,
+        long minDelayMillis,
+        long maxDelayMillis,
+        long maxStorageDelayMillis,
+        long maxClockSkewMillis,
+        boolean nemesis,
+        int keys,
+        int clients,
+        long workloadMillis) {
+
+    /** A 5-node cluster (N=3, R=2, W=2) on a lossy, reordering network with the nemesis on. */
+    public static SimConfig defaults() {
+        return new SimConfig(5, 3, 2, 2, 500, 0.02, 0.02, 1, 40, 5, 2_000, true, 4, 10, 60_000);
+    }
+
+    public SimConfig withNemesis(boolean on) {
+        return new SimConfig(nodeCount, n, r, w, requestTimeoutMillis, dropProbability, duplicateProbability,
+                minDelayMillis, maxDelayMillis, maxStorageDelayMillis, maxClockSkewMillis, on, keys, clients, workloadMillis);
+    }
+
+    public SimConfig withNodes(int count, int replicas) {
+        return new SimConfig(count, replicas, Math.min(r, replicas), Math.min(w, replicas), requestTimeoutMillis,
+                dropProbability, duplicateProbability, minDelayMillis, maxDelayMillis, maxStorageDelayMillis,
+                maxClockSkewMillis, nemesis, keys, clients, workloadMillis);
+    }
+}

@@ -1,0 +1,303 @@
+package io.kvorum.node.sim;
+
+import io.kvorum.common.Bytes;
+import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.node.core.CoreMetrics;
+import io.kvorum.node.core.Effect;
+import io.kvorum.node.core.Input;
+import io.kvorum.node.core.NodeCore;
+import io.kvorum.node.core.NodeCoreSettings;
+import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.node.core.StorageOp;
+import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.membership.Membership;
+import io.kvorum.node.membership.StaticMembership;
+import io.kvorum.node.message.PeerMessage;
+import io.kvorum.ring.Murmur3Partitioner;
+import io.kvorum.ring.Ring;
+import io.kvorum.storage.engine.MemoryEngine;
+import io.kvorum.storage.version.Actor;
+import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.Siblings;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * A deterministic simulation of a Kvorum cluster in one thread (FoundationDB/TigerBeetle style):
+ * the real {@link NodeCore}s, a simulated network that delays, drops, duplicates and reorders
+ * messages and partitions nodes, simulated disks with latency, skewed clocks, and crashes, restarts
+ * and pauses. Everything random derives from one seed, so a run is replayed exactly from it; a
+ * rolling hash of every event (the trace hash) proves it.
+ *
+ * <p>Events are ordered by (time, sequence number), the sequence breaking ties in the order they
+ * were scheduled. A crashed node loses its core (its in-flight requests, timers and unfinished disk
+ * writes) but keeps its disk: storage operations apply when they complete, as with a sync-on-write
+ * engine. A restarted node takes a new actor epoch, as the real node does.
+ */
+public final class Simulator {
+    private record Scheduled(long atMillis, long seq, String label, Runnable action) {}
+
+    private static final Comparator<Scheduled> ORDER =
+            Comparator.comparingLong(Scheduled::atMillis).thenComparingLong(Scheduled::seq);
+
+    private final long seed;
+    private final SimConfig config;
+    private final SplittableRandom random;
+    private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(ORDER);
+    private final Map<NodeId, SimNode> nodes = new TreeMap<>();
+    private final Membership membership;
+    private final SimTrace trace = new SimTrace(400);
+    private final Map<NodeId, Integer> partitionSide = new TreeMap<>();
+    private long nowMillis;
+    private long seq;
+    private boolean calm;
+
+    public Simulator(long seed, SimConfig config) {
+        this.seed = seed;
+        this.config = config;
+        this.random = new SplittableRandom(seed);
+        List<NodeId> ids = new ArrayList<>();
+        List<Membership.Member> members = new ArrayList<>();
+        for (int i = 1; i <= config.nodeCount(); i++) {
+            NodeId id = NodeId.of("node-" + i);
+            ids.add(id);
+            members.add(new Membership.Member(id, "sim:" + i, "sim:" + i, Membership.Status.UP, OptionalDouble.empty()));
+        }
+        this.membership = new StaticMembership(members, Ring.allocate(ids, 16));
+        for (NodeId id : ids) {
+            long skew = config.maxClockSkewMillis() == 0 ? 0 : random.nextLong(-config.maxClockSkewMillis(), config.maxClockSkewMillis() + 1);
+            SimNode node = new SimNode(id, new MemoryEngine(Murmur3Partitioner.INSTANCE::token), skew);
+            node.core = newCore(node);
+            nodes.put(id, node);
+        }
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public SimConfig config() {
+        return config;
+    }
+
+    public long nowMillis() {
+        return nowMillis;
+    }
+
+    public SplittableRandom random() {
+        return random;
+    }
+
+    public List<NodeId> nodeIds() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    public SimTrace trace() {
+        return trace;
+    }
+
+    /** The key's N replicas. */
+    public List<NodeId> preferenceList(Key key) {
+        return membership.ring().preferenceList(Murmur3Partitioner.INSTANCE.token(key), config.n());
+    }
+
+    /** What {@code node}'s disk holds for {@code key}. */
+    public Siblings stored(NodeId node, Key key) {
+        return nodes.get(node).disk.get(key);
+    }
+
+    // ---- running -----------------------------------------------------------------------------
+
+    /** Runs {@code action} at simulated time now + {@code delayMillis}. */
+    public void schedule(long delayMillis, String label, Runnable action) {
+        queue.add(new Scheduled(nowMillis + Math.max(0, delayMillis), seq++, label, action));
+    }
+
+    /** Processes every event due up to {@code untilMillis}, then sets the clock there. */
+    public void runUntil(long untilMillis) {
+        while (!queue.isEmpty() && queue.peek().atMillis() <= untilMillis) {
+            Scheduled next = queue.poll();
+            nowMillis = next.atMillis();
+            trace.record(nowMillis, next.label());
+            next.action().run();
+        }
+        nowMillis = Math.max(nowMillis, untilMillis);
+    }
+
+    // ---- clients -----------------------------------------------------------------------------
+
+    /** A client read at {@code coordinator}; {@code done} gets the answer (never, if the node crashes first). */
+    public void read(NodeId coordinator, Key key, int r, Consumer<ReadOutcome> done) {
+        SimNode node = nodes.get(coordinator);
+        long id = node.nextClientRequestId++;
+        node.reads.put(id, done);
+        input(node, node.incarnation, new Input.ClientGet(id, key, r, config.requestTimeoutMillis()), "get " + key);
+    }
+
+    /** A client write (empty value: delete) at {@code coordinator}. */
+    public void write(NodeId coordinator, Key key, Optional<Bytes> value, Optional<CausalContext> context, int w,
+                      Consumer<WriteOutcome> done) {
+        SimNode node = nodes.get(coordinator);
+        long id = node.nextClientRequestId++;
+        node.writes.put(id, done);
+        input(node, node.incarnation, new Input.ClientWrite(id, key, value, context, w, config.requestTimeoutMillis(),
+                node.wallMillis(nowMillis)), "put " + key);
+    }
+
+    public boolean isUp(NodeId id) {
+        SimNode node = nodes.get(id);
+        return node.up && !node.paused;
+    }
+
+    // ---- faults ------------------------------------------------------------------------------
+
+    /** The process dies: its core's state, timers and unfinished disk writes are gone; the disk stays. */
+    public void crash(NodeId id) {
+        SimNode node = nodes.get(id);
+        node.up = false;
+        node.paused = false;
+        node.deferred.clear();
+        node.reads.clear();
+        node.writes.clear();
+        node.incarnation++;
+        trace.record(nowMillis, "crash " + id);
+    }
+
+    /** The process starts again on its old disk, with a new actor epoch. */
+    public void restart(NodeId id) {
+        SimNode node = nodes.get(id);
+        node.epoch++;
+        node.core = newCore(node);
+        node.up = true;
+        trace.record(nowMillis, "restart " + id + " epoch " + node.epoch);
+    }
+
+    /** The process stops running (a long GC pause, SIGSTOP): inputs wait until {@link #resume}. */
+    public void pause(NodeId id) {
+        nodes.get(id).paused = true;
+        trace.record(nowMillis, "pause " + id);
+    }
+
+    public void resume(NodeId id) {
+        SimNode node = nodes.get(id);
+        node.paused = false;
+        trace.record(nowMillis, "resume " + id);
+        List<Runnable> waiting = new ArrayList<>(node.deferred);
+        node.deferred.clear();
+        waiting.forEach(Runnable::run);
+    }
+
+    /** Cuts the cluster in two: messages between the sides vanish. */
+    public void partition(Collection<NodeId> side) {
+        partitionSide.clear();
+        for (NodeId id : nodes.keySet()) {
+            partitionSide.put(id, side.contains(id) ? 1 : 0);
+        }
+        trace.record(nowMillis, "partition " + new TreeSet<>(side));
+    }
+
+    public void heal() {
+        partitionSide.clear();
+        trace.record(nowMillis, "heal");
+    }
+
+    /** From now on the network neither drops nor duplicates messages (faults have stopped). */
+    public void calm() {
+        calm = true;
+        trace.record(nowMillis, "calm");
+    }
+
+    /** Ends every fault: partitions healed, paused nodes resumed, crashed nodes restarted. */
+    public void healAll() {
+        heal();
+        for (SimNode node : nodes.values()) {
+            if (node.paused) {
+                resume(node.id);
+            }
+            if (!node.up) {
+                restart(node.id);
+            }
+        }
+    }
+
+    // ---- the node driver ---------------------------------------------------------------------
+
+    private NodeCore newCore(SimNode node) {
+        return new NodeCore(new NodeCoreSettings(node.id, new Actor(node.id, node.epoch), config.n(), Siblings.DEFAULT_MAX_ACTORS),
+                membership, Murmur3Partitioner.INSTANCE::token, CoreMetrics.NONE);
+    }
+
+    /** Feeds an input to the incarnation it was meant for; a paused node gets it on resume. */
+    private void input(SimNode node, int incarnation, Input input, String label) {
+        if (!node.up || node.incarnation != incarnation) {
+            return;
+        }
+        if (node.paused) {
+            node.deferred.add(() -> input(node, incarnation, input, label));
+            return;
+        }
+        for (Effect effect : node.core.step(input, node.monotonicMillis(nowMillis))) {
+            execute(node, effect);
+        }
+    }
+
+    private void execute(SimNode node, Effect effect) {
+        int incarnation = node.incarnation;
+        switch (effect) {
+            case Effect.Send send -> send(node, send.to(), send.message());
+            case Effect.ReadReply reply -> complete(node.reads.remove(reply.clientRequestId()), reply.outcome());
+            case Effect.WriteReply reply -> complete(node.writes.remove(reply.clientRequestId()), reply.outcome());
+            case Effect.SetTimer timer -> schedule(timer.atMillis() - node.monotonicMillis(nowMillis), "timer " + node.id,
+                    () -> input(node, incarnation, new Input.TimerFired(timer.timerId()), "timer"));
+            case Effect.CancelTimer cancel -> { } // the core ignores timers it no longer knows
+            case Effect.Storage storage -> schedule(random.nextLong(config.maxStorageDelayMillis() + 1), "disk " + node.id, () -> {
+                if (node.up && node.incarnation == incarnation) {
+                    var result = StorageOp.execute(node.disk, storage.operation());
+                    input(node, incarnation, new Input.StorageDone(storage.operationId(), result), "stored");
+                }
+            });
+        }
+    }
+
+    private void send(SimNode from, NodeId to, PeerMessage message) {
+        SimNode target = nodes.get(to);
+        int fromIncarnation = from.incarnation;
+        if (!partitionSide.isEmpty() && !partitionSide.get(from.id).equals(partitionSide.get(to))) {
+            return; // partitioned: the message vanishes, the sender finds out by its deadline
+        }
+        if (!target.up) {
+            schedule(delay(), "refused " + to, () -> input(from, fromIncarnation, new Input.SendFailed(to, message), "refused"));
+            return;
+        }
+        if (!calm && random.nextDouble() < config.dropProbability()) {
+            return;
+        }
+        int copies = !calm && random.nextDouble() < config.duplicateProbability() ? 2 : 1;
+        int targetIncarnation = target.incarnation;
+        for (int i = 0; i < copies; i++) {
+            schedule(delay(), "deliver " + from.id + "->" + to + " " + message.getClass().getSimpleName(),
+                    () -> input(target, targetIncarnation, new Input.PeerReceived(from.id, message), "received"));
+        }
+    }
+
+    private long delay() {
+        return random.nextLong(config.minDelayMillis(), config.maxDelayMillis() + 1);
+    }
+
+    private static <T> void complete(Consumer<T> callback, T outcome) {
+        if (callback != null) {
+            callback.accept(outcome);
+        }
+    }
+}
