@@ -2,6 +2,7 @@ package io.kvorum.config;
 
 import io.kvorum.common.NodeId;
 import io.kvorum.config.StorageConfig.Engine;
+import io.kvorum.config.StorageConfig.SyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +71,50 @@ public final class ConfigKeys {
             "The cluster's nodes in join order, which decides token allocation, so every node must list them in the same order;"
             + " a config file may also give a list of {id, internode, http}.");
 
+    public static final ConfigKey<List<SeedAddress>> CLUSTER_SEEDS = ConfigKey.of("cluster.seeds", "", new SeedListType(),
+            "Members a node contacts to join (id@internodeHost:port,...). A node whose cluster.members lists only itself"
+            + " and that has seeds joins the running cluster and takes its ring tokens from it; members of a longer"
+            + " cluster.members list gossip with each other and need no seeds.");
+
+    public static final ConfigKey<Duration> GOSSIP_INTERVAL = ConfigKey.of("gossip.interval", "1s",
+            ValueTypes.duration(Duration.ofMillis(10), Duration.ofMinutes(1)),
+            "How often a node gossips; shorter spreads news and detects failures sooner, at more messages per second.");
+
+    public static final ConfigKey<Integer> GOSSIP_FANOUT = ConfigKey.of("gossip.fanout", "2", ValueTypes.integer(1, 16),
+            "Live peers a node gossips with per round; 2 gives the failure detector regular heartbeats from"
+            + " every member (1 made detection take 10-12 s in simulation).");
+
+    public static final ConfigKey<Double> FD_THRESHOLD = ConfigKey.of("failure-detector.threshold", "8",
+            ValueTypes.decimal(0.5, 64),
+            "Phi at which a member is suspected down; higher means fewer false suspicions but slower detection"
+            + " (phi 8 is roughly a 1-in-10^8 chance that the member is in fact alive).");
+
+    public static final ConfigKey<Duration> FD_ACCEPTABLE_HEARTBEAT_PAUSE = ConfigKey.of("failure-detector.acceptable-heartbeat-pause",
+            "2s", ValueTypes.duration(Duration.ZERO, Duration.ofMinutes(5)),
+            "Silence tolerated beyond the usual heartbeat interval before phi rises; raise it for networks or JVMs with long hiccups.");
+
+    public static final ConfigKey<Duration> FD_MIN_STD_DEVIATION = ConfigKey.of("failure-detector.min-std-deviation", "500ms",
+            ValueTypes.duration(Duration.ofMillis(1), Duration.ofMinutes(1)),
+            "Floor on the heartbeat intervals' standard deviation, so very regular heartbeats do not make phi hair-triggered.");
+
+    public static final ConfigKey<Integer> FD_MAX_SAMPLE_SIZE = ConfigKey.of("failure-detector.max-sample-size", "1000",
+            ValueTypes.integer(2, 100_000),
+            "Heartbeat intervals remembered per member; more adapts slower but is steadier.");
+
+    public static final ConfigKey<Duration> FD_FIRST_HEARTBEAT_ESTIMATE = ConfigKey.of("failure-detector.first-heartbeat-estimate",
+            "1s", ValueTypes.duration(Duration.ofMillis(1), Duration.ofMinutes(1)),
+            "The interval assumed before any has been measured (about gossip.interval).");
+
+    public static final ConfigKey<Duration> FD_MAX_INTERVAL = ConfigKey.of("failure-detector.max-interval", "5s",
+            ValueTypes.duration(Duration.ofMillis(1), Duration.ofMinutes(10)),
+            "Longest interval recorded in the history (longer ones are clamped), so one long absence does not"
+            + " make the detector slow for a long time afterwards.");
+
+    public static final ConfigKey<Duration> FD_MAX_LOCAL_PAUSE = ConfigKey.of("failure-detector.max-local-pause", "5s",
+            ValueTypes.duration(Duration.ofMillis(1), Duration.ofMinutes(10)),
+            "A gap this long between this node's own rounds (a GC pause, a stopped process) means its view is stale:"
+            + " it convicts nobody until heartbeats have come in again.");
+
     public static final ConfigKey<Integer> RING_VNODES_PER_NODE = ConfigKey.of("ring.vnodes-per-node", "128",
             ValueTypes.integer(1, 4096),
             "Virtual nodes (tokens) per physical node; more spread ownership more evenly but make the ring bigger.");
@@ -92,19 +137,64 @@ public final class ConfigKeys {
             ValueTypes.duration(Duration.ofMillis(1), Duration.ofSeconds(60)),
             "Default time a coordinator waits for R or W replies before answering 503 unavailable; a request may override it with ?timeout_ms=.");
 
-    public static final ConfigKey<Engine> STORAGE_ENGINE = ConfigKey.of("storage.engine", "memory",
+    public static final ConfigKey<Engine> STORAGE_ENGINE = ConfigKey.of("storage.engine", "log",
             ValueTypes.lowerCaseEnum(Engine.class),
-            "Storage engine for this node's data; memory keeps nothing across restarts.");
+            "Storage engine for this node's data: log is the durable append-only log under node.data-dir; memory keeps nothing across restarts.");
+
+    public static final ConfigKey<SyncPolicy> STORAGE_SYNC = ConfigKey.of("storage.sync", "always",
+            ValueTypes.lowerCaseEnum(SyncPolicy.class),
+            "When the log engine fsyncs: always (no write is acknowledged before its fsync; concurrent writers share one),"
+            + " interval (every storage.sync-interval; a crash loses up to that much) or never (left to the OS).");
+
+    public static final ConfigKey<Duration> STORAGE_SYNC_INTERVAL = ConfigKey.of("storage.sync-interval", "1s",
+            ValueTypes.duration(Duration.ofMillis(1), Duration.ofMinutes(10)),
+            "How often the log engine fsyncs under storage.sync: interval.");
+
+    public static final ConfigKey<Integer> STORAGE_SEGMENT_SIZE = ConfigKey.of("storage.segment-size", "64MiB",
+            ValueTypes.bytes((int) Units.MIB, (int) Units.GIB),
+            "Size at which the log engine seals its active segment file and starts a new one; only sealed segments are compacted.");
+
+    public static final ConfigKey<Integer> STORAGE_CACHE_SIZE = ConfigKey.of("storage.cache-size", "64MiB",
+            ValueTypes.bytes(0, (int) Units.GIB),
+            "Bytes of decoded key states the log engine's read cache may hold (about 1/16 of a 1 GiB heap); 0 turns the cache off.");
+
+    /**
+     * Why 512 bytes, measured with {@code scripts/kvorum bench-storage} (LZ4 from lz4-java, JSON-like
+     * values, 2-core VM): a compress call costs a fixed 3-4 us (its hash table) whatever the size, and
+     * below ~512 B it saves under 20% and under 100 B a record (276 B -> 243 B; 404 B -> 326 B), which
+     * is not worth that CPU plus a decompress on every uncached read. From 512 B up the gain grows to
+     * 20-40% (1044 B -> 760 B; 4116 B -> 2717 B) at 4-14 us, far below the cost of the I/O it saves.
+     */
+    public static final ConfigKey<Integer> STORAGE_COMPRESSION_THRESHOLD = ConfigKey.of("storage.compression-threshold", "512",
+            ValueTypes.bytes(1, VALUE_BYTES_MAX_LIMIT),
+            "Records whose payload (a key's whole sibling set) is at least this big are LZ4-compressed (kept only when smaller).");
+
+    public static final ConfigKey<Integer> STORAGE_COMPACTION_RATE = ConfigKey.of("storage.compaction-rate", "32MiB",
+            ValueTypes.bytes((int) Units.MIB, (int) Units.GIB),
+            "Most bytes per second that background compaction reads from sealed segments.");
+
+    public static final ConfigKey<Integer> STORAGE_COMPACTION_TRIGGER = ConfigKey.of("storage.compaction-trigger", "50",
+            ValueTypes.integer(1, 100),
+            "Percent of a sealed segment's bytes that must be dead (overwritten or deleted) before compaction rewrites it.");
+
+    public static final ConfigKey<Duration> STORAGE_TOMBSTONE_GRACE = ConfigKey.of("storage.tombstone-grace", "240h",
+            ValueTypes.duration(Duration.ZERO, Duration.ofDays(365)),
+            "How long (default 10 days) a deleted key's tombstones are kept before compaction drops them;"
+            + " run repair on every node more often than this, or a stale replica can bring deleted data back.");
 
     /** Every key, in declaration order; a derived default may read only keys listed before it. */
     private static final List<ConfigKey<?>> ALL = List.of(
             NODE_ID, NODE_DATA_DIR, NODE_SHUTDOWN_TIMEOUT,
             HTTP_HOST, HTTP_PORT, HTTP_VALUE_BYTES_MAX,
             INTERNODE_HOST, INTERNODE_PORT, INTERNODE_CONNECT_TIMEOUT, INTERNODE_FRAME_BYTES_MAX,
-            CLUSTER_MEMBERS,
+            CLUSTER_MEMBERS, CLUSTER_SEEDS,
+            GOSSIP_INTERVAL, GOSSIP_FANOUT,
+            FD_THRESHOLD, FD_ACCEPTABLE_HEARTBEAT_PAUSE, FD_MIN_STD_DEVIATION, FD_MAX_SAMPLE_SIZE,
+            FD_FIRST_HEARTBEAT_ESTIMATE, FD_MAX_INTERVAL, FD_MAX_LOCAL_PAUSE,
             RING_VNODES_PER_NODE,
             QUORUM_N, QUORUM_R, QUORUM_W, QUORUM_REQUEST_TIMEOUT,
-            STORAGE_ENGINE);
+            STORAGE_ENGINE, STORAGE_SYNC, STORAGE_SYNC_INTERVAL, STORAGE_SEGMENT_SIZE, STORAGE_CACHE_SIZE,
+            STORAGE_COMPRESSION_THRESHOLD, STORAGE_COMPACTION_RATE, STORAGE_COMPACTION_TRIGGER, STORAGE_TOMBSTONE_GRACE);
 
     private ConfigKeys() {}
 

@@ -101,12 +101,33 @@ public final class ConfigLoader {
                         settings.get(ConfigKeys.INTERNODE_CONNECT_TIMEOUT),
                         settings.get(ConfigKeys.INTERNODE_FRAME_BYTES_MAX)),
                 new ClusterConfig(settings.get(ConfigKeys.CLUSTER_MEMBERS)),
+                new GossipConfig(
+                        settings.get(ConfigKeys.CLUSTER_SEEDS),
+                        settings.get(ConfigKeys.GOSSIP_INTERVAL),
+                        settings.get(ConfigKeys.GOSSIP_FANOUT)),
+                new FailureDetectorConfig(
+                        settings.get(ConfigKeys.FD_THRESHOLD),
+                        settings.get(ConfigKeys.FD_ACCEPTABLE_HEARTBEAT_PAUSE),
+                        settings.get(ConfigKeys.FD_MIN_STD_DEVIATION),
+                        settings.get(ConfigKeys.FD_MAX_SAMPLE_SIZE),
+                        settings.get(ConfigKeys.FD_FIRST_HEARTBEAT_ESTIMATE),
+                        settings.get(ConfigKeys.FD_MAX_INTERVAL),
+                        settings.get(ConfigKeys.FD_MAX_LOCAL_PAUSE)),
                 new RingConfig(settings.get(ConfigKeys.RING_VNODES_PER_NODE)),
                 new QuorumConfig(
                         settings.get(ConfigKeys.QUORUM_N),
                         settings.get(ConfigKeys.QUORUM_R),
                         settings.get(ConfigKeys.QUORUM_W),
                         settings.get(ConfigKeys.QUORUM_REQUEST_TIMEOUT)),
-                new StorageConfig(settings.get(ConfigKeys.STORAGE_ENGINE)));
+                new StorageConfig(
+                        settings.get(ConfigKeys.STORAGE_ENGINE),
+                        settings.get(ConfigKeys.STORAGE_SYNC),
+                        settings.get(ConfigKeys.STORAGE_SYNC_INTERVAL),
+                        settings.get(ConfigKeys.STORAGE_SEGMENT_SIZE),
+                        settings.get(ConfigKeys.STORAGE_CACHE_SIZE),
+                        settings.get(ConfigKeys.STORAGE_COMPRESSION_THRESHOLD),
+                        settings.get(ConfigKeys.STORAGE_COMPACTION_RATE),
+                        settings.get(ConfigKeys.STORAGE_COMPACTION_TRIGGER),
+                        settings.get(ConfigKeys.STORAGE_TOMBSTONE_GRACE)));
     }
 }

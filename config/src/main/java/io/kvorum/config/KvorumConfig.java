@@ -16,6 +16,8 @@ public record KvorumConfig(
         HttpConfig http,
         InternodeConfig internode,
         ClusterConfig cluster,
+        GossipConfig gossip,
+        FailureDetectorConfig failureDetector,
         RingConfig ring,
         QuorumConfig quorum,
         StorageConfig storage) {
@@ -25,6 +27,8 @@ public record KvorumConfig(
         requireSet(http, "http");
         requireSet(internode, "internode");
         requireSet(cluster, "cluster");
+        requireSet(gossip, "gossip");
+        requireSet(failureDetector, "failureDetector");
         requireSet(ring, "ring");
         requireSet(quorum, "quorum");
         requireSet(storage, "storage");
@@ -39,37 +43,42 @@ public record KvorumConfig(
 
     /** This configuration with {@code node} replaced (validated again as a whole). */
     public KvorumConfig withNode(NodeConfig node) {
-        return new KvorumConfig(node, http, internode, cluster, ring, quorum, storage);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, storage);
     }
 
     /** This configuration with {@code http} replaced (validated again as a whole). */
     public KvorumConfig withHttp(HttpConfig http) {
-        return new KvorumConfig(node, http, internode, cluster, ring, quorum, storage);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, storage);
     }
 
     /** This configuration with {@code internode} replaced (validated again as a whole). */
     public KvorumConfig withInternode(InternodeConfig internode) {
-        return new KvorumConfig(node, http, internode, cluster, ring, quorum, storage);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, storage);
     }
 
     /** This configuration with {@code cluster} replaced (validated again as a whole). */
     public KvorumConfig withCluster(ClusterConfig cluster) {
-        return new KvorumConfig(node, http, internode, cluster, ring, quorum, storage);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, storage);
+    }
+
+    /** This configuration with {@code gossip} replaced (validated again as a whole). */
+    public KvorumConfig withGossip(GossipConfig gossip) {
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, storage);
     }
 
     /** This configuration with {@code ring} replaced (validated again as a whole). */
     public KvorumConfig withRing(RingConfig ring) {
-        return new KvorumConfig(node, http, internode, cluster, ring, quorum, storage);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, storage);
     }
 
     /** This configuration with {@code quorum} replaced (validated again as a whole). */
     public KvorumConfig withQuorum(QuorumConfig quorum) {
-        return new KvorumConfig(node, http, internode, cluster, ring, quorum, storage);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, storage);
     }
 
     /** This configuration with {@code storage} replaced (validated again as a whole). */
     public KvorumConfig withStorage(StorageConfig storage) {
-        return new KvorumConfig(node, http, internode, cluster, ring, quorum, storage);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, storage);
     }
 
     /** Values travel between nodes in frames, so a frame must hold the largest value a client may write. */

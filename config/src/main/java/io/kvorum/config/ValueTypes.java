@@ -19,6 +19,11 @@ final class ValueTypes {
         return new IntegerType(min, max, false);
     }
 
+    /** A decimal number in {@code min..max}. */
+    static ValueType<Double> decimal(double min, double max) {
+        return new DecimalType(min, max);
+    }
+
     /** A byte count in {@code min..max}, written as plain bytes or with a KiB/MiB/GiB suffix. */
     static ValueType<Integer> bytes(int min, int max) {
         return new IntegerType(min, max, true);
@@ -85,6 +90,32 @@ final class ValueTypes {
         @Override
         public String format(Integer value) {
             return isSize ? Units.formatBytes(value) : Integer.toString(value);
+        }
+    }
+
+    private record DecimalType(double min, double max) implements ValueType<Double> {
+        @Override
+        public Double parse(String text) {
+            String trimmed = text.strip();
+            if (!trimmed.matches("[+-]?\\d{1,9}(\\.\\d{1,9})?")) {
+                throw new ValueProblem(quote(text) + " is not a decimal number");
+            }
+            return Double.parseDouble(trimmed);
+        }
+
+        @Override
+        public boolean inRange(Double value) {
+            return value >= min && value <= max;
+        }
+
+        @Override
+        public String allowed() {
+            return format(min) + ".." + format(max);
+        }
+
+        @Override
+        public String format(Double value) {
+            return value == Math.rint(value) ? Long.toString(value.longValue()) : Double.toString(value);
         }
     }
 

@@ -21,7 +21,8 @@ class ConfigDefaultsTest {
         assertEquals(new InternodeConfig("127.0.0.1", 9081, Duration.ofSeconds(1), 80 * 1024 * 1024), config.internode());
         assertEquals(new RingConfig(128), config.ring());
         assertEquals(new QuorumConfig(3, 2, 2, Duration.ofSeconds(2)), config.quorum());
-        assertEquals(new StorageConfig(Engine.MEMORY), config.storage());
+        assertEquals(new StorageConfig(Engine.LOG, StorageConfig.SyncPolicy.ALWAYS, Duration.ofSeconds(1), 64 * 1024 * 1024,
+                64 * 1024 * 1024, 512, 32 * 1024 * 1024, 50, Duration.ofDays(10)), config.storage());
         assertEquals(List.of(MemberAddress.parse("node-1@127.0.0.1:9081/127.0.0.1:8081")), config.cluster().members());
     }
 

@@ -51,6 +51,9 @@ class ConfigFileTest {
                   request-timeout: PT5S
                 storage:
                   engine: memory
+                  sync: interval
+                  sync-interval: 200ms
+                  tombstone-grace: 48h
                 """);
 
         KvorumConfig config = loadFile(file);
@@ -62,7 +65,10 @@ class ConfigFileTest {
         assertEquals(new HostPort("10.0.0.2", 8082), config.cluster().member(NodeId.of("node-2")).orElseThrow().http());
         assertEquals(new RingConfig(64), config.ring());
         assertEquals(new QuorumConfig(2, 1, 2, Duration.ofSeconds(5)), config.quorum());
-        assertEquals(new StorageConfig(Engine.MEMORY), config.storage());
+        assertEquals(Engine.MEMORY, config.storage().engine());
+        assertEquals(StorageConfig.SyncPolicy.INTERVAL, config.storage().sync());
+        assertEquals(Duration.ofMillis(200), config.storage().syncInterval());
+        assertEquals(Duration.ofDays(2), config.storage().tombstoneGrace());
     }
 
     @Test
@@ -168,9 +174,9 @@ class ConfigFileTest {
 
     @Test
     void unknownKeyFarFromAnyKnownKeyHasNoSuggestion() throws IOException {
-        Path file = write("far.yaml", "gossip:\n  interval: 1s\n");
+        Path file = write("far.yaml", "telemetry:\n  endpoint: x\n");
 
-        ConfigException error = assertConfigError(() -> loadFile(file), "unknown key 'gossip.interval'");
+        ConfigException error = assertConfigError(() -> loadFile(file), "unknown key 'telemetry.endpoint'");
         assertEquals(false, error.getMessage().contains("did you mean"));
     }
 

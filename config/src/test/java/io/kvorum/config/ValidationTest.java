@@ -34,6 +34,17 @@ class ValidationTest {
                 Arguments.of("http.value-bytes-max", "0", "http.value-bytes-max: 0 is out of range 1..64MiB"),
                 Arguments.of("http.value-bytes-max", "65MiB", "http.value-bytes-max: 65MiB is out of range 1..64MiB"),
                 Arguments.of("http.value-bytes-max", "1MB", "http.value-bytes-max: '1MB' is not a size"),
+                Arguments.of("cluster.seeds", "node-2", "cluster.seeds: seed 1: 'node-2' is not id@internodeHost:port"),
+                Arguments.of("gossip.interval", "5ms", "gossip.interval: 5ms is out of range 10ms..1m"),
+                Arguments.of("gossip.fanout", "0", "gossip.fanout: 0 is out of range 1..16"),
+                Arguments.of("failure-detector.threshold", "0", "failure-detector.threshold: 0 is out of range 0.5..64"),
+                Arguments.of("failure-detector.threshold", "high", "failure-detector.threshold: 'high' is not a decimal number"),
+                Arguments.of("failure-detector.acceptable-heartbeat-pause", "6m", "failure-detector.acceptable-heartbeat-pause: 6m is out of range 0s..5m"),
+                Arguments.of("failure-detector.min-std-deviation", "0ms", "failure-detector.min-std-deviation: 0s is out of range 1ms..1m"),
+                Arguments.of("failure-detector.max-sample-size", "1", "failure-detector.max-sample-size: 1 is out of range 2..100000"),
+                Arguments.of("failure-detector.first-heartbeat-estimate", "2m", "failure-detector.first-heartbeat-estimate: 2m is out of range 1ms..1m"),
+                Arguments.of("failure-detector.max-interval", "11m", "failure-detector.max-interval: 11m is out of range 1ms..10m"),
+                Arguments.of("failure-detector.max-local-pause", "11m", "failure-detector.max-local-pause: 11m is out of range 1ms..10m"),
                 Arguments.of("internode.host", "a/b", "internode.host: 'a/b' is not a host name or IP address"),
                 Arguments.of("internode.port", "70000", "internode.port: 70000 is out of range 0..65535"),
                 Arguments.of("internode.connect-timeout", "5ms", "internode.connect-timeout: 5ms is out of range 10ms..1m"),
@@ -49,7 +60,15 @@ class ValidationTest {
                 Arguments.of("quorum.w", "-2", "quorum.w: -2 is out of range 1..quorum.n"),
                 Arguments.of("quorum.request-timeout", "0", "quorum.request-timeout: 0s is out of range 1ms..1m"),
                 Arguments.of("quorum.request-timeout", "2m", "quorum.request-timeout: 2m is out of range 1ms..1m"),
-                Arguments.of("storage.engine", "log", "storage.engine: 'log' is not a known value (allowed memory)"));
+                Arguments.of("storage.engine", "disk", "storage.engine: 'disk' is not a known value (allowed log, memory)"),
+                Arguments.of("storage.sync", "sometimes", "storage.sync: 'sometimes' is not a known value (allowed always, interval, never)"),
+                Arguments.of("storage.sync-interval", "0", "storage.sync-interval: 0s is out of range 1ms..10m"),
+                Arguments.of("storage.segment-size", "1KiB", "storage.segment-size: 1KiB is out of range 1MiB..1GiB"),
+                Arguments.of("storage.cache-size", "2GiB", "storage.cache-size: '2GiB' is out of range (allowed 0..1GiB)"),
+                Arguments.of("storage.compression-threshold", "0", "storage.compression-threshold: 0 is out of range 1..64MiB"),
+                Arguments.of("storage.compaction-rate", "1KiB", "storage.compaction-rate: 1KiB is out of range 1MiB..1GiB"),
+                Arguments.of("storage.compaction-trigger", "101", "storage.compaction-trigger: 101 is out of range 1..100"),
+                Arguments.of("storage.tombstone-grace", "P400D", "storage.tombstone-grace: 9600h is out of range 0s..8760h"));
     }
 
     @ParameterizedTest
@@ -135,6 +154,7 @@ class ValidationTest {
                 "node.shutdown-timeout: -1ms is out of range 0s..5m");
         assertConfigError(() -> new RingConfig(0), "ring.vnodes-per-node: 0 is out of range 1..4096");
         assertConfigError(() -> new StorageConfig(null), "storage.engine: must be set");
+        assertConfigError(() -> new StorageConfig(StorageConfig.Engine.LOG).withEngine(null), "storage.engine: must be set");
         assertConfigError(() -> new ClusterConfig(List.of()), "cluster.members: lists no members");
         assertConfigError(() -> KvorumConfig.defaults().withNode(new NodeConfig(NodeId.of("x"), Path.of("d"), Duration.ZERO)),
                 "cluster.members: does not include this node's node.id 'x'");
