@@ -2,6 +2,7 @@ package io.kvorum.node.core;
 
 import io.kvorum.common.NodeId;
 import io.kvorum.node.message.PeerMessage;
+import java.util.List;
 
 /** Everything a node asks its driver to do, as data. */
 public sealed interface Effect {
@@ -22,4 +23,11 @@ public sealed interface Effect {
 
     /** Run {@code operation} against the local engine and feed {@link Input.StorageDone} back. */
     record Storage(long operationId, StorageOp operation) implements Effect {}
+
+    /** This node has just taken these ring tokens: store them so a restart keeps them. */
+    record PersistTokens(List<Long> tokens) implements Effect {
+        public PersistTokens {
+            tokens = List.copyOf(tokens);
+        }
+    }
 }

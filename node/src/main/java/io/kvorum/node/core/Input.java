@@ -30,4 +30,10 @@ public sealed interface Input {
 
     /** A storage operation requested by {@link Effect.Storage} finished. */
     record StorageDone(long operationId, StorageResult result) implements Input {}
+
+    /** A gossip round is due (every gossip interval). */
+    record Tick() implements Input {}
+
+    /** The node is shutting down: announce it, so peers stop counting on this node at once. */
+    record ShuttingDown() implements Input {}
 }

@@ -13,10 +13,12 @@ import io.kvorum.node.core.Input.PeerReceived;
 import io.kvorum.node.core.Input.SendFailed;
 import io.kvorum.node.core.Input.StorageDone;
 import io.kvorum.node.core.Input.TimerFired;
+import io.kvorum.node.membership.Membership.Outgoing;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
 import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
+import io.kvorum.node.message.PeerMessage.Gossip;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
@@ -175,7 +177,16 @@ public final class NodeCore {
             case SendFailed failed -> onSendFailed(failed.to(), failed.message());
             case TimerFired timer -> onTimeout(timer.timerId());
             case StorageDone done -> onStorageDone(done.operationId(), done.result());
+            case Input.Tick tick -> apply(membership.tick(nowMillis));
+            case Input.ShuttingDown down -> apply(membership.shutdown(nowMillis));
         }
+    }
+
+    private void apply(Membership.Step step) {
+        for (Outgoing outgoing : step.sends()) {
+            send(outgoing.to(), new Gossip(outgoing.message()));
+        }
+        step.tokensTaken().ifPresent(tokens -> emit(new Effect.PersistTokens(tokens)));
     }
 
     // ---- reads -------------------------------------------------------------------------------
@@ -337,6 +348,7 @@ public final class NodeCore {
             case ReplicaFailure m -> onReplicaFailed(from, m.requestId());
             case ForwardWriteRequest m -> onForwardedWrite(from, m);
             case ForwardWriteResponse m -> onForwardAnswered(from, m);
+            case Gossip m -> apply(membership.receive(from, m.message(), nowMillis));
         }
     }
 
@@ -379,6 +391,7 @@ public final class NodeCore {
             case ReplicaFailure m -> { }
             case ReadRepair m -> { }
             case ForwardWriteResponse m -> { }
+            case Gossip m -> { }
         }
     }
 
@@ -444,9 +457,17 @@ public final class NodeCore {
     private void send(NodeId to, PeerMessage message) {
         if (to.equals(settings.self())) {
             selfDelivered.add(new PeerReceived(to, message));
+        } else if (isRequest(message) && !membership.isAlive(to)) {
+            // The failure detector suspects it: fail the request now instead of at the deadline.
+            selfDelivered.add(new SendFailed(to, message));
         } else {
             emit(new Send(to, message));
         }
+    }
+
+    private static boolean isRequest(PeerMessage message) {
+        return message instanceof ReplicaGetRequest || message instanceof ReplicaPutRequest
+                || message instanceof ForwardWriteRequest;
     }
 
     private void finish(long id) {

@@ -1,13 +1,16 @@
 package io.kvorum.node.membership;
 
 import io.kvorum.common.NodeId;
+import io.kvorum.gossip.GossipMessage;
 import io.kvorum.ring.Ring;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
  * The cluster as one node sees it: the members, the ring built from them, and which members are
- * believed healthy. Implementations return immutable snapshots; the core reads them on its thread.
+ * believed healthy. Owned by the node's core (one thread); {@link #members} and {@link #ring}
+ * return immutable snapshots. A static view ignores ticks and gossip; the gossip view is driven by them.
  */
 public interface Membership {
     /** One member: its id, where to reach it, and how this node sees it. */
@@ -16,9 +19,46 @@ public interface Membership {
     /** A member's status as api.md names it. */
     enum Status { UP, DOWN, JOINING, LEAVING }
 
+    /** What a membership step asks the node to do: gossip to send, and tokens this node just took (to persist). */
+    record Step(List<Outgoing> sends, Optional<List<Long>> tokensTaken) {
+        public static final Step NONE = new Step(List.of(), Optional.empty());
+
+        public Step {
+            sends = List.copyOf(sends);
+        }
+    }
+
+    /** One gossip message for one member. */
+    record Outgoing(NodeId to, GossipMessage message) {}
+
     /** Every known member, in a stable order. */
     List<Member> members();
 
     /** The current ring snapshot. */
     Ring ring();
+
+    /** Whether the coordinator should count on {@code id} answering (false: fail its requests at once). */
+    default boolean isAlive(NodeId id) {
+        return true;
+    }
+
+    /** Where to reach {@code id}'s internode port ("host:port"), if known. */
+    default Optional<String> internodeAddress(NodeId id) {
+        return members().stream().filter(m -> m.id().equals(id)).map(Member::internodeAddress).findFirst();
+    }
+
+    /** A gossip round is due. */
+    default Step tick(long nowMillis) {
+        return Step.NONE;
+    }
+
+    /** A gossip message arrived from {@code from}. */
+    default Step receive(NodeId from, GossipMessage message, long nowMillis) {
+        return Step.NONE;
+    }
+
+    /** This node is shutting down: tell the others so they stop counting on it at once. */
+    default Step shutdown(long nowMillis) {
+        return Step.NONE;
+    }
 }

@@ -2,6 +2,7 @@ package io.kvorum.node.message;
 
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
+import io.kvorum.gossip.GossipMessage;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.Siblings;
 import java.util.Optional;
@@ -39,4 +40,7 @@ public sealed interface PeerMessage {
     /** The outcome of a forwarded write: written with {@code versionContext}, or unavailable. */
     record ForwardWriteResponse(long requestId, Optional<CausalContext> versionContext, int required, int acknowledged)
             implements PeerMessage {}
+
+    /** A membership gossip exchange step (SYN, ACK or ACK2), carried on the same connections. */
+    record Gossip(GossipMessage message) implements PeerMessage {}
 }

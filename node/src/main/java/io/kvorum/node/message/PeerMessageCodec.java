@@ -5,8 +5,10 @@ import io.kvorum.common.ByteReader.MalformedException;
 import io.kvorum.common.ByteWriter;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
+import io.kvorum.gossip.GossipCodec;
 import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
 import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
+import io.kvorum.node.message.PeerMessage.Gossip;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
@@ -36,6 +38,7 @@ public final class PeerMessageCodec {
     private static final int READ_REPAIR = 6;
     private static final int FORWARD_WRITE_REQUEST = 7;
     private static final int FORWARD_WRITE_RESPONSE = 8;
+    private static final int GOSSIP = 9;
     private static final int MAX_REASON_BYTES = 4096;
     /** Far above any replication factor a cluster uses; bounds what a peer can ask a coordinator for. */
     private static final int MAX_REPLICAS = 64;
@@ -71,6 +74,10 @@ public final class PeerMessageCodec {
                 writeOptionalContext(out, m.versionContext());
                 out.writeVarInt(m.required()).writeVarInt(m.acknowledged());
             }
+            case Gossip m -> {
+                out.writeByte(GOSSIP);
+                GossipCodec.write(out, m.message());
+            }
         }
         return out.toByteArray();
     }
@@ -89,6 +96,7 @@ public final class PeerMessageCodec {
             case FORWARD_WRITE_REQUEST -> decodeForward(in);
             case FORWARD_WRITE_RESPONSE -> new ForwardWriteResponse(in.readVarLong(), readOptionalContext(in),
                     in.readVarInt(), in.readVarInt());
+            case GOSSIP -> new Gossip(GossipCodec.read(in));
             default -> throw new MalformedException("unknown message tag " + tag);
         };
         in.expectEnd();

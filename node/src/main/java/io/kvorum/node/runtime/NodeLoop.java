@@ -19,9 +19,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,17 +46,27 @@ final class NodeLoop {
     private final Map<Long, CompletableFuture<WriteOutcome>> pendingWrites = new HashMap<>();
     private final Map<Long, Long> timers = new HashMap<>();
     private final ArrayDeque<Input> inline = new ArrayDeque<>();
+    private final Consumer<List<Long>> tokenSink;
     private Transport transport;
     private long nextClientRequestId = 1;
     private boolean stepping;
 
-    NodeLoop(Vertx vertx, Context context, NodeCore core, Clock clock, StorageEngine engine, WorkerExecutor storageWorkers) {
+    NodeLoop(Vertx vertx, Context context, NodeCore core, Clock clock, StorageEngine engine, WorkerExecutor storageWorkers,
+             Consumer<List<Long>> tokenSink) {
+        this.tokenSink = tokenSink;
         this.vertx = vertx;
         this.context = context;
         this.core = core;
         this.clock = clock;
         this.engine = engine;
         this.storageWorkers = storageWorkers;
+    }
+
+    /** Feeds a gossip round to the core every {@code intervalMillis}, the first one now. */
+    void startTicking(long intervalMillis) {
+        submit(new Input.Tick());
+        // Timers fire on the context that set them, which need not be ours: submit hops over.
+        vertx.setPeriodic(intervalMillis, ignored -> submit(new Input.Tick()));
     }
 
     void attach(Transport transport) {
@@ -139,6 +151,7 @@ final class NodeLoop {
                 }
             }
             case Effect.Storage storage -> store(storage);
+            case Effect.PersistTokens persist -> tokenSink.accept(persist.tokens());
         }
     }
 

@@ -3,24 +3,32 @@ package io.kvorum.node.runtime;
 import com.codahale.metrics.MetricRegistry;
 import io.kvorum.common.NodeId;
 import io.kvorum.config.KvorumConfig;
-import io.kvorum.config.MemberAddress;
+import io.kvorum.config.HostPort;
 import io.kvorum.http.HttpApi;
 import io.kvorum.http.HttpApiSettings;
+import io.kvorum.node.core.Input;
 import io.kvorum.node.core.NodeCore;
 import io.kvorum.node.core.NodeCoreSettings;
 import io.kvorum.node.membership.Membership;
-import io.kvorum.node.membership.StaticMembership;
 import io.kvorum.ring.Murmur3Partitioner;
 import io.kvorum.ring.Partitioner;
 import io.kvorum.ring.Ring;
+import io.kvorum.config.StorageConfig;
+import io.kvorum.storage.engine.BackgroundScheduler;
+import io.kvorum.storage.engine.LogEngine;
+import io.kvorum.storage.engine.LogEnvironment;
+import io.kvorum.storage.engine.LogSettings;
+import io.kvorum.storage.engine.LogStore;
 import io.kvorum.storage.engine.MemoryEngine;
 import io.kvorum.storage.engine.StorageEngine;
+import io.kvorum.storage.hint.HintStore;
 import io.kvorum.storage.version.Actor;
 import io.kvorum.storage.version.Siblings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +39,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,19 +53,83 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeServer {
     private static final Logger log = LoggerFactory.getLogger(NodeServer.class);
+    /** Worker threads for a blocking engine: enough concurrent writers to fill a group commit. */
+    private static final int STORAGE_WORKERS = 16;
+    /** Until hinted handoff brings its own key, each owner's hint queue holds at most this many. */
+    private static final int HINTS_PER_OWNER_MAX = 100_000;
 
     private final KvorumConfig config;
     private final Vertx vertx;
-    private final StorageEngine engine;
+    private final Storage storage;
     private final CoreVerticle core;
     private final HttpApi http;
 
-    private NodeServer(KvorumConfig config, Vertx vertx, StorageEngine engine, CoreVerticle core, HttpApi http) {
+    private NodeServer(KvorumConfig config, Vertx vertx, Storage storage, CoreVerticle core, HttpApi http) {
         this.config = config;
         this.vertx = vertx;
-        this.engine = engine;
+        this.storage = storage;
         this.core = core;
         this.http = http;
+    }
+
+    /**
+     * The node's engine, its hint store (log engine only) and the threads that run their background
+     * work (interval fsync, hint files, compaction); closed together, engine first.
+     */
+    private record Storage(StorageEngine engine, HintStore hints, ScheduledExecutorService background) {
+        static Storage open(KvorumConfig config, Partitioner partitioner) {
+            StorageConfig storage = config.storage();
+            if (storage.engine() == StorageConfig.Engine.MEMORY) {
+                return new Storage(new MemoryEngine(partitioner::token), null, null);
+            }
+            ScheduledExecutorService background = Executors.newScheduledThreadPool(2, task -> {
+                Thread thread = new Thread(task, "kvorum-storage-background");
+                thread.setDaemon(true);
+                return thread;
+            });
+            BackgroundScheduler scheduler = (delayMillis, task) -> {
+                try {
+                    background.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // shutting down: the engine is closed or closing, its background work is moot
+                }
+            };
+            SystemClock clock = new SystemClock();
+            LogEnvironment environment = new LogEnvironment(scheduler, clock::wallMillis);
+            LogSettings settings = LogSettings.from(storage);
+            Path dataDir = config.node().dataDir();
+            LogEngine engine = null;
+            try {
+                engine = LogEngine.open(dataDir.resolve("data"), partitioner::token, settings, environment);
+                HintStore hints = new HintStore(LogStore.open(dataDir.resolve("hints"), settings.withCacheBytes(0), environment),
+                        HINTS_PER_OWNER_MAX);
+                return new Storage(engine, hints, background);
+            } catch (RuntimeException e) {
+                if (engine != null) {
+                    engine.close();
+                }
+                background.shutdownNow();
+                throw e;
+            }
+        }
+
+        /** Worker threads for the node loop, or null when the engine is fast enough to run inline. */
+        WorkerExecutor workers(Vertx vertx) {
+            return background == null ? null : vertx.createSharedWorkerExecutor("kvorum-storage", STORAGE_WORKERS);
+        }
+
+        void close() {
+            try {
+                engine.close();
+                if (hints != null) {
+                    hints.close();
+                }
+            } finally {
+                if (background != null) {
+                    background.shutdownNow();
+                }
+            }
+        }
     }
 
     /** Starts a node; the future fails with a one-line reason (port taken, data directory unusable). */
@@ -70,11 +146,26 @@ public final class NodeServer {
             return Future.failedFuture("data directory " + dataDir.toAbsolutePath() + " (node.data-dir) is unusable: " + e.getMessage());
         }
         Partitioner partitioner = Murmur3Partitioner.INSTANCE;
-        StorageEngine engine = new MemoryEngine(partitioner::token);
+        Storage storage;
+        try {
+            storage = Storage.open(config, partitioner);
+        } catch (UncheckedIOException e) {
+            return Future.failedFuture("storage under " + dataDir.toAbsolutePath() + " (node.data-dir) is unusable: " + e.getMessage());
+        }
+        StorageEngine engine = storage.engine();
         MetricRegistry metrics = new MetricRegistry();
-        Membership membership = staticMembership(config);
+        if (engine instanceof LogEngine logEngine) {
+            RuntimeMetrics.registerStorage(metrics, logEngine::stats);
+        }
+        Membership membership;
+        try {
+            membership = MembershipFactory.create(config, epoch, partitioner);
+        } catch (IOException e) {
+            storage.close();
+            return Future.failedFuture("membership state under " + dataDir.toAbsolutePath() + " (node.data-dir) is unusable: " + e.getMessage());
+        }
         Vertx vertx = Vertx.vertx();
-        CoreVerticle core = new CoreVerticle(config, new Actor(config.node().id(), epoch), membership, partitioner, engine, metrics);
+        CoreVerticle core = new CoreVerticle(config, new Actor(config.node().id(), epoch), membership, partitioner, storage, metrics);
         return vertx.deployVerticle(core)
                 .recover(e -> Future.failedFuture("cannot listen on " + config.internode().host() + ":" + config.internode().port()
                         + " (internode.port): " + e.getMessage()))
@@ -83,9 +174,9 @@ public final class NodeServer {
                     return http.start()
                             .recover(e -> Future.failedFuture("cannot listen on " + config.http().host() + ":" + config.http().port()
                                     + " (http.port): " + e.getMessage()))
-                            .map(port -> new NodeServer(config, vertx, engine, core, http));
+                            .map(port -> new NodeServer(config, vertx, storage, core, http));
                 })
-                .onFailure(e -> vertx.close())
+                .onFailure(e -> vertx.close().onComplete(closed -> storage.close()))
                 .onSuccess(server -> log.info("{} (actor epoch {}) serving HTTP on {}:{} and peers on {}:{}", config.node().id(),
                         epoch, config.http().host(), server.httpPort(), config.internode().host(), server.internodePort()));
     }
@@ -108,6 +199,7 @@ public final class NodeServer {
      */
     public Future<Void> stop() {
         log.info("{} shutting down", id());
+        core.announceShutdown();
         http.drain();
         Promise<Void> drained = Promise.promise();
         long deadline = System.nanoTime() + config.node().shutdownTimeout().toNanos();
@@ -121,7 +213,7 @@ public final class NodeServer {
                 .compose(v -> http.close())
                 .compose(v -> core.closeTransport())
                 .eventually(() -> {
-                    engine.close();
+                    storage.close();
                     return vertx.close();
                 })
                 .onComplete(done -> log.info("{} stopped", id()));
@@ -129,18 +221,22 @@ public final class NodeServer {
 
     /** Stops at once without draining: what a crash looks like to peers (for tests). */
     public Future<Void> kill() {
-        return vertx.close().onComplete(done -> engine.close());
+        return vertx.close().onComplete(done -> storage.close());
     }
 
-    private static Membership staticMembership(KvorumConfig config) {
-        List<NodeId> joinOrder = new ArrayList<>();
-        List<Membership.Member> members = new ArrayList<>();
-        for (MemberAddress m : config.cluster().members()) {
-            joinOrder.add(m.id());
-            members.add(new Membership.Member(m.id(), m.internode().toString(), m.http().toString(),
-                    Membership.Status.UP, OptionalDouble.empty()));
+    private static SocketAddress socketAddress(String hostPort) {
+        HostPort address = HostPort.parse(hostPort);
+        return SocketAddress.inetSocketAddress(address.port(), address.host());
+    }
+
+    /** Tokens a joining node took must survive a restart; failing to store them is logged, and the node goes on. */
+    private static void persistTokens(KvorumConfig config, List<Long> tokens) {
+        try {
+            TokenStore.save(config.node().dataDir(), tokens);
+            log.info("{} joined the ring with {} tokens", config.node().id(), tokens.size());
+        } catch (IOException e) {
+            log.error("{} could not store its tokens; a restart would take new ones: {}", config.node().id(), e.getMessage());
         }
-        return new StaticMembership(members, Ring.allocate(joinOrder, config.ring().vnodesPerNode()));
     }
 
     private static HttpApiSettings httpSettings(KvorumConfig config) {
@@ -156,19 +252,19 @@ public final class NodeServer {
         private final Actor actor;
         private final Membership membership;
         private final Partitioner partitioner;
-        private final StorageEngine engine;
+        private final Storage storage;
         private final MetricRegistry metrics;
         private NodeLoop loop;
         private VertxTransport transport;
         private NodeKvService service;
 
         CoreVerticle(KvorumConfig config, Actor actor, Membership membership, Partitioner partitioner,
-                     StorageEngine engine, MetricRegistry metrics) {
+                     Storage storage, MetricRegistry metrics) {
             this.config = config;
             this.actor = actor;
             this.membership = membership;
             this.partitioner = partitioner;
-            this.engine = engine;
+            this.storage = storage;
             this.metrics = metrics;
         }
 
@@ -178,19 +274,22 @@ public final class NodeServer {
             NodeCore nodeCore = new NodeCore(new NodeCoreSettings(self, actor, config.quorum().n(), Siblings.DEFAULT_MAX_ACTORS),
                     membership, partitioner::token, new RuntimeMetrics(metrics));
             SystemClock clock = new SystemClock();
-            loop = new NodeLoop(vertx, context, nodeCore, clock, engine, null);
-            Map<NodeId, SocketAddress> peers = new TreeMap<>();
-            for (MemberAddress m : config.cluster().members()) {
-                peers.put(m.id(), SocketAddress.inetSocketAddress(m.internode().port(), m.internode().host()));
-            }
-            transport = new VertxTransport(vertx, new VertxTransport.Settings(self, peers, config.internode().frameBytesMax(),
+            loop = new NodeLoop(vertx, context, nodeCore, clock, storage.engine(), storage.workers(vertx),
+                    tokens -> persistTokens(config, tokens));
+            // The transport runs on this context too, so it may read the core's membership directly.
+            transport = new VertxTransport(vertx, new VertxTransport.Settings(self, config.internode().frameBytesMax(),
                     config.http().valueBytesMax(), (int) config.internode().connectTimeout().toMillis()),
-                    loop::submit, clock::monotonicMillis);
+                    id -> membership.internodeAddress(id).map(NodeServer::socketAddress), loop::submit, clock::monotonicMillis);
             loop.attach(transport);
             service = new NodeKvService(self, new NodeKvService.Defaults(config.quorum().n(), config.quorum().r(),
                     config.quorum().w(), config.quorum().requestTimeout().toMillis(), config.ring().vnodesPerNode()),
                     loop, membership, partitioner::token, metrics);
-            return transport.listen(config.internode().host(), config.internode().port());
+            return transport.listen(config.internode().host(), config.internode().port())
+                    .onSuccess(server -> loop.startTicking(config.gossip().interval().toMillis()));
+        }
+
+        void announceShutdown() {
+            loop.submit(new Input.ShuttingDown());
         }
 
         NodeKvService service() {

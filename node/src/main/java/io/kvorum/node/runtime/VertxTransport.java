@@ -19,6 +19,8 @@ import io.vertx.core.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -46,7 +48,7 @@ final class VertxTransport implements Transport {
 
     private final Vertx vertx;
     private final NodeId self;
-    private final Map<NodeId, SocketAddress> peers;
+    private final Function<NodeId, Optional<SocketAddress>> addresses;
     private final PeerMessageCodec codec;
     private final int frameBytesMax;
     private final Consumer<Input> inbound;
@@ -64,12 +66,14 @@ final class VertxTransport implements Transport {
         long backoffMillis = BACKOFF_MIN_MILLIS;
     }
 
-    record Settings(NodeId self, Map<NodeId, SocketAddress> peers, int frameBytesMax, int valueBytesMax, int connectTimeoutMillis) {}
+    record Settings(NodeId self, int frameBytesMax, int valueBytesMax, int connectTimeoutMillis) {}
 
-    VertxTransport(Vertx vertx, Settings settings, Consumer<Input> inbound, LongSupplier monotonicMillis) {
+    /** @param addresses where each peer listens, as the node's membership knows now (called on the owning context) */
+    VertxTransport(Vertx vertx, Settings settings, Function<NodeId, Optional<SocketAddress>> addresses,
+                   Consumer<Input> inbound, LongSupplier monotonicMillis) {
         this.vertx = vertx;
         this.self = settings.self();
-        this.peers = Map.copyOf(settings.peers());
+        this.addresses = addresses;
         this.codec = new PeerMessageCodec(settings.valueBytesMax());
         this.frameBytesMax = settings.frameBytesMax();
         this.inbound = inbound;
@@ -94,11 +98,6 @@ final class VertxTransport implements Transport {
 
     @Override
     public void send(NodeId to, PeerMessage message) {
-        SocketAddress address = peers.get(to);
-        if (address == null) {
-            inbound.accept(new Input.SendFailed(to, message));
-            return;
-        }
         Outbound peer = outbound.computeIfAbsent(to, id -> new Outbound());
         if (peer.socket != null) {
             writeFrame(peer.socket, codec.encode(message));
@@ -111,8 +110,13 @@ final class VertxTransport implements Transport {
         } else if (monotonicMillis.getAsLong() < peer.retryAtMillis) {
             inbound.accept(new Input.SendFailed(to, message));
         } else {
+            Optional<SocketAddress> address = addresses.apply(to);
+            if (address.isEmpty()) {
+                inbound.accept(new Input.SendFailed(to, message));
+                return;
+            }
             peer.queue.add(message);
-            connect(to, address, peer);
+            connect(to, address.get(), peer);
         }
     }
 

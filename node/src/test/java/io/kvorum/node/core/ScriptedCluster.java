@@ -421,6 +421,7 @@ public final class ScriptedCluster {
                 timers.add(new Timer(timer.atMillis(), node, timer.timerId()));
             }
             case Effect.CancelTimer cancel -> timers.removeIf(t -> t.node().equals(node) && t.timerId() == cancel.timerId());
+            case Effect.PersistTokens persist -> check(false, "%s took tokens, but a static membership never does", node);
             case Effect.Storage storage -> {
                 if (holdStorage) {
                     pendingStorage.add(new PendingStorage(++seq, node, storage.operationId(), storage.operation()));

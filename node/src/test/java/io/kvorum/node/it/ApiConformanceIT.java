@@ -208,7 +208,7 @@ class ApiConformanceIT {
     void membersListsEveryNodeUp() {
         views.membersListsEveryNodeUp();
         if (inProcess) {
-            views.membersHaveNoPhiYet();
+            views.membersCarryPhiFromTheFailureDetector();
         }
     }
 

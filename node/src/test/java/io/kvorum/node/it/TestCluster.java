@@ -80,11 +80,33 @@ final class TestCluster implements Cluster {
             for (int j = 0; j < starting.size(); j++) {
                 cluster.servers[started.get(j)] = await(starting.get(j), "start " + id(started.get(j)));
             }
+            cluster.awaitEveryoneSeesUp(started);
         } catch (RuntimeException | Error e) {
             cluster.close();
             throw e;
         }
         return cluster;
+    }
+
+    /** Waits until gossip has spread: every node in {@code indices} lists all of them as up. */
+    void awaitEveryoneSeesUp(List<Integer> indices) {
+        org.awaitility.Awaitility.await("gossip convergence").atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> indices.stream().allMatch(i -> seesUp(i, indices)));
+    }
+
+    private boolean seesUp(int observer, List<Integer> indices) {
+        ApiClient.Answer answer = new ApiClient(base(observer)).get(ApiClient.raw("/cluster/members"));
+        if (answer.status() != 200) {
+            return false;
+        }
+        java.util.Set<String> up = new java.util.HashSet<>();
+        answer.json().path("members").forEach(m -> {
+            if (m.path("status").asText().equals("up")) {
+                up.add(m.path("id").asText());
+            }
+        });
+        return indices.stream().allMatch(i -> up.contains(id(i)));
     }
 
     /** node-1, node-2, ... for 0, 1, ... */
@@ -134,6 +156,13 @@ final class TestCluster implements Cluster {
             throw new IllegalStateException(id(i) + " is running");
         }
         servers[i] = await(NodeServer.start(config(i)), "restart " + id(i));
+        List<Integer> running = new ArrayList<>();
+        for (int j = 0; j < servers.length; j++) {
+            if (servers[j] != null) {
+                running.add(j);
+            }
+        }
+        awaitEveryoneSeesUp(running);
     }
 
     boolean running(int i) {

@@ -14,6 +14,12 @@ import io.kvorum.common.ByteReader.MalformedException;
 import io.kvorum.common.ByteWriter;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.gossip.Digest;
+import io.kvorum.gossip.GossipMessage;
+import io.kvorum.gossip.MemberInfo;
+import io.kvorum.gossip.MemberUpdate;
+import io.kvorum.gossip.Status;
 import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
 import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
@@ -89,7 +95,13 @@ class PeerMessageCodecTest {
                 new ForwardWriteRequest(11, KEY, Optional.empty(), Optional.of(TOMBSTONE_ONLY.context()), 2, 250, 42),
                 new ForwardWriteResponse(12, Optional.of(CONTEXT_WITH_CLOUD), 0, 0),
                 new ForwardWriteResponse(13, Optional.of(CausalContext.EMPTY), 0, 0),
-                new ForwardWriteResponse(14, Optional.empty(), 3, 1));
+                new ForwardWriteResponse(14, Optional.empty(), 3, 1),
+                new PeerMessage.Gossip(new GossipMessage.GossipSyn("127.0.0.1:9081",
+                        List.of(new Digest(NodeId.of("node-1"), 3, 17), Digest.unknown(NodeId.of("node-2"))), true)),
+                new PeerMessage.Gossip(new GossipMessage.GossipAck(List.of(new MemberUpdate(NodeId.of("node-3"), 2, 9,
+                        Optional.of(new MemberInfo("10.0.0.3:9081", "10.0.0.3:8081", Status.UP, List.of(-5L, 7L), 9)))),
+                        List.of(Digest.unknown(NodeId.of("node-4"))))),
+                new PeerMessage.Gossip(new GossipMessage.GossipAck2(List.of(new MemberUpdate(NodeId.of("node-5"), 1, 4, Optional.empty())))));
     }
 
     private static void assertRoundTrips(PeerMessage message) {

@@ -137,7 +137,7 @@ class SetWorkloadSimulationTest {
     }
 
     private static List<String> divergence(Simulator sim, Key key) {
-        List<NodeId> replicas = sim.preferenceList(key);
+        List<NodeId> replicas = sim.preferenceList(sim.nodeIds().get(0), key);
         Siblings first = sim.stored(replicas.get(0), key);
         List<String> problems = new ArrayList<>();
         for (NodeId replica : replicas.subList(1, replicas.size())) {

@@ -20,6 +20,9 @@ final class SimNode {
     final MemoryEngine disk;
     final long clockOffsetMillis;
     NodeCore core;
+    io.kvorum.node.membership.GossipMembership membership;
+    /** The ring tokens this node owns, as its data directory would keep them across restarts. */
+    java.util.List<Long> tokens;
     long epoch;
     int incarnation;
     boolean up = true;

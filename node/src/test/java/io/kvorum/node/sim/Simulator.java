@@ -12,7 +12,15 @@ import io.kvorum.node.core.ReadOutcome;
 import io.kvorum.node.core.StorageOp;
 import io.kvorum.node.core.WriteOutcome;
 import io.kvorum.node.membership.Membership;
-import io.kvorum.node.membership.StaticMembership;
+import io.kvorum.gossip.GossipProtocol;
+import io.kvorum.gossip.GossipSettings;
+import io.kvorum.gossip.LocalMember;
+import io.kvorum.gossip.Seed;
+import io.kvorum.gossip.Status;
+import io.kvorum.gossip.fd.FailureDetectorSettings;
+import io.kvorum.gossip.fd.PhiAccrualFailureDetector;
+import io.kvorum.node.membership.GossipMembership;
+import io.kvorum.ring.TokenAllocator;
 import io.kvorum.node.message.PeerMessage;
 import io.kvorum.ring.Murmur3Partitioner;
 import io.kvorum.ring.Ring;
@@ -26,7 +34,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -56,7 +63,9 @@ public final class Simulator {
     private final SplittableRandom random;
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(ORDER);
     private final Map<NodeId, SimNode> nodes = new TreeMap<>();
-    private final Membership membership;
+    private static final int VNODES = 16;
+
+    private final List<GossipMembership.BootstrapMember> bootstrap = new ArrayList<>();
     private final SimTrace trace = new SimTrace(400);
     private final Map<NodeId, Integer> partitionSide = new TreeMap<>();
     private long nowMillis;
@@ -68,18 +77,20 @@ public final class Simulator {
         this.config = config;
         this.random = new SplittableRandom(seed);
         List<NodeId> ids = new ArrayList<>();
-        List<Membership.Member> members = new ArrayList<>();
         for (int i = 1; i <= config.nodeCount(); i++) {
-            NodeId id = NodeId.of("node-" + i);
-            ids.add(id);
-            members.add(new Membership.Member(id, "sim:" + i, "sim:" + i, Membership.Status.UP, OptionalDouble.empty()));
+            ids.add(NodeId.of("node-" + i));
         }
-        this.membership = new StaticMembership(members, Ring.allocate(ids, 16));
+        Ring ring = Ring.allocate(ids, VNODES);
+        for (NodeId id : ids) {
+            bootstrap.add(new GossipMembership.BootstrapMember(id, "sim-" + id + ":1", "sim-" + id + ":2", ring.tokensOf(id)));
+        }
         for (NodeId id : ids) {
             long skew = config.maxClockSkewMillis() == 0 ? 0 : random.nextLong(-config.maxClockSkewMillis(), config.maxClockSkewMillis() + 1);
             SimNode node = new SimNode(id, new MemoryEngine(Murmur3Partitioner.INSTANCE::token), skew);
+            node.tokens = ring.tokensOf(id);
             node.core = newCore(node);
             nodes.put(id, node);
+            startTicking(node);
         }
     }
 
@@ -107,9 +118,14 @@ public final class Simulator {
         return trace;
     }
 
-    /** The key's N replicas. */
-    public List<NodeId> preferenceList(Key key) {
-        return membership.ring().preferenceList(Murmur3Partitioner.INSTANCE.token(key), config.n());
+    /** The key's N replicas, as {@code node} sees the ring. */
+    public List<NodeId> preferenceList(NodeId node, Key key) {
+        return nodes.get(node).core.preferenceList(key);
+    }
+
+    /** How {@code observer} sees the members now. */
+    public List<Membership.Member> members(NodeId observer) {
+        return nodes.get(observer).membership.members();
     }
 
     /** What {@code node}'s disk holds for {@code key}. */
@@ -181,6 +197,7 @@ public final class Simulator {
         node.core = newCore(node);
         node.up = true;
         trace.record(nowMillis, "restart " + id + " epoch " + node.epoch);
+        startTicking(node);
     }
 
     /** The process stops running (a long GC pause, SIGSTOP): inputs wait until {@link #resume}. */
@@ -233,9 +250,35 @@ public final class Simulator {
 
     // ---- the node driver ---------------------------------------------------------------------
 
+    /** A fresh core with gossip membership: generation = epoch + 1, the node's stored tokens, every other node a seed. */
     private NodeCore newCore(SimNode node) {
+        LocalMember local = new LocalMember(node.id, "sim-" + node.id + ":1", "sim-" + node.id + ":2", node.tokens, node.epoch + 1, Status.UP);
+        List<Seed> seeds = new ArrayList<>();
+        for (GossipMembership.BootstrapMember m : bootstrap) {
+            if (!m.id().equals(node.id)) {
+                seeds.add(new Seed(m.id(), m.internodeAddress()));
+            }
+        }
+        GossipProtocol protocol = new GossipProtocol(local, seeds, GossipSettings.defaults(),
+                new PhiAccrualFailureDetector(FailureDetectorSettings.defaults()), random.split());
+        node.membership = new GossipMembership(protocol, VNODES, new TokenAllocator(Murmur3Partitioner.INSTANCE, config.n()),
+                bootstrap, true);
         return new NodeCore(new NodeCoreSettings(node.id, new Actor(node.id, node.epoch), config.n(), Siblings.DEFAULT_MAX_ACTORS),
-                membership, Murmur3Partitioner.INSTANCE::token, CoreMetrics.NONE);
+                node.membership, Murmur3Partitioner.INSTANCE::token, CoreMetrics.NONE);
+    }
+
+    /** Gossip rounds every interval from a random phase, for as long as this incarnation lives. */
+    private void startTicking(SimNode node) {
+        int incarnation = node.incarnation;
+        long interval = GossipSettings.defaults().intervalMillis();
+        schedule(random.nextLong(interval), "tick " + node.id, () -> tick(node, incarnation, interval));
+    }
+
+    private void tick(SimNode node, int incarnation, long interval) {
+        if (node.up && node.incarnation == incarnation) {
+            input(node, incarnation, new Input.Tick(), "tick");
+            schedule(interval, "tick " + node.id, () -> tick(node, incarnation, interval));
+        }
     }
 
     /** Feeds an input to the incarnation it was meant for; a paused node gets it on resume. */
@@ -261,6 +304,7 @@ public final class Simulator {
             case Effect.SetTimer timer -> schedule(timer.atMillis() - node.monotonicMillis(nowMillis), "timer " + node.id,
                     () -> input(node, incarnation, new Input.TimerFired(timer.timerId()), "timer"));
             case Effect.CancelTimer cancel -> { } // the core ignores timers it no longer knows
+            case Effect.PersistTokens persist -> node.tokens = persist.tokens();
             case Effect.Storage storage -> schedule(random.nextLong(config.maxStorageDelayMillis() + 1), "disk " + node.id, () -> {
                 if (node.up && node.incarnation == incarnation) {
                     var result = StorageOp.execute(node.disk, storage.operation());

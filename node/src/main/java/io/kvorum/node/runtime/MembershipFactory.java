@@ -1,0 +1,96 @@
+package io.kvorum.node.runtime;
+
+import io.kvorum.common.NodeId;
+import io.kvorum.config.FailureDetectorConfig;
+import io.kvorum.config.KvorumConfig;
+import io.kvorum.config.MemberAddress;
+import io.kvorum.config.SeedAddress;
+import io.kvorum.gossip.GossipProtocol;
+import io.kvorum.gossip.GossipSettings;
+import io.kvorum.gossip.LocalMember;
+import io.kvorum.gossip.Seed;
+import io.kvorum.gossip.Status;
+import io.kvorum.gossip.fd.FailureDetectorSettings;
+import io.kvorum.gossip.fd.PhiAccrualFailureDetector;
+import io.kvorum.node.membership.GossipMembership;
+import io.kvorum.node.membership.GossipMembership.BootstrapMember;
+import io.kvorum.ring.Partitioner;
+import io.kvorum.ring.Ring;
+import io.kvorum.ring.TokenAllocator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Builds a node's gossip membership from its configuration and data directory.
+ *
+ * <p>The members of {@code cluster.members} (when it lists more than this node) are the bootstrap
+ * cluster: their tokens follow from the list's order, so every member starts with the same ring.
+ * A node listed alone but given {@code cluster.seeds} is a joiner: it starts without tokens and
+ * takes them from the ring it learns. Tokens a node has taken are reused after a restart; its
+ * gossip generation is its actor epoch + 1, so every restart is recognised as the same member, newer.
+ */
+final class MembershipFactory {
+    private MembershipFactory() {}
+
+    static GossipMembership create(KvorumConfig config, long epoch, Partitioner partitioner) throws IOException {
+        NodeId self = config.node().id();
+        int vnodes = config.ring().vnodesPerNode();
+        boolean joiner = config.cluster().members().size() == 1 && !config.gossip().seeds().isEmpty();
+        List<BootstrapMember> bootstrap = joiner ? List.of() : bootstrapMembers(config);
+        Optional<List<Long>> stored = TokenStore.load(config.node().dataDir());
+        List<Long> tokens = stored.orElseGet(() -> bootstrap.stream()
+                .filter(m -> m.id().equals(self)).findFirst().map(BootstrapMember::tokens).orElse(List.of()));
+        if (stored.isEmpty() && !tokens.isEmpty()) {
+            TokenStore.save(config.node().dataDir(), tokens);
+        }
+        LocalMember local = new LocalMember(self, config.internode().host() + ":" + config.internode().port(),
+                config.http().host() + ":" + config.http().port(), tokens, epoch + 1, tokens.isEmpty() ? Status.JOINING : Status.UP);
+        List<Seed> seeds = seeds(config);
+        GossipProtocol protocol = new GossipProtocol(local, seeds, gossipSettings(config),
+                new PhiAccrualFailureDetector(detectorSettings(config.failureDetector())), new SplittableRandom());
+        return new GossipMembership(protocol, vnodes, new TokenAllocator(partitioner, config.quorum().n()), bootstrap,
+                !seeds.isEmpty());
+    }
+
+    private static List<BootstrapMember> bootstrapMembers(KvorumConfig config) {
+        List<NodeId> order = config.cluster().ids();
+        Ring ring = Ring.allocate(order, config.ring().vnodesPerNode());
+        List<BootstrapMember> members = new ArrayList<>();
+        for (MemberAddress m : config.cluster().members()) {
+            members.add(new BootstrapMember(m.id(), m.internode().toString(), m.http().toString(), ring.tokensOf(m.id())));
+        }
+        return members;
+    }
+
+    /** The configured seeds; without any, the other bootstrap members, so a restarted member finds its peers. */
+    private static List<Seed> seeds(KvorumConfig config) {
+        List<Seed> seeds = new ArrayList<>();
+        for (SeedAddress seed : config.gossip().seeds()) {
+            seeds.add(new Seed(seed.id(), seed.internode().toString()));
+        }
+        if (seeds.isEmpty()) {
+            for (MemberAddress m : config.cluster().members()) {
+                if (!m.id().equals(config.node().id())) {
+                    seeds.add(new Seed(m.id(), m.internode().toString()));
+                }
+            }
+        }
+        return seeds;
+    }
+
+    private static GossipSettings gossipSettings(KvorumConfig config) {
+        GossipSettings defaults = GossipSettings.defaults();
+        return new GossipSettings(config.gossip().interval().toMillis(), config.gossip().fanout(),
+                defaults.seedProbabilityMin(), defaults.unreachableProbabilityMin(),
+                defaults.digestsPerMessageMax(), defaults.updatesPerMessageMax());
+    }
+
+    private static FailureDetectorSettings detectorSettings(FailureDetectorConfig fd) {
+        return new FailureDetectorSettings(fd.threshold(), fd.maxSampleSize(), fd.minStdDeviation().toMillis(),
+                fd.acceptableHeartbeatPause().toMillis(), fd.firstHeartbeatEstimate().toMillis(),
+                fd.maxInterval().toMillis(), fd.maxLocalPause().toMillis());
+    }
+}

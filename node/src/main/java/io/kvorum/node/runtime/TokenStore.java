@@ -1,0 +1,52 @@
+package io.kvorum.node.runtime;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Persists the ring tokens a node took when it joined, in {@code <data-dir>/tokens} (one per line),
+ * so that a restarted node claims the same ranges instead of taking new ones.
+ */
+final class TokenStore {
+    private static final String FILE = "tokens";
+
+    private TokenStore() {}
+
+    static Optional<List<Long>> load(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        List<Long> tokens = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                try {
+                    tokens.add(Long.parseLong(line.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IOException(file + " is corrupt: '" + line + "' is not a token");
+                }
+            }
+        }
+        return Optional.of(List.copyOf(tokens));
+    }
+
+    static void save(Path dataDir, List<Long> tokens) throws IOException {
+        Path temp = dataDir.resolve(FILE + ".tmp");
+        String text = tokens.stream().map(String::valueOf).collect(Collectors.joining("\n", "", "\n"));
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel.write(StandardCharsets.UTF_8.encode(text));
+            channel.force(true);
+        }
+        Files.move(temp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
