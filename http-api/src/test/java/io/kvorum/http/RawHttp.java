@@ -13,16 +13,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A raw HTTP/1.1 connection for what {@link java.net.http.HttpClient} refuses to send. */
-final class RawHttp implements AutoCloseable {
+/**
+ * A raw HTTP/1.1 connection for what {@link java.net.http.HttpClient} refuses to send (a declared
+ * Content-Length without the body, malformed escapes). Shared with node's integration tests via the test-jar.
+ */
+public final class RawHttp implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
     /** A response read off the wire; header names are lower case. */
-    record Response(int status, Map<String, String> headers, String body) {}
+    public record Response(int status, Map<String, String> headers, String body) {}
 
-    RawHttp(int port) {
+    public RawHttp(int port) {
         try {
             socket = new Socket("127.0.0.1", port);
             socket.setSoTimeout(10_000);
@@ -34,11 +37,11 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Writes ISO-8859-1 text (every char one byte, so raw bytes can be written too). */
-    RawHttp write(String text) {
+    public RawHttp write(String text) {
         return write(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    RawHttp write(byte[] bytes) {
+    public RawHttp write(byte[] bytes) {
         try {
             out.write(bytes);
             out.flush();
@@ -60,7 +63,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Reads one response: status line, headers, then a Content-Length body. */
-    Response read() {
+    public Response read() {
         try {
             String head = readHead();
             String[] lines = head.split("\r\n");
@@ -79,7 +82,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** True when the server closed the connection (end of stream or reset) within the socket timeout. */
-    boolean closedByServer() {
+    public boolean closedByServer() {
         try {
             return in.read() == -1;
         } catch (SocketTimeoutException e) {

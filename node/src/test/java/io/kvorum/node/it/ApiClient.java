@@ -159,6 +159,14 @@ final class ApiClient {
     /** A path (and query) sent exactly as written, already percent-encoded. */
     record RawPath(String value) {}
 
+    /** A raw socket's response as an {@link Answer}, so that {@link ApiAssertions} apply to it too. */
+    static Answer answer(String request, io.kvorum.http.RawHttp.Response response) {
+        java.util.Map<String, List<String>> all = new java.util.TreeMap<>();
+        response.headers().forEach((name, value) -> all.put(name, List.of(value)));
+        return new Answer(request, response.status(), HttpHeaders.of(all, (name, value) -> true),
+                response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ZERO);
+    }
+
     static RawPath raw(String pathAndQuery) {
         return new RawPath(pathAndQuery);
     }

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kvorum.http.RawHttp;
 import io.kvorum.node.it.ApiClient.Answer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
@@ -56,7 +57,7 @@ final class BadInputChecks extends ClusterChecks {
         for (String bad : List.of("%G1", "%4", "%", "a%zz")) {
             try (RawHttp http = new RawHttp(node(0).port())) {
                 http.write("GET /kv/" + bad + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-                assertError(http.read().toAnswer("GET /kv/" + bad), 400, "invalid_key");
+                assertError(ApiClient.answer("GET /kv/" + bad, http.read()), 400, "invalid_key");
             }
         }
     }
@@ -144,7 +145,7 @@ final class BadInputChecks extends ClusterChecks {
                         + "Content-Length: " + declared + "\r\n\r\n";
                 http.write(request); // and not one byte of body
                 RawHttp.Response response = http.read();
-                JsonNode error = assertError(response.toAnswer("PUT with Content-Length " + declared), 413, "value_too_large");
+                JsonNode error = assertError(ApiClient.answer("PUT with Content-Length " + declared, response), 413, "value_too_large");
                 assertEquals(cluster.valueBytesMax(), error.path("limit").asInt(-1), error::toString);
                 assertTrue(http.closedByServer(), "the connection should be closed after an early 413");
             }
@@ -175,7 +176,7 @@ final class BadInputChecks extends ClusterChecks {
         for (String malformed : List.of("r=1%", "x=%G1&r=1", "r=%4")) {
             try (RawHttp http = new RawHttp(node(i++).port())) {
                 http.write("GET " + ApiClient.kvPath(key, malformed) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-                assertError(http.read().toAnswer("GET ?" + malformed), 400, "invalid_parameter");
+                assertError(ApiClient.answer("GET ?" + malformed, http.read()), 400, "invalid_parameter");
             }
         }
         assertInvalidParameter(node(0).get(key, "r=1&r=2"), "r");
