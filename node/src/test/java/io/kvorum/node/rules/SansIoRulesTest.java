@@ -44,6 +44,8 @@ class SansIoRulesTest {
     private static final Map<String, List<String>> STRICT = Map.of(
             "io/kvorum/ring/", List.of("HashMap", "HashSet", "Set.of(", "Map.of(", "Set.copyOf", "Map.copyOf",
                     "synchronized", "SecureRandom", "Clock.system"),
+            "io/kvorum/storage/merkle/", List.of("HashMap", "HashSet", "Set.of(", "Map.of(", "Set.copyOf", "Map.copyOf",
+                    "synchronized", "SecureRandom"),
             "io/kvorum/gossip/", List.of("HashMap", "HashSet", "Set.of(", "Map.of(", "Set.copyOf", "Map.copyOf",
                     "synchronized", "SecureRandom", "Clock.system", "RandomGeneratorFactory", "io.kvorum.ring"));
 
