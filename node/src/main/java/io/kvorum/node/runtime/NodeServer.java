@@ -12,37 +12,20 @@ import io.kvorum.node.core.NodeCoreSettings;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.ring.Murmur3Partitioner;
 import io.kvorum.ring.Partitioner;
-import io.kvorum.ring.Ring;
-import io.kvorum.config.StorageConfig;
-import io.kvorum.storage.engine.BackgroundScheduler;
 import io.kvorum.storage.engine.LogEngine;
-import io.kvorum.storage.engine.LogEnvironment;
-import io.kvorum.storage.engine.LogSettings;
-import io.kvorum.storage.engine.LogStore;
-import io.kvorum.storage.engine.MemoryEngine;
 import io.kvorum.storage.engine.StorageEngine;
-import io.kvorum.storage.hint.HintStore;
 import io.kvorum.storage.version.Actor;
 import io.kvorum.storage.version.Siblings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalDouble;
-import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,83 +36,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeServer {
     private static final Logger log = LoggerFactory.getLogger(NodeServer.class);
-    /** Worker threads for a blocking engine: enough concurrent writers to fill a group commit. */
-    private static final int STORAGE_WORKERS = 16;
-    /** Until hinted handoff brings its own key, each owner's hint queue holds at most this many. */
-    private static final int HINTS_PER_OWNER_MAX = 100_000;
 
     private final KvorumConfig config;
     private final Vertx vertx;
-    private final Storage storage;
+    private final NodeStorage storage;
     private final CoreVerticle core;
     private final HttpApi http;
 
-    private NodeServer(KvorumConfig config, Vertx vertx, Storage storage, CoreVerticle core, HttpApi http) {
+    private NodeServer(KvorumConfig config, Vertx vertx, NodeStorage storage, CoreVerticle core, HttpApi http) {
         this.config = config;
         this.vertx = vertx;
         this.storage = storage;
         this.core = core;
         this.http = http;
-    }
-
-    /**
-     * The node's engine, its hint store (log engine only) and the threads that run their background
-     * work (interval fsync, hint files, compaction); closed together, engine first.
-     */
-    private record Storage(StorageEngine engine, HintStore hints, ScheduledExecutorService background) {
-        static Storage open(KvorumConfig config, Partitioner partitioner) {
-            StorageConfig storage = config.storage();
-            if (storage.engine() == StorageConfig.Engine.MEMORY) {
-                return new Storage(new MemoryEngine(partitioner::token), null, null);
-            }
-            ScheduledExecutorService background = Executors.newScheduledThreadPool(2, task -> {
-                Thread thread = new Thread(task, "kvorum-storage-background");
-                thread.setDaemon(true);
-                return thread;
-            });
-            BackgroundScheduler scheduler = (delayMillis, task) -> {
-                try {
-                    background.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException e) {
-                    // shutting down: the engine is closed or closing, its background work is moot
-                }
-            };
-            SystemClock clock = new SystemClock();
-            LogEnvironment environment = new LogEnvironment(scheduler, clock::wallMillis);
-            LogSettings settings = LogSettings.from(storage);
-            Path dataDir = config.node().dataDir();
-            LogEngine engine = null;
-            try {
-                engine = LogEngine.open(dataDir.resolve("data"), partitioner::token, settings, environment);
-                HintStore hints = new HintStore(LogStore.open(dataDir.resolve("hints"), settings.withCacheBytes(0), environment),
-                        HINTS_PER_OWNER_MAX);
-                return new Storage(engine, hints, background);
-            } catch (RuntimeException e) {
-                if (engine != null) {
-                    engine.close();
-                }
-                background.shutdownNow();
-                throw e;
-            }
-        }
-
-        /** Worker threads for the node loop, or null when the engine is fast enough to run inline. */
-        WorkerExecutor workers(Vertx vertx) {
-            return background == null ? null : vertx.createSharedWorkerExecutor("kvorum-storage", STORAGE_WORKERS);
-        }
-
-        void close() {
-            try {
-                engine.close();
-                if (hints != null) {
-                    hints.close();
-                }
-            } finally {
-                if (background != null) {
-                    background.shutdownNow();
-                }
-            }
-        }
     }
 
     /** Starts a node; the future fails with a one-line reason (port taken, data directory unusable). */
@@ -146,9 +65,9 @@ public final class NodeServer {
             return Future.failedFuture("data directory " + dataDir.toAbsolutePath() + " (node.data-dir) is unusable: " + e.getMessage());
         }
         Partitioner partitioner = Murmur3Partitioner.INSTANCE;
-        Storage storage;
+        NodeStorage storage;
         try {
-            storage = Storage.open(config, partitioner);
+            storage = NodeStorage.open(config, partitioner);
         } catch (UncheckedIOException e) {
             return Future.failedFuture("storage under " + dataDir.toAbsolutePath() + " (node.data-dir) is unusable: " + e.getMessage());
         }
@@ -252,14 +171,14 @@ public final class NodeServer {
         private final Actor actor;
         private final Membership membership;
         private final Partitioner partitioner;
-        private final Storage storage;
+        private final NodeStorage storage;
         private final MetricRegistry metrics;
         private NodeLoop loop;
         private VertxTransport transport;
         private NodeKvService service;
 
         CoreVerticle(KvorumConfig config, Actor actor, Membership membership, Partitioner partitioner,
-                     Storage storage, MetricRegistry metrics) {
+                     NodeStorage storage, MetricRegistry metrics) {
             this.config = config;
             this.actor = actor;
             this.membership = membership;

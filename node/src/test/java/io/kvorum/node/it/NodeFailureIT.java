@@ -143,7 +143,8 @@ class NodeFailureIT {
         assertWritten(first.putValue(key, "1"), key);
 
         long before = blackhole.bytesReceived();
-        CompletableFuture<Answer> inFlight = first.sendAsync("GET", ApiClient.kvPath(key, "r=3&timeout_ms=1000"), null);
+        // Long enough that the draining phase outlasts the checks below even on a loaded machine.
+        CompletableFuture<Answer> inFlight = first.sendAsync("GET", ApiClient.kvPath(key, "r=3&timeout_ms=5000"), null);
         await().atMost(Duration.ofSeconds(5)).until(() -> blackhole.bytesReceived() > before); // the coordinator is waiting
 
         Future<Void> stopping = cluster.stopAsync(0);
