@@ -1,7 +1,8 @@
 /**
- * The YCSB-style benchmark harness: workloads, seeded key distributions, HdrHistogram reporting
- * and a binding for the real YCSB client. Talks to a cluster over HTTP only, like any client.
- *
- * <p>Empty until its issue lands.
+ * The YCSB-style benchmark harness's entry point ({@link io.kvorum.bench.BenchMain}) and its
+ * command line. Sub-packages: {@code workload} and {@code generator} (what to do), {@code run} and
+ * {@code client} (doing it over HTTP), {@code stats}, {@code check} and {@code report} (what came of
+ * it), {@code baseline} (the in-process ceiling) and {@code ycsb} (the binding for YCSB's own client).
+ * Talks to a cluster over HTTP only, like any client: it depends on no other Kvorum module.
  */
 package io.kvorum.bench;

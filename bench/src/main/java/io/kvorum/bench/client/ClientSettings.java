@@ -1,0 +1,32 @@
+package io.kvorum.bench.client;
+
+import java.util.List;
+
+/**
+ * How the harness connects.
+ *
+ * @param nodes         every node requests are spread over (round-robin)
+ * @param connections   keep-alive connections in total, split evenly over the nodes (at least one each)
+ * @param timeoutMillis how long a request may go without an answer before it counts as a timeout
+ */
+public record ClientSettings(List<Endpoint> nodes, int connections, long timeoutMillis) {
+
+    /** Validates and copies. */
+    public ClientSettings {
+        nodes = List.copyOf(nodes);
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("at least one node is needed");
+        }
+        if (connections < 1) {
+            throw new IllegalArgumentException("--connections must be >= 1, got " + connections);
+        }
+        if (timeoutMillis < 1) {
+            throw new IllegalArgumentException("--timeout-ms must be >= 1, got " + timeoutMillis);
+        }
+    }
+
+    /** Connections to each node. */
+    public int connectionsPerNode() {
+        return Math.max(1, (connections + nodes.size() - 1) / nodes.size());
+    }
+}

@@ -1,0 +1,113 @@
+package io.kvorum.bench.run;
+
+import io.kvorum.bench.generator.ZipfianGenerator;
+import io.kvorum.bench.report.RunResult;
+import io.kvorum.bench.stats.IntervalPoint;
+import io.kvorum.bench.stats.OperationStats;
+import io.kvorum.bench.workload.KeyChooser;
+import io.kvorum.bench.workload.Operation;
+import io.kvorum.bench.workload.RequestDistribution;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs one phase: starts {@code threads} workers with generators split from the seed, samples the
+ * statistics every second (a progress line every few), waits until the budget is spent, and returns
+ * the result. Blocking; call it from a plain thread, never from an event loop.
+ */
+public final class PhaseRunner {
+
+    private final TargetState state;
+    private final Consumer<String> progress;
+
+    /** A runner over {@code state}, printing progress lines to {@code progress}. */
+    public PhaseRunner(TargetState state, Consumer<String> progress) {
+        this.state = state;
+        this.progress = progress;
+    }
+
+    /** Runs {@code phase} to the end. */
+    public RunResult run(Phase phase) {
+        RunSettings settings = state.settings();
+        OperationStats stats = new OperationStats();
+        long start = state.clock().getAsLong();
+        PhaseContext context = state.phaseContext(stats, budget(phase, start));
+        List<Future<Void>> finished = new ArrayList<>();
+        SplittableRandom seeds = new SplittableRandom(settings.seed() * 31 + phase.ordinal());
+        double latestZetan = latestZetan(context);
+        for (int i = 0; i < settings.threads(); i++) {
+            SplittableRandom random = seeds.split();
+            KeyChooser keys = KeyChooser.create(state.spec(), state.inserts(), latestZetan, random);
+            Pacer pacer = Pacer.of(start, i, settings.threads(), settings.targetOpsPerSecond());
+            finished.add(new Worker(i, phase, context, random, keys, pacer).start(state.eventLoop(i)));
+        }
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "bench-sampler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sampler.scheduleAtFixedRate(() -> sample(phase, stats, start), 1, 1, TimeUnit.SECONDS);
+        Future.join(finished).toCompletionStage().toCompletableFuture().join();
+        sampler.shutdownNow();
+        awaitTermination(sampler);
+        double elapsed = (state.clock().getAsLong() - start) / 1e9;
+        stats.sample(elapsed);
+        return new RunResult(state.label(), phase, elapsed, stats.sampledSuccesses(), stats.errorTotal(),
+                stats.summaries(), stats.timeline(), null);
+    }
+
+    private Budget budget(Phase phase, long startNanos) {
+        RunSettings settings = state.settings();
+        if (phase == Phase.LOAD) {
+            return new Budget(state.spec().insertCount(), Long.MAX_VALUE);
+        }
+        if (settings.durationSeconds() > 0) {
+            return new Budget(Long.MAX_VALUE, startNanos + (long) (settings.durationSeconds() * 1e9));
+        }
+        return new Budget(state.spec().operationCount(), Long.MAX_VALUE);
+    }
+
+    private static double latestZetan(PhaseContext context) {
+        if (context.spec().requestDistribution() != RequestDistribution.LATEST) {
+            return 0;
+        }
+        return ZipfianGenerator.zeta(Math.max(1, context.inserts().lastValue()), ZipfianGenerator.ZIPFIAN_CONSTANT);
+    }
+
+    private void sample(Phase phase, OperationStats stats, long startNanos) {
+        double elapsed = (state.clock().getAsLong() - startNanos) / 1e9;
+        IntervalPoint point = stats.sample(elapsed);
+        int every = state.settings().progressSeconds();
+        if (every > 0 && stats.timeline().size() % every == 0) {
+            progress.accept(progressLine(phase, stats, elapsed, point));
+        }
+    }
+
+    private String progressLine(Phase phase, OperationStats stats, double elapsed, IntervalPoint point) {
+        long done = stats.sampledSuccesses();
+        StringBuilder line = new StringBuilder(String.format("[%s %s] %5.0f s %,11d ops %,9.0f ops/s (now %,.0f)",
+                state.label(), phase.name().toLowerCase(java.util.Locale.ROOT), elapsed, done, done / elapsed,
+                point.opsPerSecond()));
+        for (Operation operation : Operation.values()) {
+            var latency = stats.latency(operation);
+            if (latency.count() > 0) {
+                line.append(String.format("  %s p99 %.2f ms", operation, latency.p99Micros() / 1000.0));
+            }
+        }
+        return line.append(String.format("  errors %,d", stats.errorTotal())).toString();
+    }
+
+    private static void awaitTermination(ScheduledExecutorService sampler) {
+        try {
+            sampler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.kvorum.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A misbehaving store for tests: the {@code /kv/{key}} contract from a map, except that it can stall
+ * its first GET (to test intended-start accounting) and acknowledge writes to chosen keys without
+ * storing them once the key has a value (to test the correctness check).
+ */
+public final class FakeKvServer implements AutoCloseable {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Map<String, Buffer> values = new ConcurrentHashMap<>();
+    private final AtomicBoolean stalled = new AtomicBoolean();
+    private final long stallFirstMillis;
+    private final Set<String> losingKeys;
+    private final HttpServer server;
+
+    /** Starts on an ephemeral port. */
+    public FakeKvServer(long stallFirstMillis, Set<String> losingKeys) {
+        this.stallFirstMillis = stallFirstMillis;
+        this.losingKeys = Set.copyOf(losingKeys);
+        this.server = vertx.createHttpServer().requestHandler(this::handle);
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void handle(HttpServerRequest request) {
+        if (stallFirstMillis > 0 && request.method() == HttpMethod.GET && stalled.compareAndSet(false, true)) {
+            request.pause();
+            vertx.setTimer(stallFirstMillis, timer -> {
+                request.resume();
+                serve(request);
+            });
+            return;
+        }
+        serve(request);
+    }
+
+    private void serve(HttpServerRequest request) {
+        String key = request.path().substring("/kv/".length());
+        if (request.method() == HttpMethod.PUT) {
+            request.body().onSuccess(body -> {
+                Object value = new JsonObject(body).getValue("value");
+                if (!(losingKeys.contains(key) && values.containsKey(key))) {
+                    values.put(key, Json.encodeToBuffer(value));
+                }
+                reply(request, 200, "{\"key\":\"" + key + "\",\"context\":\"c\"}");
+            });
+            return;
+        }
+        Buffer value = values.get(key);
+        if (value == null) {
+            reply(request, 404, "{\"error\":\"not_found\",\"message\":\"none\"}");
+        } else {
+            reply(request, 200, "{\"key\":\"" + key + "\",\"values\":[" + value + "],\"context\":\"c\"}");
+        }
+    }
+
+    private static void reply(HttpServerRequest request, int status, String body) {
+        request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    }
+
+    @Override
+    public void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+}
