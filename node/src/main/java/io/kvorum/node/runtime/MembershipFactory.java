@@ -46,8 +46,11 @@ final class MembershipFactory {
         if (stored.isEmpty() && !tokens.isEmpty()) {
             TokenStore.save(config.node().dataDir(), tokens);
         }
-        LocalMember local = new LocalMember(self, config.internode().host() + ":" + config.internode().port(),
-                config.http().host() + ":" + config.http().port(), tokens, epoch + 1, tokens.isEmpty() ? Status.JOINING : Status.UP);
+        // Advertise this node's own cluster.members entry, not its bind addresses: a node bound to
+        // 0.0.0.0 (in a container, say) is reached by the name or address that entry gives.
+        MemberAddress advertised = config.cluster().member(self).orElseThrow();
+        LocalMember local = new LocalMember(self, advertised.internode().toString(),
+                advertised.http().toString(), tokens, epoch + 1, tokens.isEmpty() ? Status.JOINING : Status.UP);
         List<Seed> seeds = seeds(config);
         GossipProtocol protocol = new GossipProtocol(local, seeds, gossipSettings(config),
                 new PhiAccrualFailureDetector(detectorSettings(config.failureDetector())), new SplittableRandom());
