@@ -24,6 +24,14 @@ public sealed interface Effect {
     /** Run {@code operation} against the local engine and feed {@link Input.StorageDone} back. */
     record Storage(long operationId, StorageOp operation) implements Effect {}
 
+    /**
+     * Drop the connection to {@code peer}, which the failure detector has just convicted: a
+     * connection into a partition sits in TCP's retransmission back-off for many seconds after it
+     * heals, while a fresh one (opened by the next send) works at once (Cassandra resets connections
+     * on conviction for the same reason).
+     */
+    record Disconnect(NodeId peer) implements Effect {}
+
     /** This node has just taken these ring tokens: store them so a restart keeps them. */
     record PersistTokens(List<Long> tokens) implements Effect {
         public PersistTokens {

@@ -187,6 +187,7 @@ public final class NodeCore {
             send(outgoing.to(), new Gossip(outgoing.message()));
         }
         step.tokensTaken().ifPresent(tokens -> emit(new Effect.PersistTokens(tokens)));
+        step.suspected().forEach(peer -> emit(new Effect.Disconnect(peer)));
     }
 
     // ---- reads -------------------------------------------------------------------------------

@@ -10,4 +10,7 @@ import io.kvorum.node.message.PeerMessage;
  */
 public interface Transport {
     void send(NodeId to, PeerMessage message);
+
+    /** Forgets any connection to {@code peer}; the next send opens a new one. */
+    void disconnect(NodeId peer);
 }

@@ -116,6 +116,7 @@ public final class GossipMembership implements Membership {
 
     private Step step(List<GossipOutput> outputs, Optional<List<Long>> taken) {
         List<Outgoing> sends = new ArrayList<>();
+        List<NodeId> suspected = new ArrayList<>();
         boolean changed = taken.isPresent();
         for (GossipOutput output : outputs) {
             switch (output) {
@@ -125,7 +126,12 @@ public final class GossipMembership implements Membership {
                         answerAddresses.put(send.to(), send.internodeAddress());
                     }
                 }
-                case GossipOutput.MemberChanged change -> changed = true;
+                case GossipOutput.MemberChanged change -> {
+                    changed = true;
+                    if (change.change() == GossipOutput.Change.SUSPECTED) {
+                        suspected.add(change.id());
+                    }
+                }
             }
         }
         if (changed) {
@@ -133,7 +139,7 @@ public final class GossipMembership implements Membership {
         } else {
             refreshView();
         }
-        return sends.isEmpty() && taken.isEmpty() ? Step.NONE : new Step(sends, taken);
+        return sends.isEmpty() && taken.isEmpty() && suspected.isEmpty() ? Step.NONE : new Step(sends, taken, suspected);
     }
 
     private void refresh() {

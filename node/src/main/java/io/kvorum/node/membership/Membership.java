@@ -19,12 +19,16 @@ public interface Membership {
     /** A member's status as api.md names it. */
     enum Status { UP, DOWN, JOINING, LEAVING }
 
-    /** What a membership step asks the node to do: gossip to send, and tokens this node just took (to persist). */
-    record Step(List<Outgoing> sends, Optional<List<Long>> tokensTaken) {
-        public static final Step NONE = new Step(List.of(), Optional.empty());
+    /**
+     * What a membership step asks the node to do: gossip to send, tokens this node just took (to
+     * persist), and members it has just started to suspect (whose connections should be dropped).
+     */
+    record Step(List<Outgoing> sends, Optional<List<Long>> tokensTaken, List<NodeId> suspected) {
+        public static final Step NONE = new Step(List.of(), Optional.empty(), List.of());
 
         public Step {
             sends = List.copyOf(sends);
+            suspected = List.copyOf(suspected);
         }
     }
 

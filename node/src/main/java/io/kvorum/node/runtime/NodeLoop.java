@@ -152,6 +152,7 @@ final class NodeLoop {
             }
             case Effect.Storage storage -> store(storage);
             case Effect.PersistTokens persist -> tokenSink.accept(persist.tokens());
+            case Effect.Disconnect disconnect -> transport.disconnect(disconnect.peer());
         }
     }
 

@@ -120,6 +120,15 @@ final class VertxTransport implements Transport {
         }
     }
 
+    @Override
+    public void disconnect(NodeId peer) {
+        Outbound connection = outbound.remove(peer);
+        if (connection != null && connection.socket != null) {
+            log.info("dropping the connection to suspected {}", peer);
+            connection.socket.close();
+        }
+    }
+
     Future<Void> close() {
         outbound.values().forEach(peer -> {
             if (peer.socket != null) {
@@ -142,6 +151,11 @@ final class VertxTransport implements Transport {
                 return;
             }
             NetSocket socket = result.result();
+            if (outbound.get(to) != peer) {
+                socket.close(); // dropped (peer suspected) while connecting
+                failQueued(to, peer);
+                return;
+            }
             peer.socket = socket;
             peer.backoffMillis = BACKOFF_MIN_MILLIS;
             socket.closeHandler(ignored -> {

@@ -422,6 +422,7 @@ public final class ScriptedCluster {
             }
             case Effect.CancelTimer cancel -> timers.removeIf(t -> t.node().equals(node) && t.timerId() == cancel.timerId());
             case Effect.PersistTokens persist -> check(false, "%s took tokens, but a static membership never does", node);
+            case Effect.Disconnect disconnect -> check(false, "%s suspected %s, but a static membership never does", node, disconnect.peer());
             case Effect.Storage storage -> {
                 if (holdStorage) {
                     pendingStorage.add(new PendingStorage(++seq, node, storage.operationId(), storage.operation()));

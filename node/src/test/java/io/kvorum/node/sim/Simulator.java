@@ -305,6 +305,7 @@ public final class Simulator {
                     () -> input(node, incarnation, new Input.TimerFired(timer.timerId()), "timer"));
             case Effect.CancelTimer cancel -> { } // the core ignores timers it no longer knows
             case Effect.PersistTokens persist -> node.tokens = persist.tokens();
+            case Effect.Disconnect disconnect -> { } // the simulated network keeps no connections
             case Effect.Storage storage -> schedule(random.nextLong(config.maxStorageDelayMillis() + 1), "disk " + node.id, () -> {
                 if (node.up && node.incarnation == incarnation) {
                     var result = StorageOp.execute(node.disk, storage.operation());
