@@ -13,9 +13,10 @@ import java.util.Optional;
  *
  * <p>Design note. Only a replica can coordinate a write, because the new version's dot is the next
  * counter of the coordinator for this key, read from its own stored state (see {@code Siblings}).
- * So the write goes first to the local engine, which issues the dot and stores the new version
- * durably, and then at once to the other N-1 replicas, which merge the coordinator's whole new
- * state. Sending the whole state (not just the new sibling) keeps each replica's knowledge of
+ * So the write goes first to the local engine, which issues the dot and stores the new version,
+ * and as soon as the version is visible there (before its fsync) at once to the other N-1
+ * replicas, which merge the coordinator's whole new state; the local copy counts towards W when
+ * its own sync completes, so the coordinator's fsync overlaps the replicas' instead of preceding them. Sending the whole state (not just the new sibling) keeps each replica's knowledge of
  * every actor contiguous. The client is answered after W durable acknowledgements, the local one
  * included; the deadline or too many failures answer {@code Unavailable} with the count.
  * A write whose local store fails is not sent anywhere: there is no dot to send.
@@ -40,19 +41,44 @@ public final class PutCoordinator {
         this.tracker = new QuorumTracker(w, replicas);
     }
 
-    /** The local engine stored the new version: count it and replicate it to the other replicas. */
+    /** The local engine stored the new version durably: replicate it and count the local acknowledgement. */
     public Decision onLocalWritten(Siblings.NewVersion written) {
-        Invariants.check(version.isEmpty(), "local write completed twice");
-        version = Optional.of(written);
-        tracker.succeed(self);
-        List<NodeId> others = new ArrayList<>(replicas);
-        others.remove(self);
-        Decision decision = decide();
-        return new Decision(decision.answer(), others, decision.finished());
+        Decision issued = onLocalIssued(written);
+        Decision durable = onLocalDurable();
+        return new Decision(durable.answer(), issued.replicateTo(), durable.finished());
     }
 
-    /** The local engine failed: no dot was issued, so nothing can be replicated. */
+    /**
+     * The new version is stored and visible locally but not yet durable: replicate it now, so the
+     * other replicas sync in parallel with this one; the local acknowledgement waits for
+     * {@link #onLocalDurable}.
+     */
+    public Decision onLocalIssued(Siblings.NewVersion written) {
+        Invariants.check(version.isEmpty(), "local write completed twice");
+        version = Optional.of(written);
+        List<NodeId> others = new ArrayList<>(replicas);
+        others.remove(self);
+        return new Decision(Optional.empty(), others, false);
+    }
+
+    /** The local copy of the issued version is durable: it counts towards W. */
+    public Decision onLocalDurable() {
+        if (version.isEmpty() || tracker.hasResponded(self)) {
+            return Decision.NOTHING;
+        }
+        tracker.succeed(self);
+        return decide();
+    }
+
+    /**
+     * The local engine failed. Before the version was issued nothing can be replicated and the
+     * write is unavailable; after it, only the local acknowledgement is lost.
+     */
     public Decision onLocalFailed() {
+        if (version.isPresent()) {
+            tracker.fail(self);
+            return decide();
+        }
         Optional<WriteOutcome> answer = answered ? Optional.empty() : Optional.of(unavailable());
         answered = true;
         return new Decision(answer, List.of(), true);

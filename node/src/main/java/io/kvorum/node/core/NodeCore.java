@@ -1,6 +1,7 @@
 package io.kvorum.node.core;
 
 import io.kvorum.common.Bytes;
+import io.kvorum.common.Invariants;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.GetCoordinator;
@@ -412,9 +413,12 @@ public final class NodeCore {
     }
 
     private void onStorageDone(long storageId, StorageResult result) {
-        StorageWaiter waiter = storageWaiters.remove(storageId);
+        StorageWaiter waiter = storageWaiters.get(storageId);
         if (waiter == null) {
             return;
+        }
+        if (!(result instanceof StorageResult.Written written && !written.durable())) {
+            storageWaiters.remove(storageId); // a write that is visible but not durable reports again
         }
         if (result instanceof StorageResult.Failed) {
             metrics.storageFailed();
@@ -435,11 +439,16 @@ public final class NodeCore {
         if (!(operations.get(id) instanceof WriteOp op)) {
             return; // timed out while the disk was busy; the version is stored but no one waits
         }
-        if (result instanceof StorageResult.Written written) {
-            op.stored = written.version().state();
-            apply(id, op.coordinator.onLocalWritten(written.version()));
-        } else {
-            apply(id, op.coordinator.onLocalFailed());
+        switch (result) {
+            case StorageResult.Written written -> {
+                op.stored = written.version().state();
+                apply(id, written.durable()
+                        ? op.coordinator.onLocalWritten(written.version())
+                        : op.coordinator.onLocalIssued(written.version()));
+            }
+            case StorageResult.Durable durable -> apply(id, op.coordinator.onLocalDurable());
+            case StorageResult.Failed failed -> apply(id, op.coordinator.onLocalFailed());
+            case StorageResult.Loaded loaded -> Invariants.check(false, "a coordinated write was answered with a read");
         }
     }
 

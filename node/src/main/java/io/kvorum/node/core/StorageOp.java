@@ -8,6 +8,8 @@ import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.Siblings;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /** A request to the local storage engine, executed by the driver (worker pool, inline, or simulated disk). */
 public sealed interface StorageOp {
@@ -41,13 +43,38 @@ public sealed interface StorageOp {
         }
     }
 
+    /**
+     * Like {@link #execute}, but a coordinated write is reported twice: {@code visible} gets a
+     * {@link StorageResult.Written} that is not durable yet as soon as readers can see it (so the
+     * coordinator can replicate it at once), and the return value is {@link StorageResult.Durable}
+     * once it is synced, or {@link StorageResult.Failed}. Blocks; for worker threads.
+     */
+    static StorageResult executeOverlapped(StorageEngine engine, StorageOp op, Consumer<StorageResult> visible) {
+        if (!(op instanceof CoordinateWrite write)) {
+            return execute(engine, op);
+        }
+        try {
+            Siblings.NewVersion[] outcome = new Siblings.NewVersion[1];
+            StorageEngine.Deferred deferred = engine.updateDeferred(write.key(), change(write, outcome));
+            visible.accept(new StorageResult.Written(outcome[0], false));
+            deferred.awaitDurable().run();
+            return new StorageResult.Durable();
+        } catch (UncheckedIOException e) {
+            return new StorageResult.Failed(op.key() + ": " + e.getMessage());
+        }
+    }
+
     private static StorageResult coordinate(StorageEngine engine, CoordinateWrite write) {
-        // The engine may apply the change more than once under contention; keep the last outcome.
         Siblings.NewVersion[] outcome = new Siblings.NewVersion[1];
-        engine.update(write.key(), current -> {
+        engine.update(write.key(), change(write, outcome));
+        return new StorageResult.Written(outcome[0], true);
+    }
+
+    /** The coordinator's write as an engine change; the engine may apply it more than once, so keep the last outcome. */
+    private static UnaryOperator<Siblings> change(CoordinateWrite write, Siblings.NewVersion[] outcome) {
+        return current -> {
             outcome[0] = current.write(write.issuer(), write.clientContext(), write.value(), write.wallMillis(), write.maxActors());
             return outcome[0].state();
-        });
-        return new StorageResult.Written(outcome[0]);
+        };
     }
 }

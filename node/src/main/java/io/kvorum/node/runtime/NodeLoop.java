@@ -161,10 +161,19 @@ final class NodeLoop {
             inline.add(new Input.StorageDone(storage.operationId(), StorageOp.execute(engine, storage.operation())));
             return;
         }
-        storageWorkers.<StorageResult>executeBlocking(() -> StorageOp.execute(engine, storage.operation()), false)
-                .onComplete(done -> run(new Input.StorageDone(storage.operationId(), done.succeeded()
-                        ? done.result()
-                        : new StorageResult.Failed(String.valueOf(done.cause())))));
+        // A coordinated write reports twice (visible: replicate now; then durable). The worker hands
+        // both to the context itself, one after the other: one producer on the context's FIFO queue
+        // keeps them in order, which a future's completion callback would not guarantee.
+        long id = storage.operationId();
+        storageWorkers.<Void>executeBlocking(() -> {
+            StorageResult last = StorageOp.executeOverlapped(engine, storage.operation(), visible -> deliver(id, visible));
+            deliver(id, last);
+            return null;
+        }, false).onFailure(e -> deliver(id, new StorageResult.Failed(String.valueOf(e))));
+    }
+
+    private void deliver(long operationId, StorageResult result) {
+        context.runOnContext(ignored -> run(new Input.StorageDone(operationId, result)));
     }
 
     private static <T> void complete(CompletableFuture<T> future, T outcome) {

@@ -197,6 +197,45 @@ class PutCoordinatorTest {
     }
 
     @Test
+    void anIssuedVersionIsReplicatedAtOnceButCountsOnlyWhenDurable() {
+        PutCoordinator coordinator = new PutCoordinator(B, 3, REPLICAS);
+
+        Decision issued = coordinator.onLocalIssued(VERSION);
+        assertEquals(List.of(A, C), issued.replicateTo(), "the replicas sync in parallel with the coordinator");
+        assertEquals(Optional.empty(), issued.answer());
+        assertEquals(Optional.empty(), coordinator.onAck(A).answer());
+        assertEquals(Optional.empty(), coordinator.onAck(C).answer(), "two of three: the local copy is not durable yet");
+
+        Decision durable = coordinator.onLocalDurable();
+        assertTrue(durable.answer().orElseThrow() instanceof WriteOutcome.Written, durable::toString);
+        assertTrue(durable.finished());
+    }
+
+    @Test
+    void theReplicasCanSatisfyTheQuorumBeforeTheLocalSyncEnds() {
+        PutCoordinator coordinator = new PutCoordinator(B, 2, REPLICAS);
+
+        coordinator.onLocalIssued(VERSION);
+        coordinator.onAck(A);
+        Decision second = coordinator.onAck(C);
+
+        assertTrue(second.answer().orElseThrow() instanceof WriteOutcome.Written, second::toString);
+        assertFalse(second.finished(), "still waiting for the local sync");
+        assertTrue(coordinator.onLocalDurable().finished());
+    }
+
+    @Test
+    void aFailedLocalSyncAfterReplicationCountsAsOneFailedReplica() {
+        PutCoordinator coordinator = new PutCoordinator(B, 3, REPLICAS);
+
+        coordinator.onLocalIssued(VERSION);
+        Decision failed = coordinator.onLocalFailed();
+
+        assertEquals(new WriteOutcome.Unavailable(3, 0), failed.answer().orElseThrow(), "three acks can no longer come");
+        assertEquals(List.of(), failed.replicateTo(), "nothing is sent twice");
+    }
+
+    @Test
     void writeQuorumOfOneAnswersAtTheLocalWriteWithTheVersionContext() {
         Decision local = run(1, List.of(new LocalWritten())).get(0);
 

@@ -114,7 +114,7 @@ class NodeFailureIT {
         assertTrue(fast.took().compareTo(longTimeout.dividedBy(2)) < 0, () -> "w=2 waited for the hung replica: " + fast.took());
         assertValues(cluster.client(1).get(key, "r=2"), key, "\"w2\"");
 
-        Duration shortTimeout = Duration.ofMillis(300);
+        Duration shortTimeout = Duration.ofSeconds(1); // room for a slow, shared machine; the bound is what matters
         Answer read = first.get(key, "r=3&timeout_ms=" + shortTimeout.toMillis());
         assertEquals(2, assertUnavailable(read, 3).get("acknowledged").asInt(), read::toString);
         assertBetween(read, shortTimeout, shortTimeout.plus(MARGIN));

@@ -102,6 +102,13 @@ public final class LogEngine implements StorageEngine {
 
     @Override
     public Siblings update(Key key, UnaryOperator<Siblings> change) {
+        Deferred deferred = updateDeferred(key, change);
+        deferred.awaitDurable().run();
+        return deferred.state();
+    }
+
+    @Override
+    public Deferred updateDeferred(Key key, UnaryOperator<Siblings> change) {
         byte[] bytes = key.utf8().toByteArray();
         ReentrantLock lock = locks[Math.floorMod(key.hashCode(), KEY_LOCKS)];
         Siblings next;
@@ -114,8 +121,8 @@ public final class LogEngine implements StorageEngine {
         } finally {
             lock.unlock();
         }
-        store.awaitDurable(ticket);
-        return next.equals(Siblings.EMPTY) ? Siblings.EMPTY : next;
+        long durableAt = ticket;
+        return new Deferred(next.equals(Siblings.EMPTY) ? Siblings.EMPTY : next, () -> store.awaitDurable(durableAt));
     }
 
     /** Appends the new state (or a removal) and returns its durability ticket. Holds the key's lock. */

@@ -25,6 +25,19 @@ public interface StorageEngine extends AutoCloseable {
      */
     Siblings update(Key key, UnaryOperator<Siblings> change);
 
+    /** A change that readers already see, and the wait (blocking) until it is durable as the sync policy defines. */
+    record Deferred(Siblings state, Runnable awaitDurable) {}
+
+    /**
+     * Like {@link #update}, but returns as soon as the new state is visible to readers; running
+     * {@link Deferred#awaitDurable} then blocks until it is durable. Lets a coordinator send a new
+     * version to the other replicas while its own copy is being synced. Engines without a separate
+     * durability step return an already durable change.
+     */
+    default Deferred updateDeferred(Key key, UnaryOperator<Siblings> change) {
+        return new Deferred(update(key, change), () -> { });
+    }
+
     /** Calls {@code visitor} for every stored key whose token lies in {@code range}, in no promised order. */
     void scan(TokenRange range, BiConsumer<Key, Siblings> visitor);
 
