@@ -277,8 +277,10 @@ public final class NodeCore {
         if (!(operations.get(id) instanceof WriteOp op)) {
             return;
         }
-        for (NodeId replica : decision.replicateTo()) {
-            send(replica, new ReplicaPutRequest(id, op.key, op.stored));
+        if (!decision.replicateTo().isEmpty()) {
+            // One message for every replica: the transport encodes a message it sends again only once.
+            ReplicaPutRequest request = new ReplicaPutRequest(id, op.key, op.stored);
+            decision.replicateTo().forEach(replica -> send(replica, request));
         }
         decision.answer().ifPresent(outcome -> {
             if (outcome instanceof WriteOutcome.Unavailable) {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,10 +74,6 @@ final class NodeLoop {
         this.transport = transport;
     }
 
-    Context context() {
-        return context;
-    }
-
     /** Hands an input to the owning context; safe from any thread. */
     void submit(Input input) {
         if (Vertx.currentContext() == context) {
@@ -87,21 +84,20 @@ final class NodeLoop {
     }
 
     CompletableFuture<ReadOutcome> get(Key key, int r, long timeoutMillis) {
-        CompletableFuture<ReadOutcome> future = new CompletableFuture<>();
-        context.runOnContext(ignored -> {
-            long id = nextClientRequestId++;
-            pendingReads.put(id, future);
-            run(new Input.ClientGet(id, key, r, timeoutMillis));
-        });
-        return future;
+        return call(pendingReads, id -> new Input.ClientGet(id, key, r, timeoutMillis));
     }
 
     CompletableFuture<WriteOutcome> write(Key key, Optional<Bytes> value, Optional<CausalContext> causalContext, int w, long timeoutMillis) {
-        CompletableFuture<WriteOutcome> future = new CompletableFuture<>();
+        return call(pendingWrites, id -> new Input.ClientWrite(id, key, value, causalContext, w, timeoutMillis, clock.wallMillis()));
+    }
+
+    /** Registers a client request under a fresh id on the owning context and feeds it to the core. */
+    private <T> CompletableFuture<T> call(Map<Long, CompletableFuture<T>> pending, LongFunction<Input> input) {
+        CompletableFuture<T> future = new CompletableFuture<>();
         context.runOnContext(ignored -> {
             long id = nextClientRequestId++;
-            pendingWrites.put(id, future);
-            run(new Input.ClientWrite(id, key, value, causalContext, w, timeoutMillis, clock.wallMillis()));
+            pending.put(id, future);
+            run(input.apply(id));
         });
         return future;
     }

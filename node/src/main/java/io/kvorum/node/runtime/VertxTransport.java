@@ -56,6 +56,9 @@ final class VertxTransport implements Transport {
     private final Map<NodeId, Outbound> outbound = new HashMap<>();
     private final NetClient client;
     private NetServer server;
+    /** The last message encoded and its bytes: a write goes to N-1 replicas as one message, encoded once. */
+    private PeerMessage lastEncoded;
+    private byte[] lastPayload;
 
     /** The state of the connection to one peer. */
     private static final class Outbound {
@@ -100,7 +103,7 @@ final class VertxTransport implements Transport {
     public void send(NodeId to, PeerMessage message) {
         Outbound peer = outbound.computeIfAbsent(to, id -> new Outbound());
         if (peer.socket != null) {
-            writeFrame(peer.socket, codec.encode(message));
+            writeFrame(peer.socket, encode(message));
         } else if (peer.connecting) {
             if (peer.queue.size() < CONNECT_QUEUE_MAX) {
                 peer.queue.add(message);
@@ -167,7 +170,7 @@ final class VertxTransport implements Transport {
             socket.handler(ignored -> { }); // peers never write on our outbound connections
             writeFrame(socket, handshake());
             while (!peer.queue.isEmpty()) {
-                writeFrame(socket, codec.encode(peer.queue.poll()));
+                writeFrame(socket, encode(peer.queue.poll()));
             }
         });
     }
@@ -196,6 +199,14 @@ final class VertxTransport implements Transport {
                 socket.close();
             }
         });
+    }
+
+    private byte[] encode(PeerMessage message) {
+        if (message != lastEncoded) {
+            lastPayload = codec.encode(message);
+            lastEncoded = message;
+        }
+        return lastPayload;
     }
 
     private void writeFrame(NetSocket socket, byte[] payload) {
