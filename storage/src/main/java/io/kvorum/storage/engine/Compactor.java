@@ -132,6 +132,9 @@ final class Compactor {
         if (header.tombstone()) {
             output.addTombstone(header.wallMillis());
         }
+        if (header.removed()) {
+            output.addDead(record.length); // a removal marker is garbage from birth, as LogStore.remove counts it
+        }
         return new Location(output.handle(), offset, record.length);
     }
 

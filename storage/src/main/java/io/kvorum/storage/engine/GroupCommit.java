@@ -89,6 +89,9 @@ final class GroupCommit {
         } finally {
             lock.lock();
             syncing = false;
+            // Wake the waiters whatever happened (even an unchecked failure of a closed log), or
+            // writers parked uninterruptibly behind this sync would wait forever.
+            done.signalAll();
         }
         if (error != null) {
             failure = error;
@@ -96,7 +99,6 @@ final class GroupCommit {
             durable = Math.max(durable, covered);
             fsyncs++;
         }
-        done.signalAll();
         checkHealthy();
     }
 

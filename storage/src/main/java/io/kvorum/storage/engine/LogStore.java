@@ -379,15 +379,17 @@ public final class LogStore implements AutoCloseable {
     /** Writes the sealed segment's hint file (in the background unless {@code now}), then looks for due compaction. */
     private void seal(Segment segment, boolean now) {
         Runnable task = () -> {
+            if (closed) {
+                return;
+            }
             try {
-                if (!closed) {
-                    Recovery.writeHint(segment, SegmentScanner.scan(segment).records());
-                    segment.seal();
-                    compaction.maybeStart();
-                }
+                Recovery.writeHint(segment, SegmentScanner.scan(segment).records());
             } catch (IOException | UncheckedIOException e) {
                 log.error("{}: cannot write its hint file; recovery will scan it", segment, e);
             }
+            // Sealed either way: compaction reads its inputs itself and needs no hint file.
+            segment.seal();
+            compaction.maybeStart();
         };
         if (now) {
             task.run();

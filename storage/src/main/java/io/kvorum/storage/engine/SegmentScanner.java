@@ -87,12 +87,13 @@ final class SegmentScanner {
         return corruptRegions;
     }
 
+    /** The start of the first valid record at or after {@code from}; the magic sits after the 4-byte CRC. */
     private long nextValidRecord(long from) throws IOException {
-        for (long position = from; position + RecordFormat.HEADER_BYTES <= size; position++) {
-            ensure(position, 2);
-            int at = (int) (position - windowStart);
-            if (((window[at] << 8) | (window[at + 1] & 0xFF)) == RecordFormat.MAGIC && validRecordAt(position - 4) != null) {
-                return position - 4;
+        for (long start = from; start + RecordFormat.HEADER_BYTES + 1 <= size; start++) {
+            ensure(start + 4, 2);
+            int at = (int) (start + 4 - windowStart);
+            if (((window[at] << 8) | (window[at + 1] & 0xFF)) == RecordFormat.MAGIC && validRecordAt(start) != null) {
+                return start;
             }
         }
         return -1;

@@ -64,6 +64,27 @@ class LogEngineCorruptionTest {
         return offsets;
     }
 
+    /**
+     * Regression (review of issue 3): after a corrupt record, the scan for the next valid record
+     * missed a record shorter than 27 bytes at the very end of the file and took it for a torn tail;
+     * when that record was a removal marker, the deleted key came back.
+     */
+    @Test
+    void aDeleteMarkerAfterACorruptRecordIsNotMistakenForATornTail() throws IOException {
+        LogEngine engine = open();
+        engine.update(Key.of("a"), c -> state(1));
+        long corruptAt = engine.stats().diskBytes() + 30;
+        engine.update(Key.of("bb"), c -> state(2));
+        engine.update(Key.of("a"), c -> Siblings.EMPTY);
+        engine.close();
+        opened.clear();
+        flipBit(onlySegment(), corruptAt);
+
+        LogEngine reopened = open();
+        assertEquals(Siblings.EMPTY, reopened.get(Key.of("a")), "the deleted key came back");
+        assertEquals(1, reopened.stats().corruptRecords());
+    }
+
     private Path onlySegment() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> logs = files.filter(p -> p.toString().endsWith(Segment.LOG_SUFFIX) && p.toFile().length() > 0).toList();
