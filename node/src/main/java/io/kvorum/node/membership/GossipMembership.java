@@ -9,10 +9,12 @@ import io.kvorum.gossip.MemberView;
 import io.kvorum.ring.Ring;
 import io.kvorum.ring.TokenAllocator;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -36,6 +38,8 @@ public final class GossipMembership implements Membership {
     private final SortedMap<NodeId, List<Long>> bootstrapTokens;
     private final Map<NodeId, BootstrapMember> bootstrap;
     private final boolean hasSeeds;
+    /** Bound on the addresses of not-yet-known senders remembered at once (peers name themselves). */
+    private static final int ANSWER_ADDRESSES_MAX = 1024;
     /** Addresses gossip told us to answer at (a joiner's SYN names its own): needed before its state arrives. */
     private final Map<NodeId, String> answerAddresses = new TreeMap<>();
     // Replaced whole by the owning thread, read by HTTP threads: volatile snapshots.
@@ -122,8 +126,10 @@ public final class GossipMembership implements Membership {
             switch (output) {
                 case GossipOutput.Send send -> {
                     sends.add(new Outgoing(send.to(), send.message()));
-                    if (protocol.member(send.to()).isEmpty()) {
+                    if (protocol.member(send.to()).isEmpty() && answerAddresses.size() < ANSWER_ADDRESSES_MAX) {
                         answerAddresses.put(send.to(), send.internodeAddress());
+                    } else {
+                        answerAddresses.remove(send.to()); // known now: its gossiped address takes over
                     }
                 }
                 case GossipOutput.MemberChanged change -> {
@@ -152,8 +158,26 @@ public final class GossipMembership implements Membership {
                 tokens.put(state.id(), owned);
             }
         }
-        ring = Ring.fromTokens(tokens, vnodesPerNode);
+        ring = Ring.fromTokens(withoutClaimedTwice(tokens), vnodesPerNode);
         refreshView();
+    }
+
+    /**
+     * Gossip is outside input: two members may claim the same token (two nodes that joined at the
+     * same moment allocate from the same ring). Ring building must not fail on that, on any node,
+     * ever: the member first in id order keeps the token and a later claimant is left off the ring
+     * (it still coordinates), the same decision on every node.
+     */
+    static SortedMap<NodeId, List<Long>> withoutClaimedTwice(SortedMap<NodeId, List<Long>> tokens) {
+        Set<Long> claimed = new HashSet<>(); // lookups only
+        SortedMap<NodeId, List<Long>> kept = new TreeMap<>();
+        tokens.forEach((id, owned) -> {
+            if (owned.stream().noneMatch(claimed::contains) && owned.stream().distinct().count() == owned.size()) {
+                claimed.addAll(owned);
+                kept.put(id, owned);
+            }
+        });
+        return kept;
     }
 
     /** Statuses and phi change every round even when the ring does not. */

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a node's gossip membership from its configuration and data directory.
@@ -39,7 +40,9 @@ final class MembershipFactory {
         NodeId self = config.node().id();
         int vnodes = config.ring().vnodesPerNode();
         boolean joiner = config.cluster().members().size() == 1 && !config.gossip().seeds().isEmpty();
-        List<BootstrapMember> bootstrap = joiner ? List.of() : bootstrapMembers(config);
+        // One allocator for the bootstrap ring and for joining, balanced for this cluster's N.
+        TokenAllocator allocator = new TokenAllocator(partitioner, config.quorum().n());
+        List<BootstrapMember> bootstrap = joiner ? List.of() : bootstrapMembers(config, allocator);
         Optional<List<Long>> stored = TokenStore.load(config.node().dataDir());
         List<Long> tokens = stored.orElseGet(() -> bootstrap.stream()
                 .filter(m -> m.id().equals(self)).findFirst().map(BootstrapMember::tokens).orElse(List.of()));
@@ -53,14 +56,24 @@ final class MembershipFactory {
                 advertised.http().toString(), tokens, epoch + 1, tokens.isEmpty() ? Status.JOINING : Status.UP);
         List<Seed> seeds = seeds(config);
         GossipProtocol protocol = new GossipProtocol(local, seeds, gossipSettings(config),
-                new PhiAccrualFailureDetector(detectorSettings(config.failureDetector())), new SplittableRandom());
-        return new GossipMembership(protocol, vnodes, new TokenAllocator(partitioner, config.quorum().n()), bootstrap,
+                new PhiAccrualFailureDetector(detectorSettings(config.failureDetector())), new SplittableRandom(gossipSeed(self, epoch)));
+        return new GossipMembership(protocol, vnodes, allocator, bootstrap,
                 !seeds.isEmpty());
     }
 
-    private static List<BootstrapMember> bootstrapMembers(KvorumConfig config) {
+    /**
+     * The seed of this run's gossip peer choice: one per node and run (style.md 6.2), so peers
+     * differ between nodes and restarts, and a run's choices can be replayed from its log line.
+     */
+    private static long gossipSeed(NodeId self, long epoch) {
+        long seed = self.value().hashCode() * 0x9E3779B97F4A7C15L ^ epoch;
+        LoggerFactory.getLogger(MembershipFactory.class).info("{} gossips with seed {}", self, seed);
+        return seed;
+    }
+
+    private static List<BootstrapMember> bootstrapMembers(KvorumConfig config, TokenAllocator allocator) {
         List<NodeId> order = config.cluster().ids();
-        Ring ring = Ring.allocate(order, config.ring().vnodesPerNode());
+        Ring ring = Ring.allocate(order, config.ring().vnodesPerNode(), allocator);
         List<BootstrapMember> members = new ArrayList<>();
         for (MemberAddress m : config.cluster().members()) {
             members.add(new BootstrapMember(m.id(), m.internode().toString(), m.http().toString(), ring.tokensOf(m.id())));

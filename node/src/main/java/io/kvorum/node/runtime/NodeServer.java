@@ -3,6 +3,7 @@ package io.kvorum.node.runtime;
 import com.codahale.metrics.MetricRegistry;
 import io.kvorum.common.NodeId;
 import io.kvorum.config.KvorumConfig;
+import io.kvorum.config.ConfigException;
 import io.kvorum.config.HostPort;
 import io.kvorum.http.HttpApi;
 import io.kvorum.http.HttpApiSettings;
@@ -26,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,9 +145,15 @@ public final class NodeServer {
         return vertx.close().onComplete(done -> storage.close());
     }
 
-    private static SocketAddress socketAddress(String hostPort) {
-        HostPort address = HostPort.parse(hostPort);
-        return SocketAddress.inetSocketAddress(address.port(), address.host());
+    /** Where a peer listens; a gossiped address that does not parse fails the send, not the node. */
+    private static Optional<SocketAddress> socketAddress(String hostPort) {
+        try {
+            HostPort address = HostPort.parse(hostPort);
+            return Optional.of(SocketAddress.inetSocketAddress(address.port(), address.host()));
+        } catch (ConfigException e) {
+            log.warn("peer address '{}' is not host:port; not connecting", hostPort);
+            return Optional.empty();
+        }
     }
 
     /** Tokens a joining node took must survive a restart; failing to store them is logged, and the node goes on. */
@@ -198,7 +206,7 @@ public final class NodeServer {
             // The transport runs on this context too, so it may read the core's membership directly.
             transport = new VertxTransport(vertx, new VertxTransport.Settings(self, config.internode().frameBytesMax(),
                     config.http().valueBytesMax(), (int) config.internode().connectTimeout().toMillis()),
-                    id -> membership.internodeAddress(id).map(NodeServer::socketAddress), loop::submit, clock::monotonicMillis);
+                    id -> membership.internodeAddress(id).flatMap(NodeServer::socketAddress), loop::submit, clock::monotonicMillis);
             loop.attach(transport);
             service = new NodeKvService(self, new NodeKvService.Defaults(config.quorum().n(), config.quorum().r(),
                     config.quorum().w(), config.quorum().requestTimeout().toMillis(), config.ring().vnodesPerNode()),
