@@ -127,7 +127,7 @@ public record BenchOptions(String workload, Properties overrides, List<Endpoint>
                 case "--duration" -> duration = number(option);
                 case "--r" -> r = value(option);
                 case "--w" -> w = value(option);
-                case "--seed" -> seed = (long) number(option);
+                case "--seed" -> seed = seed(option);
                 case "--check" -> check = true;
                 case "--check-r" -> checkR = value(option);
                 case "--context" -> contextMode = contextMode(value(option));
@@ -137,6 +137,16 @@ public record BenchOptions(String workload, Properties overrides, List<Endpoint>
                 case "--progress" -> progress = (int) number(option);
                 case "--out" -> out = value(option);
                 default -> throw new IllegalArgumentException("unknown option '" + option + "' (see --help)");
+            }
+        }
+
+        /** A seed as printed by a run (any long), so it always replays exactly. */
+        private long seed(String option) {
+            String text = value(option);
+            try {
+                return Long.parseLong(text.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " must be a whole number, got '" + text + "'");
             }
         }
 

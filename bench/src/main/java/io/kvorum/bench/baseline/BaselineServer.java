@@ -57,16 +57,6 @@ public final class BaselineServer {
         return port;
     }
 
-    /** Records stored. */
-    public int size() {
-        return values.size();
-    }
-
-    /** Stops every instance. */
-    public Future<Void> close() {
-        return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
-    }
-
     private void handle(HttpServerRequest request) {
         String path = request.path();
         if (path.equals("/health")) {

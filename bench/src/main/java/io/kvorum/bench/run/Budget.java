@@ -7,7 +7,6 @@ public final class Budget {
 
     private final AtomicLong remaining;
     private final long deadlineNanos;
-    private volatile boolean stopped;
 
     /** {@code operations} at most, until {@code deadlineNanos} ({@code Long.MAX_VALUE}: none). */
     public Budget(long operations, long deadlineNanos) {
@@ -17,14 +16,10 @@ public final class Budget {
 
     /** Takes one operation if the phase has not ended. */
     public boolean tryTake(long nowNanos) {
-        if (stopped || nowNanos - deadlineNanos >= 0 && deadlineNanos != Long.MAX_VALUE) {
+        if (nowNanos - deadlineNanos >= 0 && deadlineNanos != Long.MAX_VALUE) {
             return false;
         }
         return remaining.getAndDecrement() > 0;
     }
 
-    /** Ends the phase: workers finish the operation in flight and stop. */
-    public void stop() {
-        stopped = true;
-    }
 }

@@ -36,16 +36,22 @@ public final class PhaseRunner {
     public RunResult run(Phase phase) {
         RunSettings settings = state.settings();
         OperationStats stats = new OperationStats();
-        long start = state.clock().getAsLong();
-        PhaseContext context = state.phaseContext(stats, budget(phase, start));
         List<Future<Void>> finished = new ArrayList<>();
         SplittableRandom seeds = new SplittableRandom(settings.seed() * 31 + phase.ordinal());
-        double latestZetan = latestZetan(context);
+        // Set-up (the Zipfian constant loops over every record) happens before the clock starts,
+        // so it neither delays paced operations nor dilutes throughput.
+        double latestZetan = phase == Phase.LOAD ? 0 : latestZetan();
+        List<SplittableRandom> randoms = new ArrayList<>();
+        List<KeyChooser> choosers = new ArrayList<>();
         for (int i = 0; i < settings.threads(); i++) {
-            SplittableRandom random = seeds.split();
-            KeyChooser keys = KeyChooser.create(state.spec(), state.inserts(), latestZetan, random);
+            randoms.add(seeds.split());
+            choosers.add(KeyChooser.create(state.spec(), state.inserts(), latestZetan, randoms.get(i)));
+        }
+        long start = state.clock().getAsLong();
+        PhaseContext context = state.phaseContext(stats, budget(phase, start));
+        for (int i = 0; i < settings.threads(); i++) {
             Pacer pacer = Pacer.of(start, i, settings.threads(), settings.targetOpsPerSecond());
-            finished.add(new Worker(i, phase, context, random, keys, pacer).start(state.eventLoop(i)));
+            finished.add(new Worker(i, phase, context, randoms.get(i), choosers.get(i), pacer).start(state.eventLoop(i)));
         }
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "bench-sampler");
@@ -73,11 +79,11 @@ public final class PhaseRunner {
         return new Budget(state.spec().operationCount(), Long.MAX_VALUE);
     }
 
-    private static double latestZetan(PhaseContext context) {
-        if (context.spec().requestDistribution() != RequestDistribution.LATEST) {
+    private double latestZetan() {
+        if (state.spec().requestDistribution() != RequestDistribution.LATEST) {
             return 0;
         }
-        return ZipfianGenerator.zeta(Math.max(1, context.inserts().lastValue()), ZipfianGenerator.ZIPFIAN_CONSTANT);
+        return ZipfianGenerator.zeta(Math.max(1, state.inserts().lastValue()), ZipfianGenerator.ZIPFIAN_CONSTANT);
     }
 
     private void sample(Phase phase, OperationStats stats, long startNanos) {

@@ -40,8 +40,7 @@ public final class KeyChooser {
 
     /** YCSB's allowance for keys inserted during the run: twice the expected inserts (its "fudge factor"). */
     static long expectedNewKeys(WorkloadSpec spec) {
-        double operations = spec.operationCount() + spec.insertProportion() * spec.operationCount() * 2;
-        return (long) (operations * spec.insertProportion() * 2.0);
+        return (long) (spec.operationCount() * spec.insertProportion() * 2.0);
     }
 
     /** The ordinal of the next record to touch; never one whose insert is unacknowledged. */

@@ -41,14 +41,6 @@ public final class StandardWorkloads {
         return WorkloadSpec.parse(name, properties);
     }
 
-    /** The text of built-in workload {@code name} ("a".."f" except "e"), as YCSB ships it. */
-    public static String text(String name) {
-        try (InputStream in = resource(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static String builtInName(String nameOrFile) {
         String lower = nameOrFile.toLowerCase(Locale.ROOT);
