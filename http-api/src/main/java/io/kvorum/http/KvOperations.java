@@ -24,6 +24,7 @@ final class KvOperations {
     /** What every key operation parses before its body: the key, its {@code r} or {@code w}, its timeout. */
     private record Head(Key key, OptionalInt replicaCount, OptionalLong timeoutMillis) {}
 
+    private final Reply bodyTooLarge;
     private final Vertx vertx;
     private final HttpApiSettings settings;
     private final KvService service;
@@ -39,6 +40,7 @@ final class KvOperations {
         this.service = service;
         this.responses = responses;
         this.bodies = new RequestBodies(settings.bodyBytesMax(), settings.valueBytesMax());
+        this.bodyTooLarge = responses.bodyTooLarge(settings.bodyBytesMax(), settings.valueBytesMax()); // immutable: built once
         MetricRegistry registry = service.metrics();
         this.getTimer = registry.timer("kv.get");
         this.putTimer = registry.timer("kv.put");
@@ -101,8 +103,7 @@ final class KvOperations {
     }
 
     private void readBody(Exchange exchange, Consumer<byte[]> onBody) {
-        BodyReader.read(exchange, settings.bodyBytesMax(),
-                responses.bodyTooLarge(settings.bodyBytesMax(), settings.valueBytesMax()), onBody);
+        BodyReader.read(exchange, settings.bodyBytesMax(), bodyTooLarge, onBody);
     }
 
     /**
