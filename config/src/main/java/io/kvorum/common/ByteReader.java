@@ -1,8 +1,5 @@
 package io.kvorum.common;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads what {@link ByteWriter} wrote. Malformed input (truncated, overlong, over a bound) throws
@@ -107,16 +104,10 @@ public final class ByteReader {
     public String readString(int maxBytes) {
         int length = readCount(maxBytes, "string");
         need(length);
-        try {
-            String s = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(data, position, length)).toString();
-            position += length;
-            return s;
-        } catch (CharacterCodingException e) {
-            throw new MalformedException("string is not UTF-8 at offset " + position);
-        }
+        String s = Utf8.decode(data, position, length)
+                .orElseThrow(() -> new MalformedException("string is not UTF-8 at offset " + position));
+        position += length;
+        return s;
     }
 
     /** Fails unless every byte was consumed: trailing garbage means a corrupt or foreign encoding. */

@@ -1,9 +1,5 @@
 package io.kvorum.common;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** A user key: 1 to {@value #MAX_BYTES} bytes of UTF-8 text (api.md), ordered by its bytes. */
@@ -25,12 +21,7 @@ public record Key(Bytes utf8) implements Comparable<Key> {
         if (bytes.length < 1 || bytes.length > MAX_BYTES) {
             return Optional.empty();
         }
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes));
-        } catch (CharacterCodingException e) {
+        if (!Utf8.isValid(bytes)) {
             return Optional.empty();
         }
         return Optional.of(new Key(Bytes.copyOf(bytes)));

@@ -1,9 +1,6 @@
 package io.kvorum.http;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.kvorum.common.Utf8;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -120,13 +117,6 @@ record QueryParameters(SequencedMap<String, List<String>> values) {
         if (bytes.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.get())).toString());
-        } catch (CharacterCodingException e) {
-            return Optional.empty();
-        }
+        return Utf8.decode(bytes.get(), 0, bytes.get().length);
     }
 }
