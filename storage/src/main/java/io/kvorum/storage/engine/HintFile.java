@@ -1,6 +1,7 @@
 package io.kvorum.storage.engine;
 
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -74,16 +75,20 @@ final class HintFile {
             return null;
         }
         int count = buffer.getInt(bytes.length - 8);
-        List<Entry> entries = new ArrayList<>(count);
+        List<Entry> entries = new ArrayList<>();
         buffer.position(4);
-        for (int i = 0; i < count; i++) {
-            int flags = buffer.get() & 0xFF;
-            byte[] key = new byte[buffer.getShort() & 0xFFFF];
-            int offset = buffer.getInt();
-            int length = buffer.getInt();
-            long wallMillis = buffer.getLong();
-            buffer.get(key);
-            entries.add(new Entry(flags, offset, length, wallMillis, key));
+        try {
+            for (int i = 0; i < count; i++) {
+                int flags = buffer.get() & 0xFF;
+                byte[] key = new byte[buffer.getShort() & 0xFFFF];
+                int offset = buffer.getInt();
+                int length = buffer.getInt();
+                long wallMillis = buffer.getLong();
+                buffer.get(key);
+                entries.add(new Entry(flags, offset, length, wallMillis, key));
+            }
+        } catch (BufferUnderflowException e) {
+            return null; // internally inconsistent despite its checksum: recovery scans the segment instead
         }
         return buffer.position() == bytes.length - 8 ? entries : null;
     }
