@@ -8,6 +8,7 @@ import io.kvorum.http.RequestBodies.PutBody;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
@@ -21,8 +22,8 @@ import java.util.function.Supplier;
  * Stateless apart from its timers, so every event loop may share one instance.
  */
 final class KvOperations {
-    /** What every key operation parses before its body: the key, its {@code r} or {@code w}, its timeout. */
-    private record Head(Key key, OptionalInt replicaCount, OptionalLong timeoutMillis) {}
+    /** What every key operation parses before its body: the key, its {@code r} or {@code w}, timeout and sloppiness. */
+    private record Head(Key key, OptionalInt replicaCount, OptionalLong timeoutMillis, Optional<Boolean> sloppy) {}
 
     private final Reply bodyTooLarge;
     private final Vertx vertx;
@@ -51,7 +52,8 @@ final class KvOperations {
         switch (head(exchange, rawKey, "r")) {
             case Validated.Invalid<Head>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<Head>(Head head) -> call(exchange, getTimer, head.timeoutMillis(),
-                    () -> service.get(new GetRequest(head.key(), head.replicaCount(), head.timeoutMillis())),
+                    () -> service.get(new GetRequest(head.key(), head.replicaCount(), head.timeoutMillis(),
+                            head.sloppy())),
                     result -> responses.read(head.key(), result));
         }
     }
@@ -75,7 +77,7 @@ final class KvOperations {
             case Validated.Invalid<PutBody>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<PutBody>(PutBody put) -> {
                 PutRequest request = new PutRequest(head.key(), put.valueJson(), put.context(), head.replicaCount(),
-                        head.timeoutMillis());
+                        head.timeoutMillis(), head.sloppy());
                 call(exchange, putTimer, head.timeoutMillis(), () -> service.put(request),
                         result -> responses.written(head.key(), result));
             }
@@ -87,7 +89,7 @@ final class KvOperations {
             case Validated.Invalid<DeleteBody>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<DeleteBody>(DeleteBody delete) -> {
                 DeleteRequest request = new DeleteRequest(head.key(), delete.context(), head.replicaCount(),
-                        head.timeoutMillis());
+                        head.timeoutMillis(), head.sloppy());
                 call(exchange, deleteTimer, head.timeoutMillis(), () -> service.delete(request),
                         result -> responses.written(head.key(), result));
             }
@@ -95,11 +97,15 @@ final class KvOperations {
     }
 
     private Validated<Head> head(Exchange exchange, String rawKey, String replicaParameter) {
-        int n = service.replicationFactor();
         return PathKeys.decode(rawKey).then(key -> QueryParameters.parse(exchange.request().query())
-                .then(query -> query.replicaCount(replicaParameter, n)
-                        .then(count -> query.timeoutMillis()
-                                .then(timeout -> Validated.valid(new Head(key, count, timeout))))));
+                .then(query -> head(key, query, replicaParameter)));
+    }
+
+    private Validated<Head> head(Key key, QueryParameters query, String replicaParameter) {
+        return query.replicaCount(replicaParameter, service.replicationFactor())
+                .then(count -> query.timeoutMillis()
+                        .then(timeout -> query.sloppy()
+                                .then(sloppy -> Validated.valid(new Head(key, count, timeout, sloppy)))));
     }
 
     private void readBody(Exchange exchange, Consumer<byte[]> onBody) {

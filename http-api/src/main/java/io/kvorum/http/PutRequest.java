@@ -8,6 +8,8 @@ import java.util.OptionalLong;
 
 /**
  * A write of {@code valueJson} (the exact UTF-8 JSON text of the body's {@code value}) with the
- * opaque causal {@code context} the client read, if any.
+ * opaque causal {@code context} the client read, if any; {@code w}, {@code timeoutMillis} and
+ * {@code sloppy} are empty when the client left them to the node's defaults.
  */
-public record PutRequest(Key key, Bytes valueJson, Optional<String> context, OptionalInt w, OptionalLong timeoutMillis) {}
+public record PutRequest(Key key, Bytes valueJson, Optional<String> context, OptionalInt w, OptionalLong timeoutMillis,
+        Optional<Boolean> sloppy) {}

@@ -17,6 +17,7 @@ import java.util.SequencedMap;
  */
 record QueryParameters(SequencedMap<String, List<String>> values) {
     static final String TIMEOUT_MILLIS = "timeout_ms";
+    static final String SLOPPY = "sloppy";
 
     QueryParameters {
         SequencedMap<String, List<String>> copy = new LinkedHashMap<>();
@@ -84,6 +85,20 @@ record QueryParameters(SequencedMap<String, List<String>> values) {
                         + Responses.abbreviate(text.get()) + "'");
             }
             return Validated.valid(OptionalLong.of(millis));
+        });
+    }
+
+    /**
+     * {@code sloppy}: exactly {@code true} or {@code false}; empty when absent so that the node's
+     * {@code quorum.sloppy} applies. No {@code 1}/{@code yes}: a typo must not silently pick a mode.
+     */
+    Validated<Optional<Boolean>> sloppy() {
+        return single(SLOPPY).then(text -> switch (text.orElse(null)) {
+            case null -> Validated.valid(Optional.empty());
+            case "true" -> Validated.valid(Optional.of(true));
+            case "false" -> Validated.valid(Optional.of(false));
+            default -> Validated.invalid(ErrorCode.INVALID_PARAMETER, "parameter " + SLOPPY
+                    + " must be true or false; got '" + Responses.abbreviate(text.get()) + "'");
         });
     }
 

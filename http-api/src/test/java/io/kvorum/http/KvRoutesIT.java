@@ -168,11 +168,11 @@ class KvRoutesIT {
         node.get("/kv/k?r=2");
         node.get("/kv/k");
         List<GetRequest> gets = node.service.requests.stream().map(GetRequest.class::cast).toList();
-        assertEquals(new GetRequest(Key.of("k"), OptionalInt.of(1), OptionalLong.of(250)), gets.get(0));
+        assertEquals(new GetRequest(Key.of("k"), OptionalInt.of(1), OptionalLong.of(250), Optional.empty()), gets.get(0));
         assertEquals(OptionalInt.of(2), gets.get(1).r());
         assertEquals(OptionalInt.of(3), gets.get(2).r());
         assertEquals(OptionalInt.of(2), gets.get(3).r());
-        assertEquals(new GetRequest(Key.of("k"), OptionalInt.empty(), OptionalLong.empty()), gets.get(4));
+        assertEquals(new GetRequest(Key.of("k"), OptionalInt.empty(), OptionalLong.empty(), Optional.empty()), gets.get(4));
 
         node.put("/kv/k?w=quorum&timeout_ms=60000&r=banana", "{\"value\": 1}");
         PutRequest put = (PutRequest) node.service.requests.getLast();
@@ -180,7 +180,8 @@ class KvRoutesIT {
         assertEquals(OptionalLong.of(60_000), put.timeoutMillis());
         node.delete("/kv/k?w=1&timeout_ms=1", null);
         DeleteRequest delete = (DeleteRequest) node.service.requests.getLast();
-        assertEquals(new DeleteRequest(Key.of("k"), Optional.empty(), OptionalInt.of(1), OptionalLong.of(1)), delete);
+        assertEquals(new DeleteRequest(Key.of("k"), Optional.empty(), OptionalInt.of(1), OptionalLong.of(1),
+                Optional.empty()), delete);
     }
 
     @Test
@@ -195,6 +196,43 @@ class KvRoutesIT {
         assertError(node.put("/kv/k?w=quorums", "{\"value\": 1}"), 400, "invalid_parameter");
         assertError(node.delete("/kv/k?w=9", null), 400, "invalid_parameter");
         assertTrue(node.service.requests.isEmpty());
+    }
+
+    @Test
+    void passesSloppyToTheServiceOnGetPutAndDelete() {
+        for (String query : List.of("?sloppy=true", "?sloppy=false", "", "?w=1&r=1&sloppy=false&timeout_ms=9")) {
+            node.get("/kv/k" + query);
+            node.put("/kv/k" + query, "{\"value\": 1}");
+            node.delete("/kv/k" + query, null);
+        }
+        List<Optional<Boolean>> expected = List.of(Optional.of(true), Optional.of(false), Optional.empty(),
+                Optional.of(false));
+        assertEquals(expected, node.service.requests.stream().filter(GetRequest.class::isInstance)
+                .map(r -> ((GetRequest) r).sloppy()).toList());
+        assertEquals(expected, node.service.requests.stream().filter(PutRequest.class::isInstance)
+                .map(r -> ((PutRequest) r).sloppy()).toList());
+        assertEquals(expected, node.service.requests.stream().filter(DeleteRequest.class::isInstance)
+                .map(r -> ((DeleteRequest) r).sloppy()).toList());
+        assertEquals(new DeleteRequest(Key.of("k"), Optional.empty(), OptionalInt.of(1), OptionalLong.of(9),
+                Optional.of(false)), node.service.requests.getLast());
+    }
+
+    @Test
+    void rejectsBadSloppyBeforeTheServiceOnEveryKeyRoute() {
+        for (String query : List.of("sloppy=yes", "sloppy=TRUE", "sloppy=1", "sloppy=", "sloppy",
+                "sloppy=true&sloppy=true", "sloppy=false&sloppy=true")) {
+            String path = "/kv/k?" + query;
+            for (RunningApi.Answer answer : List.of(node.get(path), node.put(path, "{\"value\": 1}"),
+                    node.delete(path, null), node.delete(path, "{\"context\": \"v1\"}"))) {
+                JsonNode error = assertError(answer, 400, "invalid_parameter");
+                assertTrue(error.get("message").asText().contains("sloppy"), error.toString());
+            }
+        }
+        // Parameters are checked before the body, so a bad body does not hide a bad sloppy.
+        assertError(node.put("/kv/k?sloppy=maybe", "not json"), 400, "invalid_parameter");
+        assertTrue(node.service.requests.isEmpty(), () -> node.service.requests.toString());
+        // The replicas route does not use sloppy, so it ignores it like any unknown parameter.
+        assertEquals(200, node.get("/kv/k/replicas?sloppy=maybe&sloppy=twice").status());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.kvorum.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,42 @@ class QueryParametersTest {
                     && error.code() == ErrorCode.INVALID_PARAMETER
                     && error.message().contains("timeout_ms"), () -> query + " gave " + parsed);
         }
+    }
+
+    @Test
+    void takesSloppyAsExactlyTrueOrFalse() {
+        assertEquals(Optional.empty(), sloppy(null));
+        assertEquals(Optional.empty(), sloppy("r=1&w=2"));
+        assertEquals(Optional.of(true), sloppy("sloppy=true"));
+        assertEquals(Optional.of(false), sloppy("sloppy=false"));
+        assertEquals(Optional.of(false), sloppy("w=all&sloppy=%66alse&x"));
+        for (String query : new String[] {"sloppy=", "sloppy", "sloppy=TRUE", "sloppy=True", "sloppy=1", "sloppy=0",
+                "sloppy=yes", "sloppy=no", "sloppy=on", "sloppy=+true", "sloppy=true%20", "sloppy=truefalse",
+                "sloppy=true&sloppy=true", "sloppy=true&sloppy=false", "sloppy=%ZZ"}) {
+            Validated<Optional<Boolean>> parsed = QueryParameters.parse(query).then(QueryParameters::sloppy);
+            assertTrue(parsed instanceof Validated.Invalid<Optional<Boolean>>(ApiError error)
+                    && error.code() == ErrorCode.INVALID_PARAMETER, () -> query + " gave " + parsed);
+        }
+    }
+
+    @Test
+    void namesSloppyAndItsTwoWords() {
+        assertEquals("parameter sloppy must be true or false; got 'yes'", sloppyError("sloppy=yes"));
+        assertEquals("parameter sloppy must be true or false; got ''", sloppyError("sloppy"));
+        assertEquals("parameter sloppy is given 2 times; give it at most once", sloppyError("sloppy=true&sloppy=false"));
+    }
+
+    private static Optional<Boolean> sloppy(String query) {
+        Validated<Optional<Boolean>> parsed = QueryParameters.parse(query).then(QueryParameters::sloppy);
+        if (parsed instanceof Validated.Valid<Optional<Boolean>>(Optional<Boolean> sloppy)) {
+            return sloppy;
+        }
+        throw new AssertionError(query + " was rejected: " + parsed);
+    }
+
+    private static String sloppyError(String query) {
+        Validated<Optional<Boolean>> parsed = QueryParameters.parse(query).then(QueryParameters::sloppy);
+        return ((Validated.Invalid<Optional<Boolean>>) parsed).error().message();
     }
 
     private static OptionalInt count(String query, String name, int n) {
