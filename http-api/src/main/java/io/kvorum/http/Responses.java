@@ -37,13 +37,18 @@ final class Responses {
         };
     }
 
-    /** PUT and DELETE: 200 with the new version's context, 503, or 400 {@code invalid_context}. */
+    /** PUT and DELETE: 200 with the new version's context and receipts, 503, or 400 {@code invalid_context}. */
     Reply written(Key key, WriteResult result) {
         return switch (result) {
             case WriteResult.Written written -> Reply.ok(json.render(out -> {
                 out.writeStartObject();
                 out.writeStringField("key", key.text());
                 out.writeStringField("context", written.context());
+                out.writeArrayFieldStart("replicas");
+                for (Receipt receipt : written.replicas()) {
+                    writeReceipt(out, receipt);
+                }
+                out.writeEndArray();
                 out.writeEndObject();
             }));
             case WriteResult.Unavailable(int required, int acknowledged) -> error(quorumError(required, acknowledged));
@@ -173,6 +178,17 @@ final class Responses {
                         + " required replicas answered in time")
                 .with("required", required)
                 .with("acknowledged", acknowledged);
+    }
+
+    /** {@code {"node", "role"}}, plus {@code "for"} (the owner of the hint) for a fallback. */
+    private static void writeReceipt(JsonGenerator out, Receipt receipt) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("node", receipt.node().value());
+        out.writeStringField("role", receipt.role().wire());
+        if (receipt.forOwner().isPresent()) {
+            out.writeStringField("for", receipt.forOwner().get().value());
+        }
+        out.writeEndObject();
     }
 
     private static void writeMember(JsonGenerator out, MembersView.Member member) throws IOException {

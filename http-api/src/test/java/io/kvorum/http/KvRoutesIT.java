@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Optional;
@@ -92,6 +93,22 @@ class KvRoutesIT {
         assertError(node.delete("/kv/d", "{\"context\": 1}"), 400, "invalid_json");
         assertError(node.delete("/kv/d", "not json"), 400, "invalid_json");
         assertError(node.delete("/kv/d", "{\"context\": \"bogus\"}"), 400, "invalid_context");
+    }
+
+    @Test
+    void writeAnswersCarryTheServicesReceipts() {
+        assertEquals("{\"key\":\"k\",\"context\":\"v1\",\"replicas\":[{\"node\":\"node-1\",\"role\":\"primary\"}]}",
+                node.put("/kv/k", "{\"value\": 1}").body());
+        List<Receipt> receipts = List.of(Receipt.primary(NodeId.of("node-2")), Receipt.primary(RecordingKvService.SELF),
+                Receipt.fallback(NodeId.of("node-4"), NodeId.of("node-3")));
+        node.service.onPut = r -> CompletableFuture.completedFuture(new WriteResult.Written(r.key(), "p", receipts));
+        node.service.onDelete = r -> CompletableFuture.completedFuture(new WriteResult.Written(r.key(), "d", receipts));
+        String replicas = "\"replicas\":[{\"node\":\"node-2\",\"role\":\"primary\"},"
+                + "{\"node\":\"node-1\",\"role\":\"primary\"},"
+                + "{\"node\":\"node-4\",\"role\":\"fallback\",\"for\":\"node-3\"}]";
+        assertEquals("{\"key\":\"k\",\"context\":\"p\"," + replicas + "}",
+                node.put("/kv/k?sloppy=true", "{\"value\": 2}").body());
+        assertEquals("{\"key\":\"k\",\"context\":\"d\"," + replicas + "}", node.delete("/kv/k", null).body());
     }
 
     @Test

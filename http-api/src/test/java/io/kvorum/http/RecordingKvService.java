@@ -18,7 +18,8 @@ import java.util.function.Function;
 /**
  * A single-node, in-memory {@link KvService} that records every request it receives. Contexts are
  * {@code v<version>}; a write without context adds a sibling, a write with a context replaces them
- * all. Each operation can be scripted (e.g. to throw or never complete) through the {@code on*} fields.
+ * all, and its receipt names this node as the one primary. Each operation can be scripted (e.g. to
+ * throw or never complete) through the {@code on*} fields.
  */
 final class RecordingKvService implements KvService {
     static final NodeId SELF = NodeId.of("node-1");
@@ -123,6 +124,6 @@ final class RecordingKvService implements KvService {
         siblings.put(key, next);
         long version = ++clock;
         versions.put(key, version);
-        return new WriteResult.Written(key, "v" + version);
+        return new WriteResult.Written(key, "v" + version, List.of(Receipt.primary(SELF)));
     }
 }

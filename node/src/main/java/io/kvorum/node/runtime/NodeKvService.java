@@ -88,7 +88,8 @@ final class NodeKvService implements KvService {
             return CompletableFuture.completedFuture(new WriteResult.InvalidContext(e.getMessage()));
         }
         return loop.write(key, value, decoded, w, timeoutMillis).thenApply(outcome -> switch (outcome) {
-            case WriteOutcome.Written written -> new WriteResult.Written(key, ContextCodec.encode(written.versionContext()));
+            case WriteOutcome.Written written ->
+                    new WriteResult.Written(key, ContextCodec.encode(written.versionContext()), List.of());
             case WriteOutcome.Unavailable u -> new WriteResult.Unavailable(u.required(), u.acknowledged());
         });
     }

@@ -75,11 +75,11 @@ final class ApiAssertions {
         return context;
     }
 
-    /** A successful PUT or DELETE: {@code {"key": key, "context": <context>}}; returns the context. */
+    /** A PUT or DELETE 200: {@code {"key": key, "context": <context>, "replicas": [...]}}; returns the context. */
     static String assertWritten(Answer answer, String key) {
         JsonNode json = assertOk(answer);
         assertEquals(key, json.path("key").asText(null), answer::toString);
-        assertEquals(Set.of("key", "context"), fieldNames(json), answer::toString);
+        assertEquals(Set.of("key", "context", "replicas"), fieldNames(json), answer::toString);
         return assertContext(answer, answer.context());
     }
 
