@@ -137,6 +137,61 @@ public final class ConfigKeys {
             ValueTypes.duration(Duration.ofMillis(1), Duration.ofSeconds(60)),
             "Default time a coordinator waits for R or W replies before answering 503 unavailable; a request may override it with ?timeout_ms=.");
 
+    public static final ConfigKey<Boolean> QUORUM_SLOPPY = ConfigKey.of("quorum.sloppy", "true", ValueTypes.bool(),
+            "Quorum for requests without ?sloppy=: true counts the first quorum.n healthy nodes on the ring, stand-ins"
+            + " holding hints for down owners (writes stay available through failures, but a read may miss a write until"
+            + " its hints are handed back); false counts only the key's quorum.n preferred replicas (with R + W > N every"
+            + " read quorum then overlaps every write quorum, at the cost of 503s while replicas are down).");
+
+    public static final ConfigKey<Boolean> HANDOFF_ENABLED = ConfigKey.of("handoff.enabled", "true", ValueTypes.bool(),
+            "Whether stand-ins store hints for the owners they wrote for and hand them back when those return; false"
+            + " saves the hint disk and traffic, but a returning node then gets the writes it missed only through read"
+            + " repair and anti-entropy.");
+
+    public static final ConfigKey<Integer> HANDOFF_MAX_HINTS_PER_OWNER = ConfigKey.of("handoff.max-hints-per-owner", "100000",
+            ValueTypes.integer(1, Integer.MAX_VALUE),
+            "Most hints a node holds for one owner; more rides out a longer outage before writes are left to"
+            + " anti-entropy, at more disk and an index entry on the heap per hint.");
+
+    public static final ConfigKey<Integer> HANDOFF_RATE = ConfigKey.of("handoff.rate", "5000",
+            ValueTypes.integer(1, Integer.MAX_VALUE),
+            "Most hints per second this node hands back, summed over all owners; higher drains hints sooner after an"
+            + " outage, but loads the returning node while it also catches up on client traffic.");
+
+    public static final ConfigKey<Integer> HANDOFF_BATCH_SIZE = ConfigKey.of("handoff.batch-size", "100",
+            ValueTypes.integer(1, 10_000),
+            "Hints per handoff message; bigger batches need fewer round trips, but make bigger messages and resend"
+            + " more when one delivery fails.");
+
+    public static final ConfigKey<Duration> HANDOFF_RETRY_MIN = ConfigKey.of("handoff.retry-min", "1s",
+            ValueTypes.duration(Duration.ofMillis(1), Duration.ofMinutes(10)),
+            "First wait after a failed delivery to an owner; it doubles on each further failure up to handoff.retry-max."
+            + " Shorter hands hints back sooner after a blip, at more futile attempts at a node that is still down.");
+
+    public static final ConfigKey<Duration> HANDOFF_RETRY_MAX = ConfigKey.of("handoff.retry-max", "60s",
+            ValueTypes.duration(Duration.ofMillis(1), Duration.ofHours(1)),
+            "Longest wait between failed deliveries to one owner (at least handoff.retry-min); longer wastes less on an"
+            + " owner that stays down, but may leave hints waiting that long after it returns.");
+
+    public static final ConfigKey<Boolean> ANTI_ENTROPY_ENABLED = ConfigKey.of("anti-entropy.enabled", "true", ValueTypes.bool(),
+            "Whether this node starts Merkle-tree exchanges with the replicas it shares ranges with; false saves their"
+            + " disk and network load, but writes whose hints were lost or refused then reach a replica only when read.");
+
+    public static final ConfigKey<Duration> ANTI_ENTROPY_INTERVAL = ConfigKey.of("anti-entropy.interval", "10s",
+            ValueTypes.duration(Duration.ofMillis(10), Duration.ofHours(24)),
+            "Time between the Merkle exchanges this node starts, each with one peer; shorter finds diverged replicas"
+            + " sooner, at the cost of hashing ranges and sending trees more often.");
+
+    public static final ConfigKey<Integer> ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE = ConfigKey.of("anti-entropy.max-bytes-per-exchange",
+            "8MiB", ValueTypes.bytes((int) (64 * Units.KIB), (int) Units.GIB),
+            "Most key data one exchange streams in each direction; what is left over is repaired by the next exchange."
+            + " More repairs a badly diverged replica in fewer exchanges, at bigger bursts of disk and network load.");
+
+    public static final ConfigKey<Duration> ANTI_ENTROPY_TIMEOUT = ConfigKey.of("anti-entropy.timeout", "30s",
+            ValueTypes.duration(Duration.ofMillis(10), Duration.ofHours(1)),
+            "An exchange not finished by then is abandoned; shorter gives up sooner on a peer that went away mid-exchange,"
+            + " but may abandon a large repair that was still making progress.");
+
     public static final ConfigKey<Engine> STORAGE_ENGINE = ConfigKey.of("storage.engine", "log",
             ValueTypes.lowerCaseEnum(Engine.class),
             "Storage engine for this node's data: log is the durable append-only log under node.data-dir; memory keeps nothing across restarts.");
@@ -192,7 +247,9 @@ public final class ConfigKeys {
             FD_THRESHOLD, FD_ACCEPTABLE_HEARTBEAT_PAUSE, FD_MIN_STD_DEVIATION, FD_MAX_SAMPLE_SIZE,
             FD_FIRST_HEARTBEAT_ESTIMATE, FD_MAX_INTERVAL, FD_MAX_LOCAL_PAUSE,
             RING_VNODES_PER_NODE,
-            QUORUM_N, QUORUM_R, QUORUM_W, QUORUM_REQUEST_TIMEOUT,
+            QUORUM_N, QUORUM_R, QUORUM_W, QUORUM_REQUEST_TIMEOUT, QUORUM_SLOPPY,
+            HANDOFF_ENABLED, HANDOFF_MAX_HINTS_PER_OWNER, HANDOFF_RATE, HANDOFF_BATCH_SIZE, HANDOFF_RETRY_MIN, HANDOFF_RETRY_MAX,
+            ANTI_ENTROPY_ENABLED, ANTI_ENTROPY_INTERVAL, ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE, ANTI_ENTROPY_TIMEOUT,
             STORAGE_ENGINE, STORAGE_SYNC, STORAGE_SYNC_INTERVAL, STORAGE_SEGMENT_SIZE, STORAGE_CACHE_SIZE,
             STORAGE_COMPRESSION_THRESHOLD, STORAGE_COMPACTION_RATE, STORAGE_COMPACTION_TRIGGER, STORAGE_TOMBSTONE_GRACE);
 

@@ -118,7 +118,20 @@ public final class ConfigLoader {
                         settings.get(ConfigKeys.QUORUM_N),
                         settings.get(ConfigKeys.QUORUM_R),
                         settings.get(ConfigKeys.QUORUM_W),
-                        settings.get(ConfigKeys.QUORUM_REQUEST_TIMEOUT)),
+                        settings.get(ConfigKeys.QUORUM_REQUEST_TIMEOUT),
+                        settings.get(ConfigKeys.QUORUM_SLOPPY)),
+                new HandoffConfig(
+                        settings.get(ConfigKeys.HANDOFF_ENABLED),
+                        settings.get(ConfigKeys.HANDOFF_MAX_HINTS_PER_OWNER),
+                        settings.get(ConfigKeys.HANDOFF_RATE),
+                        settings.get(ConfigKeys.HANDOFF_BATCH_SIZE),
+                        settings.get(ConfigKeys.HANDOFF_RETRY_MIN),
+                        settings.get(ConfigKeys.HANDOFF_RETRY_MAX)),
+                new AntiEntropyConfig(
+                        settings.get(ConfigKeys.ANTI_ENTROPY_ENABLED),
+                        settings.get(ConfigKeys.ANTI_ENTROPY_INTERVAL),
+                        settings.get(ConfigKeys.ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE),
+                        settings.get(ConfigKeys.ANTI_ENTROPY_TIMEOUT)),
                 new StorageConfig(
                         settings.get(ConfigKeys.STORAGE_ENGINE),
                         settings.get(ConfigKeys.STORAGE_SYNC),

@@ -3,8 +3,11 @@ package io.kvorum.config;
 import java.time.Duration;
 import java.util.List;
 
-/** Replication factor N, default read and write quorums R and W, and the request timeout ({@code quorum.*}). */
-public record QuorumConfig(int n, int r, int w, Duration requestTimeout) {
+/**
+ * Replication factor N, default read and write quorums R and W, the request timeout, and whether
+ * quorums are sloppy by default ({@code quorum.*}).
+ */
+public record QuorumConfig(int n, int r, int w, Duration requestTimeout, boolean sloppy) {
     public QuorumConfig {
         ConfigKeys.QUORUM_N.check(n);
         ConfigKeys.QUORUM_R.check(r);

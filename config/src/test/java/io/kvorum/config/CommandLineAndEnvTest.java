@@ -21,6 +21,18 @@ class CommandLineAndEnvTest {
     }
 
     @Test
+    void booleansAndSectionsWithHyphensComeFromFlagsAndEnv() {
+        KvorumConfig config = ConfigLoader.load(List.of("--handoff.enabled=false", "--anti-entropy.interval=1m"),
+                Map.of("KVORUM_QUORUM_SLOPPY", "false", "KVORUM_ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE", "1MiB"));
+
+        assertFalse(config.quorum().sloppy());
+        assertFalse(config.handoff().enabled());
+        assertEquals(60_000, config.antiEntropy().intervalMillis());
+        assertEquals(1024 * 1024, config.antiEntropy().maxBytesPerExchange());
+        assertTrue(config.antiEntropy().enabled());
+    }
+
+    @Test
     void unknownFlagIsNamedWithTheClosestKnownFlag() {
         assertConfigError(() -> fromFlags("--quorum.nn=3"), "unknown flag '--quorum.nn'", "did you mean --quorum.n?");
         assertConfigError(() -> fromFlags("--htpp.port", "80"), "unknown flag '--htpp.port'", "did you mean --http.port?");

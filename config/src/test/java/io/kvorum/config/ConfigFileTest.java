@@ -49,6 +49,15 @@ class ConfigFileTest {
                   r: 1
                   w: 2
                   request-timeout: PT5S
+                  sloppy: false
+                handoff:
+                  enabled: false
+                  max-hints-per-owner: 500
+                  rate: 200
+                  batch-size: 50
+                  retry-min: 250ms
+                  retry-max: 2m
+                anti-entropy: {enabled: false, interval: 1m, max-bytes-per-exchange: 64KiB, timeout: 90s}
                 storage:
                   engine: memory
                   sync: interval
@@ -64,7 +73,9 @@ class ConfigFileTest {
         assertEquals(List.of(NodeId.of("node-1"), NodeId.of("node-2")), config.cluster().ids());
         assertEquals(new HostPort("10.0.0.2", 8082), config.cluster().member(NodeId.of("node-2")).orElseThrow().http());
         assertEquals(new RingConfig(64), config.ring());
-        assertEquals(new QuorumConfig(2, 1, 2, Duration.ofSeconds(5)), config.quorum());
+        assertEquals(new QuorumConfig(2, 1, 2, Duration.ofSeconds(5), false), config.quorum());
+        assertEquals(new HandoffConfig(false, 500, 200, 50, Duration.ofMillis(250), Duration.ofMinutes(2)), config.handoff());
+        assertEquals(new AntiEntropyConfig(false, Duration.ofMinutes(1), 64 * 1024, Duration.ofSeconds(90)), config.antiEntropy());
         assertEquals(Engine.MEMORY, config.storage().engine());
         assertEquals(StorageConfig.SyncPolicy.INTERVAL, config.storage().sync());
         assertEquals(Duration.ofMillis(200), config.storage().syncInterval());
@@ -100,7 +111,7 @@ class ConfigFileTest {
         KvorumConfig config = loadFile(file);
 
         assertEquals(NodeId.of("node-3"), config.node().id());
-        assertEquals(new QuorumConfig(3, 3, 2, Duration.ofMillis(1500)), config.quorum());
+        assertEquals(new QuorumConfig(3, 3, 2, Duration.ofMillis(1500), true), config.quorum());
         assertEquals(List.of(NodeId.of("node-3"), NodeId.of("node-4")), config.cluster().ids());
     }
 

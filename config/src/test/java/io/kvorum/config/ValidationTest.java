@@ -60,6 +60,21 @@ class ValidationTest {
                 Arguments.of("quorum.w", "-2", "quorum.w: -2 is out of range 1..quorum.n"),
                 Arguments.of("quorum.request-timeout", "0", "quorum.request-timeout: 0s is out of range 1ms..1m"),
                 Arguments.of("quorum.request-timeout", "2m", "quorum.request-timeout: 2m is out of range 1ms..1m"),
+                Arguments.of("quorum.sloppy", "yes", "quorum.sloppy: 'yes' is not a boolean (allowed true, false)"),
+                Arguments.of("handoff.enabled", "1", "handoff.enabled: '1' is not a boolean (allowed true, false)"),
+                Arguments.of("handoff.max-hints-per-owner", "0", "handoff.max-hints-per-owner: 0 is out of range 1..2147483647"),
+                Arguments.of("handoff.rate", "0", "handoff.rate: 0 is out of range 1..2147483647"),
+                Arguments.of("handoff.batch-size", "10001", "handoff.batch-size: 10001 is out of range 1..10000"),
+                Arguments.of("handoff.batch-size", "0", "handoff.batch-size: 0 is out of range 1..10000"),
+                Arguments.of("handoff.retry-min", "0", "handoff.retry-min: 0s is out of range 1ms..10m"),
+                Arguments.of("handoff.retry-max", "2h", "handoff.retry-max: 2h is out of range 1ms..1h"),
+                Arguments.of("anti-entropy.enabled", "on", "anti-entropy.enabled: 'on' is not a boolean (allowed true, false)"),
+                Arguments.of("anti-entropy.interval", "5ms", "anti-entropy.interval: 5ms is out of range 10ms..24h"),
+                Arguments.of("anti-entropy.max-bytes-per-exchange", "32KiB",
+                        "anti-entropy.max-bytes-per-exchange: 32KiB is out of range 64KiB..1GiB"),
+                Arguments.of("anti-entropy.max-bytes-per-exchange", "lots",
+                        "anti-entropy.max-bytes-per-exchange: 'lots' is not a size"),
+                Arguments.of("anti-entropy.timeout", "2h", "anti-entropy.timeout: 2h is out of range 10ms..1h"),
                 Arguments.of("storage.engine", "disk", "storage.engine: 'disk' is not a known value (allowed log, memory)"),
                 Arguments.of("storage.sync", "sometimes", "storage.sync: 'sometimes' is not a known value (allowed always, interval, never)"),
                 Arguments.of("storage.sync-interval", "0", "storage.sync-interval: 0s is out of range 1ms..10m"),
@@ -105,8 +120,24 @@ class ValidationTest {
 
     @Test
     void quorumsEqualToNAreAllowed() {
-        assertEquals(new QuorumConfig(5, 5, 5, Duration.ofSeconds(2)),
+        assertEquals(new QuorumConfig(5, 5, 5, Duration.ofSeconds(2), true),
                 fromFlags("--quorum.n=5", "--quorum.r=5", "--quorum.w=5").quorum());
+    }
+
+    @Test
+    void handoffRetryMaxBelowRetryMinNamesBothKeys() {
+        ConfigException error = assertConfigError(() -> fromFlags("--handoff.retry-max=500ms"),
+                "handoff.retry-max: 500ms is below handoff.retry-min 1s (must be at least handoff.retry-min);"
+                + " handoff.retry-max from flag --handoff.retry-max, handoff.retry-min from default");
+        assertEquals(List.of("handoff.retry-max", "handoff.retry-min"), error.keys());
+    }
+
+    @Test
+    void handoffRetryMaxEqualToRetryMinIsAllowed() {
+        HandoffConfig handoff = fromFlags("--handoff.retry-min=5s", "--handoff.retry-max=5s").handoff();
+
+        assertEquals(Duration.ofSeconds(5), handoff.retryMin());
+        assertEquals(Duration.ofSeconds(5), handoff.retryMax());
     }
 
     @Test
@@ -148,13 +179,24 @@ class ValidationTest {
     @Test
     void recordsValidateWhenBuiltDirectly() {
         assertConfigError(() -> new HttpConfig("127.0.0.1", 70_000, 1024), "http.port: 70000 is out of range 0..65535");
-        assertConfigError(() -> new QuorumConfig(2, 3, 1, Duration.ofSeconds(1)), "quorum.r: 3 is out of range 1..2");
+        assertConfigError(() -> new QuorumConfig(2, 3, 1, Duration.ofSeconds(1), true), "quorum.r: 3 is out of range 1..2");
         assertConfigError(() -> new NodeConfig(NodeId.of("a"), null, Duration.ZERO), "node.data-dir: must be set");
         assertConfigError(() -> new NodeConfig(NodeId.of("a"), Path.of("d"), Duration.ofMillis(-1)),
                 "node.shutdown-timeout: -1ms is out of range 0s..5m");
         assertConfigError(() -> new RingConfig(0), "ring.vnodes-per-node: 0 is out of range 1..4096");
         assertConfigError(() -> new StorageConfig(null), "storage.engine: must be set");
         assertConfigError(() -> new StorageConfig(StorageConfig.Engine.LOG).withEngine(null), "storage.engine: must be set");
+        assertConfigError(() -> new HandoffConfig(true, 0, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                "handoff.max-hints-per-owner: 0 is out of range 1..2147483647");
+        assertConfigError(() -> new HandoffConfig(true, 1, 1, 1, Duration.ofSeconds(2), Duration.ofSeconds(1)),
+                "handoff.retry-max: 1s is below handoff.retry-min 2s");
+        assertConfigError(() -> new HandoffConfig(true, 1, 1, 1, null, Duration.ofSeconds(1)), "handoff.retry-min: must be set");
+        assertConfigError(() -> new AntiEntropyConfig(true, Duration.ofSeconds(10), 1024, Duration.ofSeconds(30)),
+                "anti-entropy.max-bytes-per-exchange: 1KiB is out of range 64KiB..1GiB");
+        assertConfigError(() -> new AntiEntropyConfig(true, null, 64 * 1024, Duration.ofSeconds(30)),
+                "anti-entropy.interval: must be set");
+        assertConfigError(() -> KvorumConfig.defaults().withHandoff(null), "handoff: must be set");
+        assertConfigError(() -> KvorumConfig.defaults().withAntiEntropy(null), "antiEntropy: must be set");
         assertConfigError(() -> new ClusterConfig(List.of()), "cluster.members: lists no members");
         assertConfigError(() -> KvorumConfig.defaults().withNode(new NodeConfig(NodeId.of("x"), Path.of("d"), Duration.ZERO)),
                 "cluster.members: does not include this node's node.id 'x'");

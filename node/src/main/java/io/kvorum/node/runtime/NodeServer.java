@@ -77,6 +77,8 @@ public final class NodeServer {
         MetricRegistry metrics = new MetricRegistry();
         if (engine instanceof LogEngine logEngine) {
             RuntimeMetrics.registerStorage(metrics, logEngine::stats);
+        } else {
+            RuntimeMetrics.registerKeys(metrics, engine::size);
         }
         Membership membership;
         try {

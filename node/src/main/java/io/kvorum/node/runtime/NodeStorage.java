@@ -11,6 +11,8 @@ import io.kvorum.storage.engine.LogStore;
 import io.kvorum.storage.engine.MemoryEngine;
 import io.kvorum.storage.engine.StorageEngine;
 import io.kvorum.storage.hint.HintStore;
+import io.kvorum.storage.hint.Hints;
+import io.kvorum.storage.hint.MemoryHintStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
@@ -20,19 +22,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The node's engine, its hint store (log engine only) and the threads that run their background
- * work (interval fsync, hint files, compaction); closed together, engine first.
+ * The node's engine, its hints (durable beside the log engine, in memory beside the memory engine)
+ * and the threads that run their background work (interval fsync, hint files, compaction); closed
+ * together, engine first.
  */
-record NodeStorage(StorageEngine engine, HintStore hints, ScheduledExecutorService background) {
-    /** Until hinted handoff brings its own key, each owner's hint queue holds at most this many. */
-    private static final int HINTS_PER_OWNER_MAX = 100_000;
+record NodeStorage(StorageEngine engine, Hints hints, ScheduledExecutorService background) {
     /** Worker threads for a blocking engine: enough concurrent writers to fill a group commit. */
     private static final int STORAGE_WORKERS = 16;
 
     static NodeStorage open(KvorumConfig config, Partitioner partitioner) {
         StorageConfig storage = config.storage();
+        int hintsPerOwnerMax = config.handoff().maxHintsPerOwner();
         if (storage.engine() == StorageConfig.Engine.MEMORY) {
-            return new NodeStorage(new MemoryEngine(partitioner::token), null, null);
+            return new NodeStorage(new MemoryEngine(partitioner::token), new MemoryHintStore(hintsPerOwnerMax), null);
         }
         ScheduledExecutorService background = Executors.newScheduledThreadPool(2, task -> {
             Thread thread = new Thread(task, "kvorum-storage-background");
@@ -54,7 +56,7 @@ record NodeStorage(StorageEngine engine, HintStore hints, ScheduledExecutorServi
         try {
             engine = LogEngine.open(dataDir.resolve("data"), partitioner::token, settings, environment);
             HintStore hints = new HintStore(LogStore.open(dataDir.resolve("hints"), settings.withCacheBytes(0), environment),
-                    HINTS_PER_OWNER_MAX);
+                    hintsPerOwnerMax);
             return new NodeStorage(engine, hints, background);
         } catch (RuntimeException e) {
             if (engine != null) {
@@ -73,9 +75,7 @@ record NodeStorage(StorageEngine engine, HintStore hints, ScheduledExecutorServi
     void close() {
         try {
             engine.close();
-            if (hints != null) {
-                hints.close();
-            }
+            hints.close();
         } finally {
             if (background != null) {
                 background.shutdownNow();

@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.kvorum.node.core.CoreMetrics;
 import io.kvorum.storage.engine.LogStats;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -36,6 +37,11 @@ final class RuntimeMetrics implements CoreMetrics {
         gauge(registry, "storage.fsyncs", stats, LogStats::fsyncs);
         gauge(registry, "storage.cache.hits", stats, LogStats::cacheHits);
         gauge(registry, "storage.cache.misses", stats, LogStats::cacheMisses);
+    }
+
+    /** The {@code storage.keys} gauge alone, for an engine without log statistics (the memory engine). */
+    static void registerKeys(MetricRegistry registry, LongSupplier keys) {
+        registry.gauge("storage.keys", () -> keys::getAsLong);
     }
 
     private static void gauge(MetricRegistry registry, String name, Supplier<LogStats> stats, ToLongFunction<LogStats> field) {

@@ -100,7 +100,19 @@ public final class LogStore implements AutoCloseable {
 
     /** Removes {@code key}; returns when durable as the sync policy says. */
     public void delete(byte[] key) {
-        long ticket = remove(key);
+        deleteAll(List.of(key));
+    }
+
+    /**
+     * Removes every key in {@code keys}; returns when all the removals are durable as the sync policy
+     * says. Appends every removal marker first and then waits once, so the batch shares one fsync.
+     */
+    public void deleteAll(List<byte[]> keys) {
+        long ticket = -1;
+        for (byte[] key : keys) {
+            ticket = Math.max(ticket, remove(key));
+        }
+        // Absent keys too wait for what was appended so far: a concurrent removal of one may not be durable yet.
         awaitDurable(ticket < 0 ? ticketNow() : ticket);
     }
 

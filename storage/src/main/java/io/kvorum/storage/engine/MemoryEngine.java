@@ -27,11 +27,26 @@ public final class MemoryEngine implements StorageEngine {
     private static final Key LARGEST_KEY = largestKey();
 
     private final ToLongFunction<Key> tokenizer;
-    private final ConcurrentSkipListMap<Slot, Siblings> keys = new ConcurrentSkipListMap<>(ORDER);
+    private final ConcurrentSkipListMap<Slot, Siblings> keys;
 
     /** @param tokenizer the partitioner's key-to-token function, so ranges match the ring's */
     public MemoryEngine(ToLongFunction<Key> tokenizer) {
+        this(tokenizer, new ConcurrentSkipListMap<>(ORDER));
+    }
+
+    private MemoryEngine(ToLongFunction<Key> tokenizer, ConcurrentSkipListMap<Slot, Siblings> keys) {
         this.tokenizer = tokenizer;
+        this.keys = keys;
+    }
+
+    /**
+     * An independent engine with the same keys and tokenizer: later changes to either do not show in
+     * the other (the simulator keeps one as the synced state of a disk). Taken while updates run, it
+     * holds each key's state from before or after a concurrent update, not one point in time.
+     */
+    public MemoryEngine copy() {
+        // Siblings are immutable values, so copying the map that holds them makes the copy independent.
+        return new MemoryEngine(tokenizer, new ConcurrentSkipListMap<>(keys));
     }
 
     @Override

@@ -4,85 +4,113 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kvorum.common.Bytes;
-import io.kvorum.common.Key;
-import io.kvorum.common.NodeId;
 import io.kvorum.storage.engine.LogEnvironment;
 import io.kvorum.storage.engine.LogSettings;
 import io.kvorum.storage.engine.LogStore;
 import io.kvorum.storage.engine.ManualScheduler;
-import io.kvorum.storage.version.Actor;
-import io.kvorum.storage.version.CausalContext;
-import io.kvorum.storage.version.DotIssuer;
-import io.kvorum.storage.version.Siblings;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Hints queue per owner, durably, in order, bounded, and go away once delivered. */
-class HintStoreTest {
-    private static final NodeId B = NodeId.of("node-b");
-    private static final NodeId C = NodeId.of("node-c");
-
+/** The hints contract on the durable {@link HintStore}, and what it keeps across a restart. */
+class HintStoreTest extends HintsContract {
     @TempDir
     Path dir;
     private final ManualScheduler scheduler = new ManualScheduler();
+    private int stores;
 
-    private HintStore open(int max) {
-        return new HintStore(LogStore.open(dir, LogSettings.defaults().withSegmentBytes(4096), new LogEnvironment(scheduler, () -> 1)), max);
+    @Override
+    protected Hints newHints(int capPerOwner) {
+        return new HintStore(openLog(dir.resolve("store-" + stores++)), capPerOwner);
     }
 
-    private static Hint hint(NodeId owner, String key, String value) {
-        Siblings state = Siblings.EMPTY.write(new DotIssuer(new Actor(NodeId.of("node-a"), 0)), CausalContext.EMPTY,
-                Optional.of(Bytes.utf8(value)), 5, 50).state();
-        return new Hint(owner, Key.of(key), state);
+    /** The log under {@code logDir}, with the {@code always} sync policy of the defaults. */
+    private LogStore openLog(Path logDir) {
+        return LogStore.open(logDir, LogSettings.defaults().withSegmentBytes(4096), new LogEnvironment(scheduler, () -> 1));
+    }
+
+    private HintStore reopen(int capPerOwner) {
+        return new HintStore(openLog(dir.resolve("restarted")), capPerOwner);
     }
 
     @Test
-    void hintsComeBackPerOwnerInOrderAndSurviveARestart() {
-        try (HintStore store = open(100)) {
+    void hintsSurviveARestartInOrder() {
+        try (HintStore store = reopen(100)) {
             assertTrue(store.append(hint(B, "k1", "one")));
             assertTrue(store.append(hint(C, "k2", "two")));
             assertTrue(store.append(hint(B, "k3", "three")));
         }
-        try (HintStore store = open(100)) {
-            List<HintStore.Entry> forB = store.hintsFor(B, 10);
-            assertEquals(List.of(hint(B, "k1", "one"), hint(B, "k3", "three")), forB.stream().map(HintStore.Entry::hint).toList());
+        try (HintStore store = reopen(100)) {
+            assertEquals(List.of(hint(B, "k1", "one"), hint(B, "k3", "three")), hintsOf(store.hintsFor(B, 10)));
+            assertEquals(List.of(hint(C, "k2", "two")), hintsOf(store.hintsFor(C, 10)));
             assertEquals(2, store.count(B));
             assertEquals(1, store.count(C));
+            assertEquals(3, store.total());
             assertEquals(List.of(B, C), store.owners());
-            assertTrue(store.append(hint(B, "k4", "four")));
-            assertTrue(store.hintsFor(B, 10).get(2).id() > forB.get(1).id(), "ids keep growing after a restart");
         }
     }
 
     @Test
-    void deliveredHintsAreDeletedDurably() {
-        try (HintStore store = open(100)) {
+    void idsKeepGrowingAfterARestart() {
+        long newest;
+        try (HintStore store = reopen(100)) {
+            store.append(hint(B, "k1", "one"));
+            store.append(hint(C, "k2", "two"));
+            newest = store.hintsFor(C, 10).get(0).id();
+        }
+        try (HintStore store = reopen(100)) {
+            store.append(hint(B, "k3", "three"));
+
+            List<Hints.Entry> forB = store.hintsFor(B, 10);
+            assertEquals(List.of(hint(B, "k1", "one"), hint(B, "k3", "three")), hintsOf(forB));
+            assertTrue(forB.get(1).id() > newest, "an id is never reused after a restart");
+        }
+    }
+
+    @Test
+    void deletedHintsStayDeletedAfterARestart() {
+        try (HintStore store = reopen(100)) {
+            for (int i = 1; i <= 4; i++) {
+                store.append(hint(B, "k" + i, "v" + i));
+            }
+            List<Long> ids = idsOf(store.hintsFor(B, 10));
+            store.delete(B, List.of(ids.get(0), ids.get(1), ids.get(3), ids.get(3) + 100));
+        }
+        try (HintStore store = reopen(100)) {
+            assertEquals(List.of(hint(B, "k3", "v3")), hintsOf(store.hintsFor(B, 10)));
+            assertEquals(1, store.total());
+        }
+    }
+
+    @Test
+    void theCapCountsHintsFoundOnRestart() {
+        try (HintStore store = reopen(100)) {
             store.append(hint(B, "k1", "one"));
             store.append(hint(B, "k2", "two"));
-            store.delete(B, store.hintsFor(B, 1).get(0).id());
-            assertEquals(1, store.count(B));
+            store.append(hint(B, "k3", "three"));
         }
-        try (HintStore store = open(100)) {
-            assertEquals(List.of(hint(B, "k2", "two")), store.hintsFor(B, 10).stream().map(HintStore.Entry::hint).toList());
-            store.delete(B, store.hintsFor(B, 1).get(0).id());
-            store.delete(B, 12345); // absent: nothing happens
-            assertEquals(0, store.count(B));
-            assertEquals(List.of(), store.owners());
+        try (HintStore store = reopen(2)) {
+            assertEquals(3, store.count(B), "hints above a lowered cap are kept, not dropped");
+            assertFalse(store.append(hint(B, "k4", "four")));
+            store.delete(B, idsOf(store.hintsFor(B, 2)));
+            assertTrue(store.append(hint(B, "k4", "four")));
         }
     }
 
     @Test
-    void eachOwnersQueueIsBounded() {
-        try (HintStore store = open(2)) {
-            assertTrue(store.append(hint(B, "k1", "one")));
-            assertTrue(store.append(hint(B, "k2", "two")));
-            assertFalse(store.append(hint(B, "k3", "three")));
-            assertTrue(store.append(hint(C, "k3", "three")), "the bound is per owner");
-            assertEquals(2, store.count(B));
+    void deletingABatchWaitsForOneFsync() {
+        LogStore log = openLog(dir.resolve("batch"));
+        try (HintStore store = new HintStore(log, 100)) {
+            for (int i = 0; i < 10; i++) {
+                store.append(hint(B, "k" + i, "v"));
+            }
+            long fsyncs = log.stats().fsyncs();
+
+            store.delete(B, idsOf(store.hintsFor(B, 10)));
+
+            assertEquals(fsyncs + 1, log.stats().fsyncs());
+            assertEquals(0, store.total());
         }
     }
 }
