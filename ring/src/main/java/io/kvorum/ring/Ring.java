@@ -6,6 +6,7 @@ import io.kvorum.common.TokenRange;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -249,6 +250,47 @@ public final class Ring {
                 result.add(rangeEndingAt(i));
             }
         }
+        return Collections.unmodifiableList(result);
+    }
+
+    /**
+     * The ranges whose preference list of length {@code n} holds both {@code a} and {@code b}, with
+     * adjacent ones coalesced (across the wrap too), in token order: what the two nodes compare in
+     * anti-entropy. {@link TokenRange#FULL_RING} when every range qualifies; empty when none does.
+     */
+    public List<TokenRange> sharedRanges(NodeId a, NodeId b, int n) {
+        if (tokens.length == 0) {
+            return List.of();
+        }
+        boolean[] shared = new boolean[tokens.length];
+        int count = 0;
+        for (int i = 0; i < tokens.length; i++) {
+            List<NodeId> replicas = preferenceList(tokens[i], n);
+            shared[i] = replicas.contains(a) && replicas.contains(b);
+            count += shared[i] ? 1 : 0;
+        }
+        if (count == tokens.length) {
+            return List.of(TokenRange.FULL_RING);
+        }
+        // Start right after a range that is not shared, so that no run wraps past the end of the walk.
+        int first = 0;
+        while (shared[first]) {
+            first++;
+        }
+        List<TokenRange> result = new ArrayList<>();
+        long runStart = 0;
+        boolean inRun = false;
+        for (int step = 1; step <= tokens.length; step++) {
+            int i = wrap(first + step);
+            if (shared[i] && !inRun) {
+                runStart = rangeEndingAt(i).startExclusive();
+                inRun = true;
+            } else if (!shared[i] && inRun) {
+                result.add(new TokenRange(runStart, tokens[wrap(i - 1)]));
+                inRun = false;
+            }
+        }
+        result.sort(Comparator.comparingLong(TokenRange::endInclusive));
         return Collections.unmodifiableList(result);
     }
 

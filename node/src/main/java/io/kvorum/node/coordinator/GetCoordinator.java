@@ -1,6 +1,7 @@
 package io.kvorum.node.coordinator;
 
 import io.kvorum.common.NodeId;
+import io.kvorum.node.coordinator.Placement.Target;
 import io.kvorum.node.core.ReadOutcome;
 import io.kvorum.node.coordinator.ReadRepairPlanner.Repair;
 import io.kvorum.storage.version.Siblings;
@@ -8,29 +9,40 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The decisions of one read (Dynamo §4.5): ask all N replicas at once, answer once R have replied,
  * keep listening until every replica replied or the deadline passed, then plan read repairs from
  * everything heard, late replies included.
  *
- * <p>Failure behaviour: replicas that fail (unreachable, disk error) count against the quorum, so a
- * read that can no longer reach R answers {@code Unavailable} at once; the deadline answers
- * {@code Unavailable} with the count so far. Duplicate and unknown replies are ignored.
+ * <p>Failure behaviour: a target that fails (unreachable, disk error) is replaced by the next
+ * stand-in of a sloppy {@link Placement}; failures count against the quorum, so a read that can no
+ * longer reach R answers {@code Unavailable} at once; the deadline answers {@code Unavailable} with
+ * the count so far. Duplicate and unknown replies are ignored. A stand-in answers from its own data,
+ * and only preferred replicas are repaired: a stand-in keeps no copy of keys it does not own.
  */
 public final class GetCoordinator {
-    /** What to do after an event: answer the client (at most once per request), and/or finish with repairs. */
-    public record Decision(Optional<ReadOutcome> answer, boolean finished, List<Repair> repairs) {
-        static final Decision NOTHING = new Decision(Optional.empty(), false, List.of());
+    /**
+     * What to do after an event: answer the client (at most once per request), ask these stand-ins
+     * too, and/or finish with repairs.
+     */
+    public record Decision(Optional<ReadOutcome> answer, List<Target> ask, boolean finished, List<Repair> repairs) {
+        static final Decision NOTHING = new Decision(Optional.empty(), List.of(), false, List.of());
     }
 
+    private final Placement placement;
+    private final Predicate<NodeId> healthy;
     private final QuorumTracker tracker;
     private final int maxActors;
     private final SortedMap<NodeId, Siblings> replies = new TreeMap<>();
     private boolean answered;
 
-    public GetCoordinator(int r, List<NodeId> replicas, int maxActors) {
-        this.tracker = new QuorumTracker(r, replicas);
+    /** @param healthy the failure detector's current view, consulted when a stand-in is needed */
+    public GetCoordinator(int r, Placement placement, Predicate<NodeId> healthy, int maxActors) {
+        this.placement = placement;
+        this.healthy = healthy;
+        this.tracker = new QuorumTracker(r, placement.targets().stream().map(Target::node).toList());
         this.maxActors = maxActors;
     }
 
@@ -53,7 +65,10 @@ public final class GetCoordinator {
             return Decision.NOTHING;
         }
         tracker.fail(from);
-        return decide();
+        Optional<Target> standIn = placement.replace(from, healthy);
+        standIn.ifPresent(target -> tracker.add(target.node()));
+        Decision decided = decide();
+        return new Decision(decided.answer(), standIn.stream().toList(), decided.finished(), decided.repairs());
     }
 
     /** The deadline passed: answer if not done yet, and finish with what was heard. */
@@ -62,7 +77,7 @@ public final class GetCoordinator {
                 ? Optional.empty()
                 : Optional.of(new ReadOutcome.Unavailable(tracker.required(), tracker.acknowledged()));
         answered = true;
-        return new Decision(answer, true, repairs());
+        return new Decision(answer, List.of(), true, repairs());
     }
 
     private Decision decide() {
@@ -74,11 +89,13 @@ public final class GetCoordinator {
                     : new ReadOutcome.Unavailable(tracker.required(), tracker.acknowledged()));
         }
         boolean finished = tracker.allResponded();
-        return new Decision(answer, finished, finished ? repairs() : List.of());
+        return new Decision(answer, List.of(), finished, finished ? repairs() : List.of());
     }
 
     private List<Repair> repairs() {
-        return ReadRepairPlanner.plan(replies, ReadRepairPlanner.merge(replies, maxActors));
+        SortedMap<NodeId, Siblings> preferred = new TreeMap<>(replies);
+        preferred.keySet().retainAll(placement.preferred());
+        return ReadRepairPlanner.plan(preferred, ReadRepairPlanner.merge(replies, maxActors));
     }
 
     private static ReadOutcome outcome(Siblings merged) {

@@ -2,6 +2,7 @@ package io.kvorum.node.coordinator;
 
 import io.kvorum.common.Invariants;
 import io.kvorum.common.NodeId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -10,7 +11,7 @@ import java.util.TreeSet;
  * Counts the replies of one request's replicas against a quorum (etcd's {@code VoteResult}).
  *
  * <p>Each replica counts once, whatever arrives twice; replies from nodes that were not asked are
- * ignored. The quorum is lost as soon as so many replicas failed that the rest cannot reach it, so
+ * ignored. Stand-ins of a sloppy quorum join the count when they are asked. The quorum is lost as soon as so many replicas failed that the rest cannot reach it, so
  * a client gets its 503 promptly instead of at the timeout.
  */
 public final class QuorumTracker {
@@ -18,14 +19,21 @@ public final class QuorumTracker {
     public enum Status { PENDING, SATISFIED, FAILED }
 
     private final int required;
-    private final List<NodeId> replicas;
+    private final List<NodeId> replicas = new ArrayList<>();
     private final Set<NodeId> succeeded = new TreeSet<>();
     private final Set<NodeId> failed = new TreeSet<>();
 
     public QuorumTracker(int required, List<NodeId> replicas) {
         Invariants.require(required >= 1, "a quorum needs at least one reply, got %d", required);
         this.required = required;
-        this.replicas = List.copyOf(replicas);
+        replicas.forEach(this::add);
+    }
+
+    /** Counts {@code replica}'s reply from now on (a stand-in that joined the request). */
+    public void add(NodeId replica) {
+        if (!replicas.contains(replica)) {
+            replicas.add(replica);
+        }
     }
 
     public Status succeed(NodeId from) {
@@ -56,6 +64,10 @@ public final class QuorumTracker {
 
     public boolean isReplica(NodeId node) {
         return replicas.contains(node);
+    }
+
+    public boolean hasSucceeded(NodeId node) {
+        return succeeded.contains(node);
     }
 
     public boolean hasResponded(NodeId node) {

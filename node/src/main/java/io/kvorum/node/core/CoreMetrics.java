@@ -1,5 +1,7 @@
 package io.kvorum.node.core;
 
+import io.kvorum.common.NodeId;
+
 /** The counters the core reports; the runtime backs them with Dropwizard metrics, tests with counts. */
 public interface CoreMetrics {
     CoreMetrics NONE = new CoreMetrics() {};
@@ -15,4 +17,22 @@ public interface CoreMetrics {
 
     /** A replica request could not be served because the local engine failed. */
     default void storageFailed() {}
+
+    /** A hint was stored here for {@code owner} (as a stand-in, or kept by a coordinator). */
+    default void hintStored(NodeId owner) {}
+
+    /** A hint for {@code owner} was refused because its queue is full; anti-entropy must repair it. */
+    default void hintRefused(NodeId owner) {}
+
+    /** Hints were handed back to their owner and deleted. */
+    default void hintsDelivered(int count) {}
+
+    /** An anti-entropy exchange compared {@code ranges} ranges and found {@code inSync} of them identical. */
+    default void antiEntropyCompared(int ranges, int inSync) {}
+
+    /** Anti-entropy merged states that changed {@code keys} keys on this node. */
+    default void antiEntropyKeysRepaired(int keys) {}
+
+    /** How long ago the least recently synchronised (peer, range) pair was last found identical; -1 before any exchange. */
+    default void antiEntropySyncAge(long ageMillis) {}
 }

@@ -9,15 +9,29 @@ import java.util.Optional;
 
 /** Everything that can happen to a node, as data; {@link NodeCore#step} is the only way in. */
 public sealed interface Input {
-    /** A client read with resolved {@code r} and timeout; answered by a {@link Effect.ReadReply} with the same id. */
-    record ClientGet(long clientRequestId, Key key, int r, long timeoutMillis) implements Input {}
+    /**
+     * A client read with resolved {@code r}, quorum kind and timeout; answered by a
+     * {@link Effect.ReadReply} with the same id.
+     */
+    record ClientGet(long clientRequestId, Key key, int r, boolean sloppy, long timeoutMillis) implements Input {
+        /** A sloppy read. */
+        public ClientGet(long clientRequestId, Key key, int r, long timeoutMillis) {
+            this(clientRequestId, key, r, true, timeoutMillis);
+        }
+    }
 
     /**
      * A client write: {@code value} empty is a delete; {@code context} empty means the client gave
      * none. {@code wallMillis} is the wall time stamped into the new version (for pruning only).
      */
     record ClientWrite(long clientRequestId, Key key, Optional<Bytes> value, Optional<CausalContext> context,
-                       int w, long timeoutMillis, long wallMillis) implements Input {}
+                       int w, boolean sloppy, long timeoutMillis, long wallMillis) implements Input {
+        /** A sloppy write. */
+        public ClientWrite(long clientRequestId, Key key, Optional<Bytes> value, Optional<CausalContext> context,
+                           int w, long timeoutMillis, long wallMillis) {
+            this(clientRequestId, key, value, context, w, true, timeoutMillis, wallMillis);
+        }
+    }
 
     /** A message from a peer (or from this node to itself). */
     record PeerReceived(NodeId from, PeerMessage message) implements Input {}

@@ -4,7 +4,10 @@ import io.kvorum.common.Bytes;
 import io.kvorum.common.Invariants;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
+import io.kvorum.node.antientropy.AntiEntropy;
 import io.kvorum.node.coordinator.GetCoordinator;
+import io.kvorum.node.coordinator.Placement;
+import io.kvorum.node.coordinator.Placement.Target;
 import io.kvorum.node.coordinator.PutCoordinator;
 import io.kvorum.node.coordinator.ReadRepairPlanner.Repair;
 import io.kvorum.node.core.Effect.Send;
@@ -14,18 +17,26 @@ import io.kvorum.node.core.Input.PeerReceived;
 import io.kvorum.node.core.Input.SendFailed;
 import io.kvorum.node.core.Input.StorageDone;
 import io.kvorum.node.core.Input.TimerFired;
+import io.kvorum.node.handoff.HintedHandoff;
 import io.kvorum.node.membership.Membership.Outgoing;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
 import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
 import io.kvorum.node.message.PeerMessage.Gossip;
+import io.kvorum.node.message.PeerMessage.HintBatch;
+import io.kvorum.node.message.PeerMessage.HintBatchAck;
+import io.kvorum.node.message.PeerMessage.KeysRequest;
+import io.kvorum.node.message.PeerMessage.KeysResponse;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
+import io.kvorum.node.message.PeerMessage.TreeRequest;
+import io.kvorum.node.message.PeerMessage.TreeResponse;
+import io.kvorum.storage.hint.Hint;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.DotIssuer;
 import io.kvorum.storage.version.Siblings;
@@ -35,6 +46,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
@@ -46,12 +58,17 @@ import java.util.function.ToLongFunction;
  * of every message the operation sends and the id of its deadline timer, so late, duplicate and
  * unknown replies are recognised by a map lookup and ignored once the operation finished.
  * <ul>
- *   <li>Reads ({@link GetCoordinator}) go to all N replicas of the preference list; any node can
- *       coordinate them. After answering, the operation lingers until every replica replied or the
- *       deadline passed, then sends read repairs.</li>
- *   <li>Writes ({@link PutCoordinator}) are coordinated by a replica, because only a replica can
- *       issue the new version's dot; a node outside the preference list forwards the write to the
- *       first replica that accepts the connection.</li>
+ *   <li>Every request goes to the targets of a {@link Placement}: the key's N preferred replicas,
+ *       with a sloppy quorum's stand-ins for those the failure detector suspects.</li>
+ *   <li>Reads ({@link GetCoordinator}) go to all targets at once; any node can coordinate them.
+ *       After answering, the operation lingers until every target replied or the deadline passed,
+ *       then sends read repairs to the preferred replicas.</li>
+ *   <li>Writes ({@link PutCoordinator}) are coordinated by a preferred replica, because only a
+ *       replica can issue the new version's dot; any other node forwards the write to the first
+ *       replica that accepts it, healthy ones first. Stand-ins store the write as a hint; the
+ *       coordinator keeps hints for preferred replicas whose copy nobody acknowledged.</li>
+ *   <li>Hinted handoff ({@link HintedHandoff}) and anti-entropy ({@link AntiEntropy}) run on the
+ *       gossip tick, through the same effects, as background protocols.</li>
  *   <li>A delete without a context first reads the key (with the delete's quorum) and then writes a
  *       tombstone with the merged context, so it supersedes everything the replicas that answered hold.</li>
  *   <li>Messages a node sends to itself are delivered within the same step, never via the driver.</li>
@@ -69,7 +86,7 @@ public final class NodeCore {
 
     /** A write to perform, as the client (or the forwarding node) asked it. */
     private record WriteParams(Key key, Optional<Bytes> value, Optional<CausalContext> context,
-                               int w, long timeoutMillis, long wallMillis) {}
+                               int w, boolean sloppy, long timeoutMillis, long wallMillis) {}
 
     private sealed interface Operation {}
 
@@ -117,6 +134,8 @@ public final class NodeCore {
         record ServePut(NodeId from, long requestId) implements StorageWaiter {}
 
         record ApplyRepair() implements StorageWaiter {}
+
+        record Then(Consumer<StorageResult> callback) implements StorageWaiter {}
     }
 
     private static final int ID_BLOCK_BITS = 40;
@@ -128,7 +147,10 @@ public final class NodeCore {
     private final DotIssuer issuer;
     private final Map<Long, Operation> operations = new HashMap<>();
     private final Map<Long, StorageWaiter> storageWaiters = new HashMap<>();
+    private final Map<Long, Runnable> timers = new HashMap<>();
     private final ForwardDeduplicator forwardsSeen = new ForwardDeduplicator(4096);
+    private final HintedHandoff handoff;
+    private final AntiEntropy antiEntropy;
     private final ArrayDeque<Input> selfDelivered = new ArrayDeque<>();
     private List<Effect> effects = new ArrayList<>();
     private long nowMillis;
@@ -146,6 +168,9 @@ public final class NodeCore {
         this.metrics = metrics;
         this.issuer = new DotIssuer(settings.actor());
         this.nextId = (settings.actor().epoch() << ID_BLOCK_BITS) + 1;
+        CoreOutbox outbox = new CoreOutbox();
+        this.handoff = new HintedHandoff(settings.self(), settings.handoff(), outbox, metrics);
+        this.antiEntropy = new AntiEntropy(settings.self(), settings.n(), settings.maxActors(), settings.antiEntropy(), outbox, metrics);
     }
 
     /** Handles one input at monotonic time {@code nowMillis} and returns what the driver must do. */
@@ -169,16 +194,31 @@ public final class NodeCore {
         return membership.ring().preferenceList(tokenizer.applyAsLong(key), settings.n());
     }
 
+    /** Where a request for {@code key} goes now; sloppy only while hinted handoff is on, since stand-ins keep hints. */
+    private Placement placement(Key key, boolean sloppy) {
+        List<NodeId> walk = membership.ring().walk(tokenizer.applyAsLong(key));
+        return new Placement(walk, settings.n(), sloppy && settings.handoff().enabled(), this::isHealthy);
+    }
+
+    private boolean isHealthy(NodeId node) {
+        return node.equals(settings.self()) || membership.isAlive(node);
+    }
+
     private void handle(Input input) {
         switch (input) {
-            case ClientGet get -> startRead(get.key(), get.r(), get.timeoutMillis(), new ReplyTo.Client(get.clientRequestId()), Optional.empty());
+            case ClientGet get -> startRead(get.key(), get.r(), get.sloppy(), get.timeoutMillis(),
+                    new ReplyTo.Client(get.clientRequestId()), Optional.empty());
             case ClientWrite write -> startWrite(new WriteParams(write.key(), write.value(), write.context(), write.w(),
-                    write.timeoutMillis(), write.wallMillis()), new ReplyTo.Client(write.clientRequestId()));
+                    write.sloppy(), write.timeoutMillis(), write.wallMillis()), new ReplyTo.Client(write.clientRequestId()));
             case PeerReceived received -> onMessage(received.from(), received.message());
             case SendFailed failed -> onSendFailed(failed.to(), failed.message());
             case TimerFired timer -> onTimeout(timer.timerId());
             case StorageDone done -> onStorageDone(done.operationId(), done.result());
-            case Input.Tick tick -> apply(membership.tick(nowMillis));
+            case Input.Tick tick -> {
+                apply(membership.tick(nowMillis));
+                handoff.onTick(membership.members().stream().map(Membership.Member::id).toList(), this::isHealthy);
+                antiEntropy.onTick(membership.ring(), this::isHealthy);
+            }
             case Input.ShuttingDown down -> apply(membership.shutdown(nowMillis));
         }
     }
@@ -193,14 +233,14 @@ public final class NodeCore {
 
     // ---- reads -------------------------------------------------------------------------------
 
-    private void startRead(Key key, int r, long timeoutMillis, ReplyTo replyTo, Optional<WriteParams> thenDelete) {
+    private void startRead(Key key, int r, boolean sloppy, long timeoutMillis, ReplyTo replyTo, Optional<WriteParams> thenDelete) {
         long id = nextId++;
-        List<NodeId> replicas = preferenceList(key);
-        GetCoordinator coordinator = new GetCoordinator(r, replicas, settings.maxActors());
+        Placement placement = placement(key, sloppy);
+        GetCoordinator coordinator = new GetCoordinator(r, placement, this::isHealthy, settings.maxActors());
         operations.put(id, new ReadOp(key, coordinator, replyTo, thenDelete));
         emit(new Effect.SetTimer(id, nowMillis + timeoutMillis));
-        for (NodeId replica : replicas) {
-            send(replica, new ReplicaGetRequest(id, key));
+        for (Target target : placement.targets()) {
+            send(target.node(), new ReplicaGetRequest(id, key));
         }
         apply(id, coordinator.start());
     }
@@ -209,6 +249,7 @@ public final class NodeCore {
         if (!(operations.get(id) instanceof ReadOp op)) {
             return;
         }
+        decision.ask().forEach(target -> send(target.node(), new ReplicaGetRequest(id, op.key())));
         decision.answer().ifPresent(outcome -> answerRead(op, outcome));
         if (decision.finished()) {
             finish(id);
@@ -241,32 +282,42 @@ public final class NodeCore {
     }
 
     private static WriteParams withContext(WriteParams params, CausalContext context) {
-        return new WriteParams(params.key(), params.value(), Optional.of(context), params.w(), params.timeoutMillis(), params.wallMillis());
+        return new WriteParams(params.key(), params.value(), Optional.of(context), params.w(), params.sloppy(),
+                params.timeoutMillis(), params.wallMillis());
     }
 
     // ---- writes ------------------------------------------------------------------------------
 
     private void startWrite(WriteParams params, ReplyTo replyTo) {
         if (params.value().isEmpty() && params.context().isEmpty()) {
-            startRead(params.key(), params.w(), params.timeoutMillis(), replyTo, Optional.of(params));
+            startRead(params.key(), params.w(), params.sloppy(), params.timeoutMillis(), replyTo, Optional.of(params));
             return;
         }
-        List<NodeId> replicas = preferenceList(params.key());
-        if (replicas.size() < params.w()) {
+        Placement placement = placement(params.key(), params.sloppy());
+        if (placement.targets().size() < params.w()) {
+            // Too few healthy nodes (sloppy) or replicas (strict): fail before issuing a version nobody can acknowledge.
             metrics.quorumFailed(true);
             replyWrite(replyTo, new WriteOutcome.Unavailable(params.w(), 0));
-        } else if (!replicas.contains(settings.self())) {
-            forward(params, replicas, replyTo);
+        } else if (!placement.preferred().contains(settings.self())) {
+            forward(params, placement.preferred(), replyTo);
         } else {
-            coordinateWrite(params, replicas, replyTo);
+            coordinateWrite(params, placement, replyTo);
         }
     }
 
-    private void coordinateWrite(WriteParams params, List<NodeId> replicas, ReplyTo replyTo) {
+    private void coordinateWrite(WriteParams params, Placement placement, ReplyTo replyTo) {
         long id = nextId++;
-        PutCoordinator coordinator = new PutCoordinator(settings.self(), params.w(), replicas);
+        PutCoordinator coordinator = new PutCoordinator(settings.self(), params.w(), placement, this::isHealthy);
         operations.put(id, new WriteOp(params.key(), coordinator, replyTo));
         emit(new Effect.SetTimer(id, nowMillis + params.timeoutMillis()));
+        if (params.sloppy() && settings.handoff().enabled()) {
+            long hedge = nextId++;
+            setTimer(hedge, nowMillis + params.timeoutMillis() / 2, () -> {
+                if (operations.get(id) instanceof WriteOp op) {
+                    apply(id, op.coordinator.onHedge());
+                }
+            });
+        }
         long storageId = nextId++;
         storageWaiters.put(storageId, new StorageWaiter.CoordinatorWrite(id));
         emit(new Effect.Storage(storageId, new StorageOp.CoordinateWrite(params.key(), issuer,
@@ -280,7 +331,15 @@ public final class NodeCore {
         if (!decision.replicateTo().isEmpty()) {
             // One message for every replica: the transport encodes a message it sends again only once.
             ReplicaPutRequest request = new ReplicaPutRequest(id, op.key, op.stored);
-            decision.replicateTo().forEach(replica -> send(replica, request));
+            for (Target target : decision.replicateTo()) {
+                send(target.node(), target.isStandIn()
+                        ? new ReplicaPutRequest(id, op.key, op.stored, target.standInFor()) : request);
+            }
+        }
+        if (settings.handoff().enabled()) {
+            for (NodeId owner : decision.keepHintsFor()) {
+                storeHint(new Hint(owner, op.key, op.stored), result -> { });
+            }
         }
         decision.answer().ifPresent(outcome -> {
             if (outcome instanceof WriteOutcome.Unavailable) {
@@ -295,17 +354,20 @@ public final class NodeCore {
 
     private void forward(WriteParams params, List<NodeId> replicas, ReplyTo replyTo) {
         long id = nextId++;
-        operations.put(id, new ForwardOp(params, replicas, replyTo));
+        List<NodeId> order = new ArrayList<>();
+        replicas.stream().filter(this::isHealthy).forEach(order::add);
+        replicas.stream().filter(replica -> !isHealthy(replica)).forEach(order::add);
+        operations.put(id, new ForwardOp(params, order, replyTo));
         emit(new Effect.SetTimer(id, nowMillis + params.timeoutMillis()));
         metrics.writeForwarded();
-        sendForward(id, params, replicas.get(0));
+        sendForward(id, params, order.get(0));
     }
 
     private void sendForward(long id, WriteParams params, NodeId target) {
         // The replica coordinates with a slightly shorter deadline, so its answer arrives before ours expires.
         long replicaTimeoutMillis = Math.max(1, params.timeoutMillis() - Math.min(250, params.timeoutMillis() / 10));
         send(target, new ForwardWriteRequest(id, params.key(), params.value(), params.context(), params.w(),
-                replicaTimeoutMillis, params.wallMillis()));
+                params.sloppy(), replicaTimeoutMillis, params.wallMillis()));
     }
 
     private void onForwardFailed(long id, NodeId target) {
@@ -325,8 +387,10 @@ public final class NodeCore {
         switch (replyTo) {
             case ReplyTo.Client client -> emit(new Effect.WriteReply(client.clientRequestId(), outcome));
             case ReplyTo.Peer peer -> send(peer.node(), switch (outcome) {
-                case WriteOutcome.Written written -> new ForwardWriteResponse(peer.requestId(), Optional.of(written.versionContext()), 0, 0);
-                case WriteOutcome.Unavailable u -> new ForwardWriteResponse(peer.requestId(), Optional.empty(), u.required(), u.acknowledged());
+                case WriteOutcome.Written written ->
+                        new ForwardWriteResponse(peer.requestId(), Optional.of(written.versionContext()), written.acks(), 0, 0);
+                case WriteOutcome.Unavailable u ->
+                        new ForwardWriteResponse(peer.requestId(), Optional.empty(), List.of(), u.required(), u.acknowledged());
             });
         }
     }
@@ -336,8 +400,13 @@ public final class NodeCore {
     private void onMessage(NodeId from, PeerMessage message) {
         switch (message) {
             case ReplicaGetRequest m -> storage(new StorageWaiter.ServeGet(from, m.requestId()), new StorageOp.Read(m.key()));
-            case ReplicaPutRequest m -> storage(new StorageWaiter.ServePut(from, m.requestId()),
-                    new StorageOp.Merge(m.key(), m.state(), settings.maxActors()));
+            case ReplicaPutRequest m -> {
+                if (m.hintFor().isPresent()) {
+                    storeHintFor(from, m);
+                } else {
+                    storage(new StorageWaiter.ServePut(from, m.requestId()), new StorageOp.Merge(m.key(), m.state(), settings.maxActors()));
+                }
+            }
             case ReadRepair m -> storage(new StorageWaiter.ApplyRepair(), new StorageOp.Merge(m.key(), m.state(), settings.maxActors()));
             case ReplicaGetResponse m -> {
                 if (operations.get(m.requestId()) instanceof ReadOp op) {
@@ -349,7 +418,19 @@ public final class NodeCore {
                     apply(m.requestId(), op.coordinator.onAck(from));
                 }
             }
-            case ReplicaFailure m -> onReplicaFailed(from, m.requestId());
+            case ReplicaFailure m -> {
+                if (!handoff.onReply(from, m) && !antiEntropy.onMessage(from, m)) {
+                    onReplicaFailed(from, m.requestId());
+                }
+            }
+            case HintBatch m -> storage(new StorageWaiter.Then(result -> send(from, result instanceof StorageResult.Merged
+                    ? new HintBatchAck(m.requestId())
+                    : new ReplicaFailure(m.requestId(), failure(result)))), new StorageOp.MergeAll(m.entries(), settings.maxActors()));
+            case HintBatchAck m -> handoff.onReply(from, m);
+            case TreeRequest m -> antiEntropy.onMessage(from, m);
+            case TreeResponse m -> antiEntropy.onMessage(from, m);
+            case KeysRequest m -> antiEntropy.onMessage(from, m);
+            case KeysResponse m -> antiEntropy.onMessage(from, m);
             case ForwardWriteRequest m -> onForwardedWrite(from, m);
             case ForwardWriteResponse m -> onForwardAnswered(from, m);
             case Gossip m -> apply(membership.receive(from, m.message(), nowMillis));
@@ -369,7 +450,7 @@ public final class NodeCore {
         if (!forwardsSeen.firstTime(from, m.requestId())) {
             return; // a duplicate delivery: writing twice would create a false sibling
         }
-        startWrite(new WriteParams(m.key(), m.value(), m.context(), m.w(), m.timeoutMillis(), m.wallMillis()),
+        startWrite(new WriteParams(m.key(), m.value(), m.context(), m.w(), m.sloppy(), m.timeoutMillis(), m.wallMillis()),
                 new ReplyTo.Peer(from, m.requestId()));
     }
 
@@ -379,7 +460,7 @@ public final class NodeCore {
         }
         finish(m.requestId());
         replyWrite(op.replyTo, m.versionContext()
-                .<WriteOutcome>map(WriteOutcome.Written::new)
+                .<WriteOutcome>map(context -> new WriteOutcome.Written(context, m.acks()))
                 .orElseGet(() -> new WriteOutcome.Unavailable(m.required(), m.acknowledged())));
     }
 
@@ -388,6 +469,9 @@ public final class NodeCore {
             case ReplicaGetRequest m -> onReplicaFailed(to, m.requestId());
             case ReplicaPutRequest m -> onReplicaFailed(to, m.requestId());
             case ForwardWriteRequest m -> onForwardFailed(m.requestId(), to);
+            case HintBatch m -> handoff.onSendFailed(to, m);
+            case TreeRequest m -> antiEntropy.onSendFailed(to, m.requestId());
+            case KeysRequest m -> antiEntropy.onSendFailed(to, m.requestId());
             // Replies and repairs that cannot be delivered are the sender's loss only: the
             // requester times out, and repair is retried by later reads.
             case ReplicaGetResponse m -> { }
@@ -395,6 +479,9 @@ public final class NodeCore {
             case ReplicaFailure m -> { }
             case ReadRepair m -> { }
             case ForwardWriteResponse m -> { }
+            case HintBatchAck m -> { }
+            case TreeResponse m -> { }
+            case KeysResponse m -> { }
             case Gossip m -> { }
         }
     }
@@ -402,6 +489,11 @@ public final class NodeCore {
     // ---- timers and storage ------------------------------------------------------------------
 
     private void onTimeout(long id) {
+        Runnable timer = timers.remove(id);
+        if (timer != null) {
+            timer.run();
+            return;
+        }
         switch (operations.get(id)) {
             case ReadOp op -> apply(id, op.coordinator().onTimeout());
             case WriteOp op -> apply(id, op.coordinator.onTimeout());
@@ -434,6 +526,7 @@ public final class NodeCore {
                     ? new ReplicaFailure(s.requestId(), failure(result))
                     : new ReplicaPutResponse(s.requestId()));
             case StorageWaiter.ApplyRepair r -> { }
+            case StorageWaiter.Then then -> then.callback().accept(result);
         }
     }
 
@@ -450,12 +543,41 @@ public final class NodeCore {
             }
             case StorageResult.Durable durable -> apply(id, op.coordinator.onLocalDurable());
             case StorageResult.Failed failed -> apply(id, op.coordinator.onLocalFailed());
-            case StorageResult.Loaded loaded -> Invariants.check(false, "a coordinated write was answered with a read");
+            default -> Invariants.check(false, "a coordinated write was answered with %s", result);
         }
     }
 
     private static String failure(StorageResult result) {
         return result instanceof StorageResult.Failed failed ? failed.reason() : "unexpected storage result";
+    }
+
+    // ---- hints -------------------------------------------------------------------------------
+
+    /** A stand-in's side of a sloppy write: keep the state as a hint for its owner, then acknowledge. */
+    private void storeHintFor(NodeId from, ReplicaPutRequest m) {
+        if (!settings.handoff().enabled()) {
+            send(from, new ReplicaFailure(m.requestId(), "hinted handoff is disabled on " + settings.self()));
+            return;
+        }
+        NodeId owner = m.hintFor().orElseThrow();
+        storeHint(new Hint(owner, m.key(), m.state()), result -> send(from, switch (result) {
+            case StorageResult.HintStored stored when stored.accepted() -> new ReplicaPutResponse(m.requestId());
+            case StorageResult.HintStored refused -> new ReplicaFailure(m.requestId(), "the hint queue for " + owner + " is full");
+            default -> new ReplicaFailure(m.requestId(), failure(result));
+        }));
+    }
+
+    private void storeHint(Hint hint, Consumer<StorageResult> then) {
+        storage(new StorageWaiter.Then(result -> {
+            if (result instanceof StorageResult.HintStored stored) {
+                if (stored.accepted()) {
+                    metrics.hintStored(hint.owner());
+                } else {
+                    metrics.hintRefused(hint.owner());
+                }
+            }
+            then.accept(result);
+        }), new StorageOp.StoreHint(hint));
     }
 
     // ---- plumbing ----------------------------------------------------------------------------
@@ -479,7 +601,48 @@ public final class NodeCore {
 
     private static boolean isRequest(PeerMessage message) {
         return message instanceof ReplicaGetRequest || message instanceof ReplicaPutRequest
-                || message instanceof ForwardWriteRequest;
+                || message instanceof ForwardWriteRequest || message instanceof HintBatch
+                || message instanceof TreeRequest || message instanceof KeysRequest;
+    }
+
+    private void setTimer(long id, long atMillis, Runnable onFire) {
+        timers.put(id, onFire);
+        emit(new Effect.SetTimer(id, atMillis));
+    }
+
+    /** The background protocols' view of this core. */
+    private final class CoreOutbox implements Outbox {
+        @Override
+        public long nowMillis() {
+            return nowMillis;
+        }
+
+        @Override
+        public long newId() {
+            return nextId++;
+        }
+
+        @Override
+        public void send(NodeId to, PeerMessage message) {
+            NodeCore.this.send(to, message);
+        }
+
+        @Override
+        public void storage(StorageOp op, Consumer<StorageResult> then) {
+            NodeCore.this.storage(new StorageWaiter.Then(then), op);
+        }
+
+        @Override
+        public void setTimer(long timerId, long atMillis, Runnable onFire) {
+            NodeCore.this.setTimer(timerId, atMillis, onFire);
+        }
+
+        @Override
+        public void cancelTimer(long timerId) {
+            if (timers.remove(timerId) != null) {
+                emit(new Effect.CancelTimer(timerId));
+            }
+        }
     }
 
     private void finish(long id) {

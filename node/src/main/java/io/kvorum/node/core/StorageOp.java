@@ -2,19 +2,32 @@ package io.kvorum.node.core;
 
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.common.TokenRange;
+import io.kvorum.node.message.PeerMessage.KeyState;
 import io.kvorum.storage.engine.StorageEngine;
-import io.kvorum.storage.version.DotIssuer;
+import io.kvorum.storage.hint.Hint;
+import io.kvorum.storage.hint.Hints;
+import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.DotIssuer;
+import io.kvorum.storage.version.Sibling;
 import io.kvorum.storage.version.Siblings;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
-/** A request to the local storage engine, executed by the driver (worker pool, inline, or simulated disk). */
+/**
+ * A request to the local storage (engine and hint store), executed by the driver (worker pool,
+ * inline, or simulated disk).
+ */
 public sealed interface StorageOp {
-    Key key();
-
     /** Read the key's state. */
     record Read(Key key) implements StorageOp {}
 
@@ -25,21 +38,67 @@ public sealed interface StorageOp {
     record CoordinateWrite(Key key, DotIssuer issuer, CausalContext clientContext, Optional<Bytes> value,
                            long wallMillis, int maxActors) implements StorageOp {}
 
+    /** Merge many states (handoff, anti-entropy), durable together; reports how many changed. */
+    record MergeAll(List<KeyState> entries, int maxActors) implements StorageOp {
+        public MergeAll {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /** Store a hint for its owner durably (refused when the owner's queue is full). */
+    record StoreHint(Hint hint) implements StorageOp {}
+
+    /** Load the owner's oldest hints: at most {@code maxCount}, and no more than {@code maxBytes} beyond the first. */
+    record LoadHints(NodeId owner, int maxCount, long maxBytes) implements StorageOp {}
+
+    /** Delete delivered hints. */
+    record DeleteHints(NodeId owner, List<Long> ids) implements StorageOp {
+        public DeleteHints {
+            ids = List.copyOf(ids);
+        }
+    }
+
+    /** Build a Merkle tree of each (disjoint) range from what the engine holds now. */
+    record BuildTrees(List<TokenRange> ranges, int depth) implements StorageOp {
+        public BuildTrees {
+            ranges = List.copyOf(ranges);
+        }
+    }
+
+    /** The states of the keys in the (disjoint) ranges, at most {@code maxBytes} of them beyond the first. */
+    record Scan(List<TokenRange> ranges, long maxBytes) implements StorageOp {
+        public Scan {
+            ranges = List.copyOf(ranges);
+        }
+    }
+
     /**
-     * Runs an operation against an engine; the one place that maps ops to engine calls, shared by
-     * the runtime and the simulator. Engines report I/O failure as {@link UncheckedIOException},
-     * which becomes {@link StorageResult.Failed}.
+     * Runs an operation; the one place that maps ops to engine and hint-store calls, shared by the
+     * runtime and the simulator. Engines report I/O failure as {@link UncheckedIOException}, which
+     * becomes {@link StorageResult.Failed}.
      */
-    static StorageResult execute(StorageEngine engine, StorageOp op) {
+    static StorageResult execute(LocalStorage storage, StorageOp op) {
+        StorageEngine engine = storage.engine();
+        Hints hints = storage.hints();
+        ToLongFunction<Key> tokenizer = storage.tokenizer();
         try {
             return switch (op) {
                 case Read read -> new StorageResult.Loaded(engine.get(read.key()));
                 case Merge merge -> new StorageResult.Loaded(
                         engine.update(merge.key(), current -> current.merge(merge.incoming(), merge.maxActors())));
                 case CoordinateWrite write -> coordinate(engine, write);
+                case MergeAll all -> mergeAll(engine, all);
+                case StoreHint store -> new StorageResult.HintStored(hints.append(store.hint()));
+                case LoadHints load -> new StorageResult.HintsLoaded(loadHints(hints, load));
+                case DeleteHints delete -> {
+                    hints.delete(delete.owner(), delete.ids());
+                    yield new StorageResult.Done();
+                }
+                case BuildTrees build -> new StorageResult.Trees(buildTrees(engine, tokenizer, build));
+                case Scan scan -> scan(engine, tokenizer, scan);
             };
         } catch (UncheckedIOException e) {
-            return new StorageResult.Failed(op.key() + ": " + e.getMessage());
+            return new StorageResult.Failed(describe(op) + ": " + e.getMessage());
         }
     }
 
@@ -49,19 +108,42 @@ public sealed interface StorageOp {
      * coordinator can replicate it at once), and the return value is {@link StorageResult.Durable}
      * once it is synced, or {@link StorageResult.Failed}. Blocks; for worker threads.
      */
-    static StorageResult executeOverlapped(StorageEngine engine, StorageOp op, Consumer<StorageResult> visible) {
+    static StorageResult executeOverlapped(LocalStorage storage, StorageOp op, Consumer<StorageResult> visible) {
         if (!(op instanceof CoordinateWrite write)) {
-            return execute(engine, op);
+            return execute(storage, op);
         }
         try {
             Siblings.NewVersion[] outcome = new Siblings.NewVersion[1];
-            StorageEngine.Deferred deferred = engine.updateDeferred(write.key(), change(write, outcome));
+            StorageEngine.Deferred deferred = storage.engine().updateDeferred(write.key(), change(write, outcome));
             visible.accept(new StorageResult.Written(outcome[0], false));
             deferred.awaitDurable().run();
             return new StorageResult.Durable();
         } catch (UncheckedIOException e) {
-            return new StorageResult.Failed(op.key() + ": " + e.getMessage());
+            return new StorageResult.Failed(describe(op) + ": " + e.getMessage());
         }
+    }
+
+    /** A rough size of a state on the wire, for the byte bounds of batches. */
+    static long sizeOf(Key key, Siblings state) {
+        long bytes = key.utf8().length() + 16L * state.context().actorCount() + 16;
+        for (Sibling sibling : state.siblings()) {
+            bytes += sibling.value().length() + 32L;
+        }
+        return bytes;
+    }
+
+    private static String describe(StorageOp op) {
+        return switch (op) {
+            case Read read -> read.key().toString();
+            case Merge merge -> merge.key().toString();
+            case CoordinateWrite write -> write.key().toString();
+            case MergeAll all -> "merging " + all.entries().size() + " states";
+            case StoreHint store -> "hint for " + store.hint().owner();
+            case LoadHints load -> "hints for " + load.owner();
+            case DeleteHints delete -> "hints for " + delete.owner();
+            case BuildTrees build -> "Merkle trees of " + build.ranges().size() + " ranges";
+            case Scan scan -> "scan of " + scan.ranges().size() + " ranges";
+        };
     }
 
     private static StorageResult coordinate(StorageEngine engine, CoordinateWrite write) {
@@ -76,5 +158,97 @@ public sealed interface StorageOp {
             outcome[0] = current.write(write.issuer(), write.clientContext(), write.value(), write.wallMillis(), write.maxActors());
             return outcome[0].state();
         };
+    }
+
+    /** Appends every merge first and waits for durability once, so a batch costs one sync, not one per key. */
+    private static StorageResult mergeAll(StorageEngine engine, MergeAll all) {
+        List<Runnable> waits = new ArrayList<>(all.entries().size());
+        int changed = 0;
+        for (KeyState entry : all.entries()) {
+            Siblings[] before = new Siblings[1];
+            StorageEngine.Deferred deferred = engine.updateDeferred(entry.key(), current -> {
+                before[0] = current;
+                return current.merge(entry.state(), all.maxActors());
+            });
+            if (!deferred.state().equals(before[0])) {
+                changed++;
+            }
+            waits.add(deferred.awaitDurable());
+        }
+        waits.forEach(Runnable::run);
+        return new StorageResult.Merged(changed);
+    }
+
+    private static List<Hints.Entry> loadHints(Hints hints, LoadHints load) {
+        List<Hints.Entry> loaded = hints.hintsFor(load.owner(), load.maxCount());
+        List<Hints.Entry> batch = new ArrayList<>(loaded.size());
+        long bytes = 0;
+        for (Hints.Entry entry : loaded) {
+            bytes += sizeOf(entry.hint().key(), entry.hint().state());
+            if (!batch.isEmpty() && bytes > load.maxBytes()) {
+                break;
+            }
+            batch.add(entry);
+        }
+        return batch;
+    }
+
+    /** One scan of the whole engine, each key routed to the range holding its token (ranges are disjoint). */
+    private static List<MerkleTree> buildTrees(StorageEngine engine, ToLongFunction<Key> tokenizer, BuildTrees build) {
+        List<MerkleTree.Builder> builders = new ArrayList<>(build.ranges().size());
+        for (TokenRange range : build.ranges()) {
+            builders.add(MerkleTree.builder(range, build.depth()));
+        }
+        RangeIndex index = new RangeIndex(build.ranges());
+        engine.scan(TokenRange.FULL_RING, (key, state) -> {
+            long token = tokenizer.applyAsLong(key);
+            int i = index.find(token);
+            if (i >= 0) {
+                builders.get(i).add(token, key, state);
+            }
+        });
+        List<MerkleTree> trees = new ArrayList<>(builders.size());
+        builders.forEach(builder -> trees.add(builder.build()));
+        return trees;
+    }
+
+    private static StorageResult scan(StorageEngine engine, ToLongFunction<Key> tokenizer, Scan scan) {
+        RangeIndex index = new RangeIndex(scan.ranges());
+        List<KeyState> entries = new ArrayList<>();
+        long[] bytes = {0};
+        boolean[] complete = {true};
+        engine.scan(TokenRange.FULL_RING, (key, state) -> {
+            if (!complete[0] || index.find(tokenizer.applyAsLong(key)) < 0) {
+                return;
+            }
+            bytes[0] += sizeOf(key, state);
+            if (!entries.isEmpty() && bytes[0] > scan.maxBytes()) {
+                complete[0] = false;
+            } else {
+                entries.add(new KeyState(key, state));
+            }
+        });
+        return new StorageResult.Scanned(entries, complete[0]);
+    }
+
+    /** Finds which of a list of disjoint ranges holds a token: the first range end clockwise from it. */
+    final class RangeIndex {
+        private final TreeMap<Long, Integer> byEnd = new TreeMap<>();
+        private final List<TokenRange> ranges;
+
+        RangeIndex(List<TokenRange> ranges) {
+            this.ranges = ranges;
+            for (int i = 0; i < ranges.size(); i++) {
+                byEnd.put(ranges.get(i).endInclusive(), i);
+            }
+        }
+
+        int find(long token) {
+            Map.Entry<Long, Integer> first = byEnd.ceilingEntry(token);
+            if (first == null) {
+                first = byEnd.firstEntry();
+            }
+            return first != null && ranges.get(first.getValue()).contains(token) ? first.getValue() : -1;
+        }
     }
 }

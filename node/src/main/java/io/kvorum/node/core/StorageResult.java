@@ -1,6 +1,10 @@
 package io.kvorum.node.core;
 
+import io.kvorum.node.message.PeerMessage.KeyState;
+import io.kvorum.storage.hint.Hints;
+import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.Siblings;
+import java.util.List;
 
 /** The outcome of a {@link StorageOp}. */
 public sealed interface StorageResult {
@@ -15,6 +19,36 @@ public sealed interface StorageResult {
 
     /** The coordinator's earlier {@link Written} version is now durable. */
     record Durable() implements StorageResult {}
+
+    /** A hint was stored durably, or ({@code accepted} false) refused because its owner's queue is full. */
+    record HintStored(boolean accepted) implements StorageResult {}
+
+    /** Hints for one owner, oldest first. */
+    record HintsLoaded(List<Hints.Entry> entries) implements StorageResult {
+        public HintsLoaded {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /** States were merged durably; {@code changed} of them changed what this node stored. */
+    record Merged(int changed) implements StorageResult {}
+
+    /** Merkle trees, one per requested range, in order. */
+    record Trees(List<MerkleTree> trees) implements StorageResult {
+        public Trees {
+            trees = List.copyOf(trees);
+        }
+    }
+
+    /** The stored states of the keys in the scanned ranges; {@code complete} false when the byte bound cut the list short. */
+    record Scanned(List<KeyState> entries, boolean complete) implements StorageResult {
+        public Scanned {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /** A change with nothing to report (hints deleted). */
+    record Done() implements StorageResult {}
 
     /** The engine failed (I/O error); nothing is promised about the key. */
     record Failed(String reason) implements StorageResult {}

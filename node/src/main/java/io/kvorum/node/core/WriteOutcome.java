@@ -1,11 +1,20 @@
 package io.kvorum.node.core;
 
+import io.kvorum.node.message.PeerMessage.Ack;
 import io.kvorum.storage.version.CausalContext;
+import java.util.List;
 
 /** What a client write or delete gets. */
 public sealed interface WriteOutcome {
-    /** Durable on at least w replicas; {@code versionContext} is what the writer has now seen. */
-    record Written(CausalContext versionContext) implements WriteOutcome {}
+    /**
+     * Durable on at least w replicas, those in {@code acks} (the write receipt); {@code versionContext}
+     * is what the writer has now seen.
+     */
+    record Written(CausalContext versionContext, List<Ack> acks) implements WriteOutcome {
+        public Written {
+            acks = List.copyOf(acks);
+        }
+    }
 
     /** Fewer than {@code required} replicas acknowledged in time. */
     record Unavailable(int required, int acknowledged) implements WriteOutcome {}

@@ -2,9 +2,13 @@ package io.kvorum.node.message;
 
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.common.TokenRange;
 import io.kvorum.gossip.GossipMessage;
+import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.Siblings;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,10 +22,17 @@ public sealed interface PeerMessage {
     /** A replica's state of the key ({@link Siblings#EMPTY} when it has none). */
     record ReplicaGetResponse(long requestId, Siblings state) implements PeerMessage {}
 
-    /** Merge this state into yours durably, then acknowledge. */
-    record ReplicaPutRequest(long requestId, Key key, Siblings state) implements PeerMessage {}
+    /**
+     * Merge this state into yours durably, then acknowledge. With {@code hintFor} the receiver is a
+     * stand-in for that node (sloppy quorum): it stores the state as a hint for it, not as its own data.
+     */
+    record ReplicaPutRequest(long requestId, Key key, Siblings state, Optional<NodeId> hintFor) implements PeerMessage {
+        public ReplicaPutRequest(long requestId, Key key, Siblings state) {
+            this(requestId, key, state, Optional.empty());
+        }
+    }
 
-    /** The state from the matching request is stored durably. */
+    /** The state (or hint) from the matching request is stored durably. */
     record ReplicaPutResponse(long requestId) implements PeerMessage {}
 
     /** The replica could not serve the request (for example its disk failed); counts as a failed reply. */
@@ -35,11 +46,67 @@ public sealed interface PeerMessage {
      * issue dots). {@code value} empty means delete; {@code context} empty means "no context given".
      */
     record ForwardWriteRequest(long requestId, Key key, Optional<Bytes> value, Optional<CausalContext> context,
-                               int w, long timeoutMillis, long wallMillis) implements PeerMessage {}
+                               int w, boolean sloppy, long timeoutMillis, long wallMillis) implements PeerMessage {}
 
-    /** The outcome of a forwarded write: written with {@code versionContext}, or unavailable. */
-    record ForwardWriteResponse(long requestId, Optional<CausalContext> versionContext, int required, int acknowledged)
-            implements PeerMessage {}
+    /**
+     * The outcome of a forwarded write: written with {@code versionContext} and acknowledged by
+     * {@code acks}, or (no context) unavailable.
+     */
+    record ForwardWriteResponse(long requestId, Optional<CausalContext> versionContext, List<Ack> acks, int required,
+                                int acknowledged) implements PeerMessage {
+        public ForwardWriteResponse {
+            acks = List.copyOf(acks);
+        }
+    }
+
+    /** One node that acknowledged a write: a preferred replica, or a stand-in holding a hint for {@code standInFor}. */
+    record Ack(NodeId node, Optional<NodeId> standInFor) {}
+
+    /** One key's state, as hints and anti-entropy move them. */
+    record KeyState(Key key, Siblings state) {}
+
+    /** Hinted handoff: merge these states, which a stand-in held for you, durably; then acknowledge. */
+    record HintBatch(long requestId, List<KeyState> entries) implements PeerMessage {
+        public HintBatch {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /** Every state of the matching {@link HintBatch} is stored durably. */
+    record HintBatchAck(long requestId) implements PeerMessage {}
+
+    /** Anti-entropy, step 1: build your Merkle trees of these ranges at this depth and send them. */
+    record TreeRequest(long requestId, List<TokenRange> ranges, int depth) implements PeerMessage {
+        public TreeRequest {
+            ranges = List.copyOf(ranges);
+        }
+    }
+
+    /** The trees of the matching {@link TreeRequest}, one per range, in its order. */
+    record TreeResponse(long requestId, List<MerkleTree> trees) implements PeerMessage {
+        public TreeResponse {
+            trees = List.copyOf(trees);
+        }
+    }
+
+    /**
+     * Anti-entropy, step 2: the sender's states of the keys in {@code ranges} (the leaves whose
+     * hashes differed); merge them, then answer with your states of the same ranges, at most
+     * {@code maxBytes} of them.
+     */
+    record KeysRequest(long requestId, List<TokenRange> ranges, List<KeyState> entries, long maxBytes) implements PeerMessage {
+        public KeysRequest {
+            ranges = List.copyOf(ranges);
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /** The states answering a {@link KeysRequest}. */
+    record KeysResponse(long requestId, List<KeyState> entries) implements PeerMessage {
+        public KeysResponse {
+            entries = List.copyOf(entries);
+        }
+    }
 
     /** A membership gossip exchange step (SYN, ACK or ACK2), carried on the same connections. */
     record Gossip(GossipMessage message) implements PeerMessage {}

@@ -5,19 +5,33 @@ import io.kvorum.common.ByteReader.MalformedException;
 import io.kvorum.common.ByteWriter;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.common.TokenRange;
 import io.kvorum.gossip.GossipCodec;
+import io.kvorum.node.message.PeerMessage.Ack;
 import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
 import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
 import io.kvorum.node.message.PeerMessage.Gossip;
+import io.kvorum.node.message.PeerMessage.HintBatch;
+import io.kvorum.node.message.PeerMessage.HintBatchAck;
+import io.kvorum.node.message.PeerMessage.KeyState;
+import io.kvorum.node.message.PeerMessage.KeysRequest;
+import io.kvorum.node.message.PeerMessage.KeysResponse;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
+import io.kvorum.node.message.PeerMessage.TreeRequest;
+import io.kvorum.node.message.PeerMessage.TreeResponse;
+import io.kvorum.storage.merkle.MerkleCodec;
+import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.VersionCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,6 +53,16 @@ public final class PeerMessageCodec {
     private static final int FORWARD_WRITE_REQUEST = 7;
     private static final int FORWARD_WRITE_RESPONSE = 8;
     private static final int GOSSIP = 9;
+    private static final int HINT_BATCH = 10;
+    private static final int HINT_BATCH_ACK = 11;
+    private static final int TREE_REQUEST = 12;
+    private static final int TREE_RESPONSE = 13;
+    private static final int KEYS_REQUEST = 14;
+    private static final int KEYS_RESPONSE = 15;
+    private static final int NODE_ID_BYTES_MAX = 64;
+    /** Bounds on batch lengths; the frame limit bounds their bytes. */
+    private static final int ENTRIES_MAX = 1 << 20;
+    private static final int RANGES_MAX = 1 << 16;
     private static final int MAX_REASON_BYTES = 4096;
     /** Far above any replication factor a cluster uses; bounds what a peer can ask a coordinator for. */
     private static final int MAX_REPLICAS = 64;
@@ -61,6 +85,7 @@ public final class PeerMessageCodec {
             case ReplicaPutRequest m -> {
                 out.writeByte(REPLICA_PUT_REQUEST).writeVarLong(m.requestId()).writeBytes(m.key().utf8());
                 VersionCodec.writeSiblings(out, m.state());
+                writeOptionalNode(out, m.hintFor());
             }
             case ReplicaPutResponse m -> out.writeByte(REPLICA_PUT_RESPONSE).writeVarLong(m.requestId());
             case ReplicaFailure m -> out.writeByte(REPLICA_FAILURE).writeVarLong(m.requestId()).writeString(boundedReason(m.reason()));
@@ -72,31 +97,63 @@ public final class PeerMessageCodec {
             case ForwardWriteResponse m -> {
                 out.writeByte(FORWARD_WRITE_RESPONSE).writeVarLong(m.requestId());
                 writeOptionalContext(out, m.versionContext());
+                out.writeVarInt(m.acks().size());
+                for (Ack ack : m.acks()) {
+                    out.writeString(ack.node().value());
+                    writeOptionalNode(out, ack.standInFor());
+                }
                 out.writeVarInt(m.required()).writeVarInt(m.acknowledged());
             }
             case Gossip m -> {
                 out.writeByte(GOSSIP);
                 GossipCodec.write(out, m.message());
             }
+            case HintBatch m -> writeEntries(out.writeByte(HINT_BATCH).writeVarLong(m.requestId()), m.entries());
+            case HintBatchAck m -> out.writeByte(HINT_BATCH_ACK).writeVarLong(m.requestId());
+            case TreeRequest m -> writeRanges(out.writeByte(TREE_REQUEST).writeVarLong(m.requestId()), m.ranges())
+                    .writeVarInt(m.depth());
+            case TreeResponse m -> {
+                out.writeByte(TREE_RESPONSE).writeVarLong(m.requestId()).writeVarInt(m.trees().size());
+                m.trees().forEach(tree -> MerkleCodec.writeTree(out, tree));
+            }
+            case KeysRequest m -> writeEntries(writeRanges(out.writeByte(KEYS_REQUEST).writeVarLong(m.requestId()), m.ranges()),
+                    m.entries()).writeVarLong(m.maxBytes());
+            case KeysResponse m -> writeEntries(out.writeByte(KEYS_RESPONSE).writeVarLong(m.requestId()), m.entries());
         }
         return out.toByteArray();
     }
 
     /** Decodes one frame's payload; throws {@link MalformedException} for anything not produced by {@link #encode}. */
     public PeerMessage decode(byte[] bytes) {
+        try {
+            return decodeChecked(bytes);
+        } catch (IllegalArgumentException e) {
+            // A record constructor (a node id, a range, a tree) rejected a decoded value.
+            throw new MalformedException("invalid message: " + e.getMessage());
+        }
+    }
+
+    private PeerMessage decodeChecked(byte[] bytes) {
         ByteReader in = new ByteReader(bytes);
         int tag = in.readByte();
         PeerMessage message = switch (tag) {
             case REPLICA_GET_REQUEST -> new ReplicaGetRequest(in.readVarLong(), readKey(in));
             case REPLICA_GET_RESPONSE -> new ReplicaGetResponse(in.readVarLong(), VersionCodec.readSiblings(in, valueBytesMax));
-            case REPLICA_PUT_REQUEST -> new ReplicaPutRequest(in.readVarLong(), readKey(in), VersionCodec.readSiblings(in, valueBytesMax));
+            case REPLICA_PUT_REQUEST -> new ReplicaPutRequest(in.readVarLong(), readKey(in), VersionCodec.readSiblings(in, valueBytesMax),
+                    readOptionalNode(in));
             case REPLICA_PUT_RESPONSE -> new ReplicaPutResponse(in.readVarLong());
             case REPLICA_FAILURE -> new ReplicaFailure(in.readVarLong(), in.readString(MAX_REASON_BYTES));
             case READ_REPAIR -> new ReadRepair(readKey(in), VersionCodec.readSiblings(in, valueBytesMax));
             case FORWARD_WRITE_REQUEST -> decodeForward(in);
-            case FORWARD_WRITE_RESPONSE -> new ForwardWriteResponse(in.readVarLong(), readOptionalContext(in),
+            case FORWARD_WRITE_RESPONSE -> new ForwardWriteResponse(in.readVarLong(), readOptionalContext(in), readAcks(in),
                     in.readVarInt(), in.readVarInt());
             case GOSSIP -> new Gossip(GossipCodec.read(in));
+            case HINT_BATCH -> new HintBatch(in.readVarLong(), readEntries(in));
+            case HINT_BATCH_ACK -> new HintBatchAck(in.readVarLong());
+            case TREE_REQUEST -> new TreeRequest(in.readVarLong(), readRanges(in), readDepth(in));
+            case TREE_RESPONSE -> new TreeResponse(in.readVarLong(), readTrees(in));
+            case KEYS_REQUEST -> new KeysRequest(in.readVarLong(), readRanges(in), readEntries(in), readPositive(in));
+            case KEYS_RESPONSE -> new KeysResponse(in.readVarLong(), readEntries(in));
             default -> throw new MalformedException("unknown message tag " + tag);
         };
         in.expectEnd();
@@ -125,7 +182,7 @@ public final class PeerMessageCodec {
         out.writeBoolean(m.value().isPresent());
         m.value().ifPresent(out::writeBytes);
         writeOptionalContext(out, m.context());
-        out.writeVarInt(m.w()).writeVarLong(m.timeoutMillis()).writeVarLong(m.wallMillis());
+        out.writeVarInt(m.w()).writeBoolean(m.sloppy()).writeVarLong(m.timeoutMillis()).writeVarLong(m.wallMillis());
     }
 
     private ForwardWriteRequest decodeForward(ByteReader in) {
@@ -134,11 +191,94 @@ public final class PeerMessageCodec {
         Optional<Bytes> value = in.readBoolean() ? Optional.of(in.readBytes(valueBytesMax)) : Optional.empty();
         Optional<CausalContext> context = readOptionalContext(in);
         int w = in.readVarInt();
+        boolean sloppy = in.readBoolean();
         long timeoutMillis = in.readVarLong();
         if (w < 1 || w > MAX_REPLICAS || timeoutMillis < 1) {
             throw new MalformedException("forwarded write with w=" + w + " and timeout " + timeoutMillis + " ms");
         }
-        return new ForwardWriteRequest(requestId, key, value, context, w, timeoutMillis, in.readVarLong());
+        return new ForwardWriteRequest(requestId, key, value, context, w, sloppy, timeoutMillis, in.readVarLong());
+    }
+
+    private static void writeOptionalNode(ByteWriter out, Optional<NodeId> node) {
+        out.writeBoolean(node.isPresent());
+        node.ifPresent(id -> out.writeString(id.value()));
+    }
+
+    private static Optional<NodeId> readOptionalNode(ByteReader in) {
+        return in.readBoolean() ? Optional.of(readNode(in)) : Optional.empty();
+    }
+
+    private static NodeId readNode(ByteReader in) {
+        return new NodeId(in.readString(NODE_ID_BYTES_MAX));
+    }
+
+    private static List<Ack> readAcks(ByteReader in) {
+        int count = in.readCount(MAX_REPLICAS, "acknowledgement");
+        List<Ack> acks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            acks.add(new Ack(readNode(in), readOptionalNode(in)));
+        }
+        return acks;
+    }
+
+    private static ByteWriter writeEntries(ByteWriter out, List<KeyState> entries) {
+        out.writeVarInt(entries.size());
+        for (KeyState entry : entries) {
+            out.writeBytes(entry.key().utf8());
+            VersionCodec.writeSiblings(out, entry.state());
+        }
+        return out;
+    }
+
+    private List<KeyState> readEntries(ByteReader in) {
+        int count = in.readCount(ENTRIES_MAX, "entry");
+        List<KeyState> entries = new ArrayList<>(Math.min(count, 1024));
+        for (int i = 0; i < count; i++) {
+            entries.add(new KeyState(readKey(in), VersionCodec.readSiblings(in, valueBytesMax)));
+        }
+        return entries;
+    }
+
+    private static ByteWriter writeRanges(ByteWriter out, List<TokenRange> ranges) {
+        out.writeVarInt(ranges.size());
+        for (TokenRange range : ranges) {
+            out.writeLong(range.startExclusive()).writeLong(range.endInclusive());
+        }
+        return out;
+    }
+
+    private static List<TokenRange> readRanges(ByteReader in) {
+        int count = in.readCount(RANGES_MAX, "range");
+        List<TokenRange> ranges = new ArrayList<>(Math.min(count, 1024));
+        for (int i = 0; i < count; i++) {
+            ranges.add(new TokenRange(in.readLong(), in.readLong()));
+        }
+        return ranges;
+    }
+
+    private static List<MerkleTree> readTrees(ByteReader in) {
+        int count = in.readCount(RANGES_MAX, "tree");
+        List<MerkleTree> trees = new ArrayList<>(Math.min(count, 1024));
+        for (int i = 0; i < count; i++) {
+            trees.add(MerkleCodec.readTree(in));
+        }
+        return trees;
+    }
+
+    private static int readDepth(ByteReader in) {
+        int depth = in.readVarInt();
+        if (depth < 0 || depth > MerkleTree.MAX_DEPTH) {
+            throw new MalformedException("Merkle depth " + depth + " is outside 0.." + MerkleTree.MAX_DEPTH);
+        }
+        return depth;
+    }
+
+    private static long readPositive(ByteReader in) {
+        long value = in.readVarLong();
+        if (value < 1) {
+            throw new MalformedException("byte bound " + value + " is not positive");
+        }
+        return value;
     }
 
     private static void writeOptionalContext(ByteWriter out, Optional<CausalContext> context) {

@@ -10,12 +10,14 @@ import io.kvorum.http.GetResult;
 import io.kvorum.http.KvService;
 import io.kvorum.http.MembersView;
 import io.kvorum.http.PutRequest;
+import io.kvorum.http.Receipt;
 import io.kvorum.http.ReplicasView;
 import io.kvorum.http.RingView;
 import io.kvorum.http.WriteResult;
 import io.kvorum.node.core.ReadOutcome;
 import io.kvorum.node.core.WriteOutcome;
 import io.kvorum.node.membership.Membership;
+import io.kvorum.node.message.PeerMessage.Ack;
 import io.kvorum.ring.Ring;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.ContextCodec;
@@ -33,7 +35,7 @@ import java.util.function.ToLongFunction;
  */
 final class NodeKvService implements KvService {
     /** The node's defaults for parameters a client leaves out. */
-    record Defaults(int n, int r, int w, long timeoutMillis, int vnodesPerNode) {}
+    record Defaults(int n, int r, int w, boolean sloppy, long timeoutMillis, int vnodesPerNode) {}
 
     private final NodeId self;
     private final Defaults defaults;
@@ -64,34 +66,42 @@ final class NodeKvService implements KvService {
 
     @Override
     public CompletionStage<GetResult> get(GetRequest request) {
-        return loop.get(request.key(), request.r().orElse(defaults.r()), request.timeoutMillis().orElse(defaults.timeoutMillis()))
+        return loop.get(request.key(), request.r().orElse(defaults.r()), request.sloppy().orElse(defaults.sloppy()),
+                        request.timeoutMillis().orElse(defaults.timeoutMillis()))
                 .thenApply(outcome -> toResult(request.key(), outcome));
     }
 
     @Override
     public CompletionStage<WriteResult> put(PutRequest request) {
-        return write(request.key(), Optional.of(request.valueJson()), request.context(),
-                request.w().orElse(defaults.w()), request.timeoutMillis().orElse(defaults.timeoutMillis()));
+        return write(request.key(), Optional.of(request.valueJson()), request.context(), request.w().orElse(defaults.w()),
+                request.sloppy().orElse(defaults.sloppy()), request.timeoutMillis().orElse(defaults.timeoutMillis()));
     }
 
     @Override
     public CompletionStage<WriteResult> delete(DeleteRequest request) {
-        return write(request.key(), Optional.empty(), request.context(),
-                request.w().orElse(defaults.w()), request.timeoutMillis().orElse(defaults.timeoutMillis()));
+        return write(request.key(), Optional.empty(), request.context(), request.w().orElse(defaults.w()),
+                request.sloppy().orElse(defaults.sloppy()), request.timeoutMillis().orElse(defaults.timeoutMillis()));
     }
 
-    private CompletionStage<WriteResult> write(Key key, Optional<Bytes> value, Optional<String> context, int w, long timeoutMillis) {
+    private CompletionStage<WriteResult> write(Key key, Optional<Bytes> value, Optional<String> context, int w, boolean sloppy,
+                                               long timeoutMillis) {
         Optional<CausalContext> decoded;
         try {
             decoded = context.map(ContextCodec::decode);
         } catch (ContextCodec.InvalidContextException e) {
             return CompletableFuture.completedFuture(new WriteResult.InvalidContext(e.getMessage()));
         }
-        return loop.write(key, value, decoded, w, timeoutMillis).thenApply(outcome -> switch (outcome) {
+        return loop.write(key, value, decoded, w, sloppy, timeoutMillis).thenApply(outcome -> switch (outcome) {
             case WriteOutcome.Written written ->
-                    new WriteResult.Written(key, ContextCodec.encode(written.versionContext()), List.of());
+                    new WriteResult.Written(key, ContextCodec.encode(written.versionContext()), receipts(written.acks()));
             case WriteOutcome.Unavailable u -> new WriteResult.Unavailable(u.required(), u.acknowledged());
         });
+    }
+
+    private static List<Receipt> receipts(List<Ack> acks) {
+        return acks.stream().map(ack -> ack.standInFor()
+                .map(owner -> Receipt.fallback(ack.node(), owner))
+                .orElseGet(() -> Receipt.primary(ack.node()))).toList();
     }
 
     private static GetResult toResult(Key key, ReadOutcome outcome) {

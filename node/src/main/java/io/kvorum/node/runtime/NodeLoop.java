@@ -8,11 +8,11 @@ import io.kvorum.node.core.Effect;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.core.NodeCore;
 import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.node.core.LocalStorage;
 import io.kvorum.node.core.StorageOp;
 import io.kvorum.node.core.StorageResult;
 import io.kvorum.node.core.Transport;
 import io.kvorum.node.core.WriteOutcome;
-import io.kvorum.storage.engine.StorageEngine;
 import io.kvorum.storage.version.CausalContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -41,7 +41,7 @@ final class NodeLoop {
     private final Context context;
     private final NodeCore core;
     private final Clock clock;
-    private final StorageEngine engine;
+    private final LocalStorage storage;
     private final WorkerExecutor storageWorkers; // null: the engine is fast enough to run inline
     private final Map<Long, CompletableFuture<ReadOutcome>> pendingReads = new HashMap<>();
     private final Map<Long, CompletableFuture<WriteOutcome>> pendingWrites = new HashMap<>();
@@ -52,14 +52,14 @@ final class NodeLoop {
     private long nextClientRequestId = 1;
     private boolean stepping;
 
-    NodeLoop(Vertx vertx, Context context, NodeCore core, Clock clock, StorageEngine engine, WorkerExecutor storageWorkers,
+    NodeLoop(Vertx vertx, Context context, NodeCore core, Clock clock, LocalStorage storage, WorkerExecutor storageWorkers,
              Consumer<List<Long>> tokenSink) {
         this.tokenSink = tokenSink;
         this.vertx = vertx;
         this.context = context;
         this.core = core;
         this.clock = clock;
-        this.engine = engine;
+        this.storage = storage;
         this.storageWorkers = storageWorkers;
     }
 
@@ -83,12 +83,14 @@ final class NodeLoop {
         }
     }
 
-    CompletableFuture<ReadOutcome> get(Key key, int r, long timeoutMillis) {
-        return call(pendingReads, id -> new Input.ClientGet(id, key, r, timeoutMillis));
+    CompletableFuture<ReadOutcome> get(Key key, int r, boolean sloppy, long timeoutMillis) {
+        return call(pendingReads, id -> new Input.ClientGet(id, key, r, sloppy, timeoutMillis));
     }
 
-    CompletableFuture<WriteOutcome> write(Key key, Optional<Bytes> value, Optional<CausalContext> causalContext, int w, long timeoutMillis) {
-        return call(pendingWrites, id -> new Input.ClientWrite(id, key, value, causalContext, w, timeoutMillis, clock.wallMillis()));
+    CompletableFuture<WriteOutcome> write(Key key, Optional<Bytes> value, Optional<CausalContext> causalContext, int w,
+                                          boolean sloppy, long timeoutMillis) {
+        return call(pendingWrites, id -> new Input.ClientWrite(id, key, value, causalContext, w, sloppy, timeoutMillis,
+                clock.wallMillis()));
     }
 
     /** Registers a client request under a fresh id on the owning context and feeds it to the core. */
@@ -154,7 +156,7 @@ final class NodeLoop {
 
     private void store(Effect.Storage storage) {
         if (storageWorkers == null) {
-            inline.add(new Input.StorageDone(storage.operationId(), StorageOp.execute(engine, storage.operation())));
+            inline.add(new Input.StorageDone(storage.operationId(), StorageOp.execute(this.storage, storage.operation())));
             return;
         }
         // A coordinated write reports twice (visible: replicate now; then durable). The worker hands
@@ -162,7 +164,7 @@ final class NodeLoop {
         // keeps them in order, which a future's completion callback would not guarantee.
         long id = storage.operationId();
         storageWorkers.<Void>executeBlocking(() -> {
-            StorageResult last = StorageOp.executeOverlapped(engine, storage.operation(), visible -> deliver(id, visible));
+            StorageResult last = StorageOp.executeOverlapped(this.storage, storage.operation(), visible -> deliver(id, visible));
             deliver(id, last);
             return null;
         }, false).onFailure(e -> deliver(id, new StorageResult.Failed(String.valueOf(e))));

@@ -9,7 +9,12 @@ import io.kvorum.http.HttpApi;
 import io.kvorum.http.HttpApiSettings;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.core.NodeCore;
+import io.kvorum.node.core.LocalStorage;
 import io.kvorum.node.core.NodeCoreSettings;
+import io.kvorum.node.antientropy.AntiEntropySettings;
+import io.kvorum.node.handoff.HandoffSettings;
+import io.kvorum.config.AntiEntropyConfig;
+import io.kvorum.config.HandoffConfig;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.ring.Murmur3Partitioner;
 import io.kvorum.ring.Partitioner;
@@ -200,10 +205,12 @@ public final class NodeServer {
         @Override
         public Future<?> start() {
             NodeId self = config.node().id();
-            NodeCore nodeCore = new NodeCore(new NodeCoreSettings(self, actor, config.quorum().n(), Siblings.DEFAULT_MAX_ACTORS),
-                    membership, partitioner::token, new RuntimeMetrics(metrics));
+            NodeCore nodeCore = new NodeCore(new NodeCoreSettings(self, actor, config.quorum().n(), Siblings.DEFAULT_MAX_ACTORS,
+                    handoffSettings(config.handoff()), antiEntropySettings(config.antiEntropy())),
+                    membership, partitioner::token, new RuntimeMetrics(metrics, storage.hints()));
             SystemClock clock = new SystemClock();
-            loop = new NodeLoop(vertx, context, nodeCore, clock, storage.engine(), storage.workers(vertx),
+            loop = new NodeLoop(vertx, context, nodeCore, clock, new LocalStorage(storage.engine(), storage.hints(), partitioner::token),
+                    storage.workers(vertx),
                     tokens -> persistTokens(config, tokens));
             // The transport runs on this context too, so it may read the core's membership directly.
             transport = new VertxTransport(vertx, new VertxTransport.Settings(self, config.internode().frameBytesMax(),
@@ -211,10 +218,21 @@ public final class NodeServer {
                     id -> membership.internodeAddress(id).flatMap(NodeServer::socketAddress), loop::submit, clock::monotonicMillis);
             loop.attach(transport);
             service = new NodeKvService(self, new NodeKvService.Defaults(config.quorum().n(), config.quorum().r(),
-                    config.quorum().w(), config.quorum().requestTimeout().toMillis(), config.ring().vnodesPerNode()),
+                    config.quorum().w(), config.quorum().sloppy(), config.quorum().requestTimeout().toMillis(),
+                    config.ring().vnodesPerNode()),
                     loop, membership, partitioner::token, metrics);
             return transport.listen(config.internode().host(), config.internode().port())
                     .onSuccess(server -> loop.startTicking(config.gossip().interval().toMillis()));
+        }
+
+        private static HandoffSettings handoffSettings(HandoffConfig handoff) {
+            return new HandoffSettings(handoff.enabled(), handoff.hintsPerSecond(), handoff.batchSize(),
+                    HandoffSettings.BATCH_BYTES_MAX, HandoffSettings.TIMEOUT_MILLIS, handoff.retryMinMillis(), handoff.retryMaxMillis());
+        }
+
+        private static AntiEntropySettings antiEntropySettings(AntiEntropyConfig antiEntropy) {
+            return new AntiEntropySettings(antiEntropy.enabled(), antiEntropy.intervalMillis(), antiEntropy.maxBytesPerExchange(),
+                    antiEntropy.timeoutMillis());
         }
 
         void announceShutdown() {

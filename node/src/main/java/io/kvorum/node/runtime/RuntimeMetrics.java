@@ -2,26 +2,55 @@ package io.kvorum.node.runtime;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
+import io.kvorum.common.NodeId;
 import io.kvorum.node.core.CoreMetrics;
 import io.kvorum.storage.engine.LogStats;
+import io.kvorum.storage.hint.Hints;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The core's counters in the node's Dropwizard registry (names as {@code /metrics} shows them). */
 final class RuntimeMetrics implements CoreMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeMetrics.class);
+    /** A full hint queue is logged at most this often per owner: it stays full while the owner is down. */
+    private static final long FULL_QUEUE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
     private final Counter readQuorumFailures;
     private final Counter writeQuorumFailures;
     private final Counter readRepairs;
     private final Counter writesForwarded;
     private final Counter storageFailures;
+    private final Counter hintsStored;
+    private final Counter hintsDropped;
+    private final Counter hintsDelivered;
+    private final Counter rangesCompared;
+    private final Counter rangesInSync;
+    private final Counter keysRepaired;
+    private final Hints hints;
+    private final Map<NodeId, Long> fullQueueLoggedAt = new ConcurrentHashMap<>();
+    private volatile long oldestSyncAgeMillis = -1;
 
-    RuntimeMetrics(MetricRegistry registry) {
+    RuntimeMetrics(MetricRegistry registry, Hints hints) {
+        this.hints = hints;
         readQuorumFailures = registry.counter("kv.quorum-failures.read");
         writeQuorumFailures = registry.counter("kv.quorum-failures.write");
         readRepairs = registry.counter("kv.read-repairs");
         writesForwarded = registry.counter("kv.writes-forwarded");
         storageFailures = registry.counter("storage.failures");
+        hintsStored = registry.counter("hints.stored");
+        hintsDropped = registry.counter("hints.dropped");
+        hintsDelivered = registry.counter("hints.delivered");
+        registry.gauge("hints.pending", () -> hints::total);
+        rangesCompared = registry.counter("anti-entropy.ranges-compared");
+        rangesInSync = registry.counter("anti-entropy.ranges-in-sync");
+        keysRepaired = registry.counter("anti-entropy.keys-repaired");
+        registry.gauge("anti-entropy.oldest-sync-age-ms", () -> () -> oldestSyncAgeMillis);
     }
 
     /** Gauges over the log engine's statistics (each reading takes a fresh, cheap snapshot). */
@@ -66,5 +95,44 @@ final class RuntimeMetrics implements CoreMetrics {
     @Override
     public void storageFailed() {
         storageFailures.inc();
+    }
+
+    @Override
+    public void hintStored(NodeId owner) {
+        hintsStored.inc();
+    }
+
+    @Override
+    public void hintRefused(NodeId owner) {
+        hintsDropped.inc();
+        long now = System.nanoTime();
+        Long last = fullQueueLoggedAt.get(owner);
+        if (last == null || now - last >= FULL_QUEUE_LOG_INTERVAL_NANOS) {
+            fullQueueLoggedAt.put(owner, now);
+            LOG.warn("hint queue for {} is full ({} hints, handoff.max-hints-per-owner): further writes it misses are not hinted "
+                    + "and reach it through read repair and anti-entropy; {} hints dropped so far", owner, hints.count(owner),
+                    hintsDropped.getCount());
+        }
+    }
+
+    @Override
+    public void hintsDelivered(int count) {
+        hintsDelivered.inc(count);
+    }
+
+    @Override
+    public void antiEntropyCompared(int ranges, int inSync) {
+        rangesCompared.inc(ranges);
+        rangesInSync.inc(inSync);
+    }
+
+    @Override
+    public void antiEntropyKeysRepaired(int keys) {
+        keysRepaired.inc(keys);
+    }
+
+    @Override
+    public void antiEntropySyncAge(long ageMillis) {
+        oldestSyncAgeMillis = ageMillis;
     }
 }

@@ -9,6 +9,7 @@ import io.kvorum.node.message.PeerMessage;
 import io.kvorum.ring.Murmur3Partitioner;
 import io.kvorum.ring.Ring;
 import io.kvorum.storage.engine.MemoryEngine;
+import io.kvorum.storage.hint.MemoryHintStore;
 import io.kvorum.storage.version.Actor;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.Dot;
@@ -88,6 +89,7 @@ public final class ScriptedCluster {
     private final Ring ring;
     private final Map<NodeId, NodeCore> cores = new TreeMap<>();
     private final Map<NodeId, MemoryEngine> engines = new TreeMap<>();
+    private final Map<NodeId, MemoryHintStore> hints = new TreeMap<>();
     private final Map<NodeId, Reachability> reachability = new TreeMap<>();
     private final Set<NodeId> failingStorage = new TreeSet<>();
     private final List<Envelope> inFlight = new ArrayList<>();
@@ -118,6 +120,7 @@ public final class ScriptedCluster {
             NodeCoreSettings settings = new NodeCoreSettings(node, new Actor(node, 0), n, MAX_ACTORS);
             cores.put(node, new NodeCore(settings, new StaticMembership(members, ring), Murmur3Partitioner.INSTANCE::token, CoreMetrics.NONE));
             engines.put(node, new MemoryEngine(Murmur3Partitioner.INSTANCE::token));
+            hints.put(node, new MemoryHintStore(100_000));
             reachability.put(node, Reachability.UP);
         }
     }
@@ -458,7 +461,7 @@ public final class ScriptedCluster {
         if (failingStorage.contains(node)) {
             return new StorageResult.Failed("injected I/O error on " + node);
         }
-        StorageResult result = StorageOp.execute(engines.get(node), op);
+        StorageResult result = StorageOp.execute(new LocalStorage(engines.get(node), hints.get(node), Murmur3Partitioner.INSTANCE::token), op);
         if (op instanceof StorageOp.CoordinateWrite write && result instanceof StorageResult.Written written) {
             issued.add(new IssuedVersion(++seq, node, write.key(), written.version().dot(), write.value(), write.clientContext()));
         }

@@ -5,6 +5,7 @@ import io.kvorum.node.core.NodeCore;
 import io.kvorum.node.core.ReadOutcome;
 import io.kvorum.node.core.WriteOutcome;
 import io.kvorum.storage.engine.MemoryEngine;
+import io.kvorum.storage.hint.MemoryHintStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +13,19 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * One simulated node: its core (replaced on every restart), its disk (which survives restarts, as
- * a disk synced on every write does), its clock offset, and whether it is up, crashed or paused.
+ * One simulated node: its core (replaced on every restart), its disk (engine and hint store), its
+ * clock offset, and whether it is up, crashed or paused. A disk synced on every write survives a
+ * crash whole; a {@code lossy} one (the {@code interval} sync policy) is synced every so often and
+ * a crash takes it back to its last sync, losing the writes it acknowledged since.
  */
 final class SimNode {
     final NodeId id;
-    final MemoryEngine disk;
+    final boolean lossy;
+    MemoryEngine disk;
+    MemoryHintStore hints;
+    /** What a lossy disk holds durably: copies taken at its last sync. */
+    MemoryEngine syncedDisk;
+    MemoryHintStore syncedHints;
     final long clockOffsetMillis;
     NodeCore core;
     io.kvorum.node.membership.GossipMembership membership;
@@ -33,10 +41,29 @@ final class SimNode {
     final Map<Long, Consumer<WriteOutcome>> writes = new TreeMap<>();
     long nextClientRequestId = 1;
 
-    SimNode(NodeId id, MemoryEngine disk, long clockOffsetMillis) {
+    SimNode(NodeId id, MemoryEngine disk, MemoryHintStore hints, boolean lossy, long clockOffsetMillis) {
         this.id = id;
         this.disk = disk;
+        this.hints = hints;
+        this.lossy = lossy;
         this.clockOffsetMillis = clockOffsetMillis;
+        sync();
+    }
+
+    /** A lossy disk's sync: what it holds now becomes what survives a crash. */
+    void sync() {
+        if (lossy) {
+            syncedDisk = disk.copy();
+            syncedHints = hints.copy();
+        }
+    }
+
+    /** A crash: a lossy disk forgets everything written since its last sync. */
+    void loseUnsynced() {
+        if (lossy) {
+            disk = syncedDisk.copy();
+            hints = syncedHints.copy();
+        }
     }
 
     /** This node's monotonic clock at simulated time {@code nowMillis} (skewed by its offset). */

@@ -6,6 +6,9 @@ import io.kvorum.common.NodeId;
 import io.kvorum.node.core.CoreMetrics;
 import io.kvorum.node.core.Effect;
 import io.kvorum.node.core.Input;
+import io.kvorum.node.core.LocalStorage;
+import io.kvorum.node.antientropy.AntiEntropySettings;
+import io.kvorum.node.handoff.HandoffSettings;
 import io.kvorum.node.core.NodeCore;
 import io.kvorum.node.core.NodeCoreSettings;
 import io.kvorum.node.core.ReadOutcome;
@@ -25,6 +28,7 @@ import io.kvorum.node.message.PeerMessage;
 import io.kvorum.ring.Murmur3Partitioner;
 import io.kvorum.ring.Ring;
 import io.kvorum.storage.engine.MemoryEngine;
+import io.kvorum.storage.hint.MemoryHintStore;
 import io.kvorum.storage.version.Actor;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.Siblings;
@@ -50,7 +54,9 @@ import java.util.function.Consumer;
  * <p>Events are ordered by (time, sequence number), the sequence breaking ties in the order they
  * were scheduled. A crashed node loses its core (its in-flight requests, timers and unfinished disk
  * writes) but keeps its disk: storage operations apply when they complete, as with a sync-on-write
- * engine. A restarted node takes a new actor epoch, as the real node does.
+ * engine; except on the one lossy node, whose disk is synced periodically (the {@code interval}
+ * policy) and goes back to its last sync when it crashes. A restarted node takes a new actor epoch,
+ * as the real node does. Nodes run hinted handoff and anti-entropy as configured.
  */
 public final class Simulator {
     private record Scheduled(long atMillis, long seq, String label, Runnable action) {}
@@ -84,14 +90,27 @@ public final class Simulator {
         for (NodeId id : ids) {
             bootstrap.add(new GossipMembership.BootstrapMember(id, "sim-" + id + ":1", "sim-" + id + ":2", ring.tokensOf(id)));
         }
+        NodeId lossy = config.lossyNode() ? ids.get(random.nextInt(ids.size())) : null;
         for (NodeId id : ids) {
             long skew = config.maxClockSkewMillis() == 0 ? 0 : random.nextLong(-config.maxClockSkewMillis(), config.maxClockSkewMillis() + 1);
-            SimNode node = new SimNode(id, new MemoryEngine(Murmur3Partitioner.INSTANCE::token), skew);
+            SimNode node = new SimNode(id, new MemoryEngine(Murmur3Partitioner.INSTANCE::token), new MemoryHintStore(HINTS_PER_OWNER),
+                    id.equals(lossy), skew);
             node.tokens = ring.tokensOf(id);
             node.core = newCore(node);
             nodes.put(id, node);
             startTicking(node);
+            if (node.lossy) {
+                startSyncing(node);
+            }
         }
+    }
+
+    /** How many hints a node holds for one owner: as the real default, far more than a run writes. */
+    private static final int HINTS_PER_OWNER = 100_000;
+
+    /** Every node's hints, summed (zero once handoff has delivered everything). */
+    public long hintsPending() {
+        return nodes.values().stream().mapToLong(node -> node.hints.total()).sum();
     }
 
     public long seed() {
@@ -187,6 +206,7 @@ public final class Simulator {
         node.reads.clear();
         node.writes.clear();
         node.incarnation++;
+        node.loseUnsynced();
         trace.record(nowMillis, "crash " + id);
     }
 
@@ -263,8 +283,20 @@ public final class Simulator {
                 new PhiAccrualFailureDetector(FailureDetectorSettings.defaults()), random.split());
         node.membership = new GossipMembership(protocol, VNODES, new TokenAllocator(Murmur3Partitioner.INSTANCE, config.n()),
                 bootstrap, true);
-        return new NodeCore(new NodeCoreSettings(node.id, new Actor(node.id, node.epoch), config.n(), Siblings.DEFAULT_MAX_ACTORS),
-                node.membership, Murmur3Partitioner.INSTANCE::token, CoreMetrics.NONE);
+        AntiEntropySettings antiEntropy = new AntiEntropySettings(true, config.antiEntropyIntervalMillis(), 1L << 20, 5_000);
+        HandoffSettings handoff = new HandoffSettings(true, 1_000, 20, HandoffSettings.BATCH_BYTES_MAX, 2_000, 200, 2_000);
+        return new NodeCore(new NodeCoreSettings(node.id, new Actor(node.id, node.epoch), config.n(), Siblings.DEFAULT_MAX_ACTORS,
+                handoff, antiEntropy), node.membership, Murmur3Partitioner.INSTANCE::token, CoreMetrics.NONE);
+    }
+
+    /** A lossy node's periodic disk sync; it goes on while the node is down, which changes nothing then. */
+    private void startSyncing(SimNode node) {
+        schedule(config.syncIntervalMillis(), "sync " + node.id, () -> {
+            if (node.up) {
+                node.sync();
+            }
+            startSyncing(node);
+        });
     }
 
     /** Gossip rounds every interval from a random phase, for as long as this incarnation lives. */
@@ -308,7 +340,8 @@ public final class Simulator {
             case Effect.Disconnect disconnect -> { } // the simulated network keeps no connections
             case Effect.Storage storage -> schedule(random.nextLong(config.maxStorageDelayMillis() + 1), "disk " + node.id, () -> {
                 if (node.up && node.incarnation == incarnation) {
-                    var result = StorageOp.execute(node.disk, storage.operation());
+                    var result = StorageOp.execute(new LocalStorage(node.disk, node.hints, Murmur3Partitioner.INSTANCE::token),
+                            storage.operation());
                     input(node, incarnation, new Input.StorageDone(storage.operationId(), result), "stored");
                 }
             });

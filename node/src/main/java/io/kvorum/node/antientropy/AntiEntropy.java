@@ -1,0 +1,313 @@
+package io.kvorum.node.antientropy;
+
+import io.kvorum.common.NodeId;
+import io.kvorum.common.TokenRange;
+import io.kvorum.node.core.CoreMetrics;
+import io.kvorum.node.core.Outbox;
+import io.kvorum.node.core.StorageOp;
+import io.kvorum.node.core.StorageResult;
+import io.kvorum.node.message.PeerMessage;
+import io.kvorum.node.message.PeerMessage.KeysRequest;
+import io.kvorum.node.message.PeerMessage.KeysResponse;
+import io.kvorum.node.message.PeerMessage.ReplicaFailure;
+import io.kvorum.node.message.PeerMessage.TreeRequest;
+import io.kvorum.node.message.PeerMessage.TreeResponse;
+import io.kvorum.ring.Ring;
+import io.kvorum.storage.merkle.MerkleTree;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Merkle-tree anti-entropy between replicas (Dynamo §4.7), both sides of the exchange, as a sans-I/O
+ * state machine.
+ *
+ * <p>Design note. Every {@code interval} the node starts one exchange with the next live peer (round
+ * robin) that shares ranges with it: the ranges whose N replicas include both, coalesced where
+ * adjacent, so three nodes with N=3 compare one tree of the whole ring. Both sides build their trees
+ * of exactly those ranges from one scan of their engine (the initiator sends the ranges, so two
+ * nodes whose ring views differ still build comparable trees), with about 1,024 leaves in all.
+ * The initiator compares; for the leaves that differ it sends its own states of their keys, and the
+ * peer merges them, answers with its states of the same leaves, and the initiator merges those:
+ * one round trip repairs both sides, through the same reconciling merge as every other write.
+ * Each direction streams at most {@code max-bytes-per-exchange}; what is left over differs again
+ * in the next exchange. One exchange runs at a time, and one that is not finished by its timeout
+ * is abandoned.
+ *
+ * <p>The trees are built by a scan when an exchange starts rather than maintained on every write
+ * (see the measurements in the README's anti-entropy section): a tree built from what is on disk
+ * cannot drift from it, needs no rebuild after a restart, and costs no CPU on the write path.
+ */
+public final class AntiEntropy {
+    /** About this many leaves over all ranges of one exchange: a 16 KiB tree each way. */
+    static final int LEAVES_PER_EXCHANGE = 1024;
+    /** A peer may ask for at most this many leaves in all (a bound on the work a request can cause). */
+    static final long LEAVES_MAX = 1L << 20;
+
+    private record Exchange(long id, NodeId peer, List<TokenRange> ranges, int depth) {}
+
+    private record Synced(NodeId peer, TokenRange range) {}
+
+    private final NodeId self;
+    private final int n;
+    private final int maxActors;
+    private final AntiEntropySettings settings;
+    private final Outbox outbox;
+    private final CoreMetrics metrics;
+    private long startedMillis = Long.MIN_VALUE;
+    /** When each (peer, range) was last found identical; absent: not since this node started. */
+    private final Map<Synced, Long> lastInSync = new TreeMap<>((x, y) -> {
+        int byPeer = x.peer().compareTo(y.peer());
+        return byPeer != 0 ? byPeer : compareRanges(x.range(), y.range());
+    });
+    private Exchange current;
+    private List<MerkleTree> localTrees;
+    private List<MerkleTree> remoteTrees;
+    private long nextStartMillis;
+    private NodeId lastPeer;
+
+    public AntiEntropy(NodeId self, int n, int maxActors, AntiEntropySettings settings, Outbox outbox, CoreMetrics metrics) {
+        this.self = self;
+        this.n = n;
+        this.maxActors = maxActors;
+        this.settings = settings;
+        this.outbox = outbox;
+        this.metrics = metrics;
+    }
+
+    /** A periodic tick: start an exchange when one is due and none is running. */
+    public void onTick(Ring ring, Predicate<NodeId> alive) {
+        long now = outbox.nowMillis();
+        if (startedMillis == Long.MIN_VALUE) {
+            startedMillis = now;
+            nextStartMillis = now + settings.intervalMillis();
+        }
+        metrics.antiEntropySyncAge(oldestSyncAge(now).orElse(-1L));
+        if (!settings.enabled() || current != null || now < nextStartMillis) {
+            return;
+        }
+        nextStartMillis = now + settings.intervalMillis();
+        List<NodeId> nodes = ring.nodes();
+        int start = lastPeer == null ? 0 : Math.max(0, nodes.indexOf(lastPeer) + 1);
+        for (int step = 0; step < nodes.size(); step++) {
+            NodeId peer = nodes.get((start + step) % nodes.size());
+            if (peer.equals(self) || !alive.test(peer)) {
+                continue;
+            }
+            List<TokenRange> ranges = ring.sharedRanges(self, peer, n);
+            if (!ranges.isEmpty()) {
+                lastPeer = peer;
+                begin(peer, ranges);
+                return;
+            }
+        }
+    }
+
+    /**
+     * A message of the anti-entropy protocol: requests are served, replies advance the running
+     * exchange. Returns false for messages that are not anti-entropy's.
+     */
+    public boolean onMessage(NodeId from, PeerMessage message) {
+        switch (message) {
+            case TreeRequest request -> serveTrees(from, request);
+            case KeysRequest request -> serveKeys(from, request);
+            case TreeResponse response -> {
+                if (isCurrent(from, response.requestId())) {
+                    remoteTrees = response.trees();
+                    compareWhenBoth();
+                }
+            }
+            case KeysResponse response -> {
+                if (isCurrent(from, response.requestId())) {
+                    Exchange exchange = current;
+                    outbox.storage(new StorageOp.MergeAll(response.entries(), maxActors), result -> {
+                        if (result instanceof StorageResult.Merged merged) {
+                            metrics.antiEntropyKeysRepaired(merged.changed());
+                        }
+                        finish(exchange);
+                    });
+                }
+            }
+            case ReplicaFailure failure -> {
+                if (!isCurrent(from, failure.requestId())) {
+                    return false;
+                }
+                finish(current);
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A request of the running exchange could not be sent. */
+    public void onSendFailed(NodeId to, long requestId) {
+        if (isCurrent(to, requestId)) {
+            finish(current);
+        }
+    }
+
+    // ---- initiator ---------------------------------------------------------------------------
+
+    private void begin(NodeId peer, List<TokenRange> ranges) {
+        int depth = depthFor(ranges.size());
+        Exchange exchange = new Exchange(outbox.newId(), peer, ranges, depth);
+        current = exchange;
+        localTrees = null;
+        remoteTrees = null;
+        outbox.setTimer(exchange.id(), outbox.nowMillis() + settings.timeoutMillis(), () -> finish(exchange));
+        outbox.send(peer, new TreeRequest(exchange.id(), ranges, depth));
+        outbox.storage(new StorageOp.BuildTrees(ranges, depth), result -> {
+            if (current == exchange && result instanceof StorageResult.Trees trees) {
+                localTrees = trees.trees();
+                compareWhenBoth();
+            } else if (current == exchange) {
+                finish(exchange);
+            }
+        });
+    }
+
+    private void compareWhenBoth() {
+        if (localTrees == null || remoteTrees == null) {
+            return;
+        }
+        Exchange exchange = current;
+        if (!comparable(exchange, localTrees, remoteTrees)) {
+            finish(exchange); // a peer answering with other trees than asked: nothing to learn
+            return;
+        }
+        long now = outbox.nowMillis();
+        List<TokenRange> differing = new ArrayList<>();
+        int inSync = 0;
+        for (int i = 0; i < exchange.ranges().size(); i++) {
+            List<TokenRange> leaves = localTrees.get(i).difference(remoteTrees.get(i));
+            if (leaves.isEmpty()) {
+                lastInSync.put(new Synced(exchange.peer(), exchange.ranges().get(i)), now);
+                inSync++;
+            }
+            differing.addAll(leaves);
+        }
+        metrics.antiEntropyCompared(exchange.ranges().size(), inSync);
+        if (differing.isEmpty()) {
+            finish(exchange);
+            return;
+        }
+        outbox.storage(new StorageOp.Scan(differing, settings.maxBytesPerExchange()), result -> {
+            if (current != exchange) {
+                return;
+            }
+            if (result instanceof StorageResult.Scanned scanned) {
+                outbox.send(exchange.peer(), new KeysRequest(exchange.id(), differing, scanned.entries(), settings.maxBytesPerExchange()));
+            } else {
+                finish(exchange);
+            }
+        });
+    }
+
+    private static boolean comparable(Exchange exchange, List<MerkleTree> local, List<MerkleTree> remote) {
+        if (local.size() != exchange.ranges().size() || remote.size() != local.size()) {
+            return false;
+        }
+        for (int i = 0; i < local.size(); i++) {
+            if (!local.get(i).comparableWith(remote.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void finish(Exchange exchange) {
+        if (current != exchange || exchange == null) {
+            return;
+        }
+        outbox.cancelTimer(exchange.id());
+        current = null;
+        localTrees = null;
+        remoteTrees = null;
+        // Forget ranges of this peer that the ring no longer shares, so the age reflects today's ranges.
+        lastInSync.keySet().removeIf(s -> s.peer().equals(exchange.peer()) && !exchange.ranges().contains(s.range()));
+        for (TokenRange range : exchange.ranges()) {
+            lastInSync.putIfAbsent(new Synced(exchange.peer(), range), startedMillis);
+        }
+        metrics.antiEntropySyncAge(oldestSyncAge(outbox.nowMillis()).orElse(-1L));
+    }
+
+    private boolean isCurrent(NodeId from, long requestId) {
+        return current != null && current.id() == requestId && current.peer().equals(from);
+    }
+
+    // ---- responder ---------------------------------------------------------------------------
+
+    private void serveTrees(NodeId from, TreeRequest request) {
+        if ((long) request.ranges().size() << request.depth() > LEAVES_MAX || !disjoint(request.ranges())) {
+            outbox.send(from, new ReplicaFailure(request.requestId(), "tree request too large or with overlapping ranges"));
+            return;
+        }
+        outbox.storage(new StorageOp.BuildTrees(request.ranges(), request.depth()), result -> outbox.send(from,
+                result instanceof StorageResult.Trees trees
+                        ? new TreeResponse(request.requestId(), trees.trees())
+                        : new ReplicaFailure(request.requestId(), failure(result))));
+    }
+
+    private void serveKeys(NodeId from, KeysRequest request) {
+        if (!disjoint(request.ranges())) {
+            outbox.send(from, new ReplicaFailure(request.requestId(), "key request with overlapping ranges"));
+            return;
+        }
+        long maxBytes = Math.min(request.maxBytes(), settings.maxBytesPerExchange());
+        outbox.storage(new StorageOp.MergeAll(request.entries(), maxActors), merged -> {
+            if (merged instanceof StorageResult.Merged m) {
+                metrics.antiEntropyKeysRepaired(m.changed());
+            }
+            outbox.storage(new StorageOp.Scan(request.ranges(), maxBytes), scanned -> outbox.send(from,
+                    scanned instanceof StorageResult.Scanned s
+                            ? new KeysResponse(request.requestId(), s.entries())
+                            : new ReplicaFailure(request.requestId(), failure(scanned))));
+        });
+    }
+
+    private static String failure(StorageResult result) {
+        return result instanceof StorageResult.Failed failed ? failed.reason() : "unexpected storage result";
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    /** The depth that gives about {@link #LEAVES_PER_EXCHANGE} leaves over {@code ranges} trees. */
+    static int depthFor(int ranges) {
+        int depth = 0;
+        while (((long) ranges << (depth + 1)) <= LEAVES_PER_EXCHANGE && depth < MerkleTree.MAX_DEPTH) {
+            depth++;
+        }
+        return depth;
+    }
+
+    /** Ranges sorted by end must not overlap: each must end before the next one starts. */
+    static boolean disjoint(List<TokenRange> ranges) {
+        if (ranges.size() <= 1) {
+            return true;
+        }
+        List<TokenRange> sorted = new ArrayList<>(ranges);
+        sorted.sort(AntiEntropy::compareRanges);
+        for (int i = 0; i < sorted.size(); i++) {
+            TokenRange range = sorted.get(i);
+            TokenRange next = sorted.get((i + 1) % sorted.size());
+            if (range.isFullRing() || range.contains(next.endInclusive()) || next.contains(range.endInclusive())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int compareRanges(TokenRange x, TokenRange y) {
+        int byEnd = Long.compare(x.endInclusive(), y.endInclusive());
+        return byEnd != 0 ? byEnd : Long.compare(x.startExclusive(), y.startExclusive());
+    }
+
+    private Optional<Long> oldestSyncAge(long now) {
+        return lastInSync.values().stream().min(Long::compare).map(oldest -> now - oldest);
+    }
+}

@@ -1,0 +1,154 @@
+package io.kvorum.node.handoff;
+
+import io.kvorum.common.NodeId;
+import io.kvorum.node.core.CoreMetrics;
+import io.kvorum.node.core.Outbox;
+import io.kvorum.node.core.StorageOp;
+import io.kvorum.node.core.StorageResult;
+import io.kvorum.node.message.PeerMessage;
+import io.kvorum.node.message.PeerMessage.HintBatch;
+import io.kvorum.node.message.PeerMessage.HintBatchAck;
+import io.kvorum.node.message.PeerMessage.KeyState;
+import io.kvorum.storage.hint.Hints;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Hands hints back to their owners (Dynamo §4.6): the sending side of hinted handoff, a sans-I/O
+ * state machine driven by ticks, storage results and the owners' replies.
+ *
+ * <p>Design note. For each owner the failure detector sees up, the node loads the oldest batch of
+ * hints, sends it, and only when the owner acknowledged that it merged the batch durably deletes
+ * those hints and loads the next; so a crash at any point re-sends (merging twice is harmless) and
+ * never loses a hint. One batch per owner is in flight at a time. A token bucket bounds the hints
+ * per second over all owners, so a returning node is not flooded. A failed or unanswered batch
+ * backs the owner off exponentially ({@code retry-min} doubling up to {@code retry-max}); the back-off
+ * resets after a success.
+ */
+public final class HintedHandoff {
+    private static final class Owner {
+        boolean busy;
+        int failures;
+        long notBeforeMillis;
+        List<Long> ids = List.of();
+    }
+
+    private final NodeId self;
+    private final HandoffSettings settings;
+    private final Outbox outbox;
+    private final CoreMetrics metrics;
+    private final Map<NodeId, Owner> owners = new TreeMap<>();
+    private final Map<Long, NodeId> inFlight = new TreeMap<>();
+    private double tokens;
+    private long refilledAtMillis = Long.MIN_VALUE;
+
+    public HintedHandoff(NodeId self, HandoffSettings settings, Outbox outbox, CoreMetrics metrics) {
+        this.self = self;
+        this.settings = settings;
+        this.outbox = outbox;
+        this.metrics = metrics;
+    }
+
+    /** A periodic tick: start a delivery to every live member that is idle and not backing off. */
+    public void onTick(Collection<NodeId> members, Predicate<NodeId> alive) {
+        if (!settings.enabled()) {
+            return;
+        }
+        refill();
+        for (NodeId member : members) {
+            if (!member.equals(self) && alive.test(member)) {
+                tryLoad(member, owners.computeIfAbsent(member, m -> new Owner()));
+            }
+        }
+    }
+
+    /** True when {@code message} was a reply to one of this machine's batches (and was handled). */
+    public boolean onReply(NodeId from, PeerMessage message) {
+        return switch (message) {
+            case HintBatchAck ack -> delivered(from, ack.requestId());
+            case PeerMessage.ReplicaFailure failure -> failed(from, failure.requestId());
+            default -> false;
+        };
+    }
+
+    /** A batch could not be sent to {@code to}. */
+    public void onSendFailed(NodeId to, HintBatch batch) {
+        failed(to, batch.requestId());
+    }
+
+    private void refill() {
+        long nowMillis = outbox.nowMillis();
+        if (refilledAtMillis != Long.MIN_VALUE) {
+            tokens = Math.min(settings.ratePerSecond(), tokens + (nowMillis - refilledAtMillis) * settings.ratePerSecond() / 1000.0);
+        } else {
+            tokens = settings.ratePerSecond();
+        }
+        refilledAtMillis = nowMillis;
+    }
+
+    private void tryLoad(NodeId member, Owner owner) {
+        if (owner.busy || outbox.nowMillis() < owner.notBeforeMillis || tokens < 1) {
+            return;
+        }
+        owner.busy = true;
+        int count = (int) Math.min(settings.batchSize(), Math.floor(tokens));
+        outbox.storage(new StorageOp.LoadHints(member, count, settings.batchBytesMax()), result -> loaded(member, owner, result));
+    }
+
+    private void loaded(NodeId member, Owner owner, StorageResult result) {
+        if (!(result instanceof StorageResult.HintsLoaded hints) || hints.entries().isEmpty()) {
+            owner.busy = false;
+            return;
+        }
+        List<KeyState> states = new ArrayList<>(hints.entries().size());
+        List<Long> ids = new ArrayList<>(hints.entries().size());
+        for (Hints.Entry entry : hints.entries()) {
+            states.add(new KeyState(entry.hint().key(), entry.hint().state()));
+            ids.add(entry.id());
+        }
+        tokens -= states.size();
+        long requestId = outbox.newId();
+        owner.ids = ids;
+        inFlight.put(requestId, member);
+        outbox.setTimer(requestId, outbox.nowMillis() + settings.timeoutMillis(), () -> failed(member, requestId));
+        outbox.send(member, new HintBatch(requestId, states));
+    }
+
+    private boolean delivered(NodeId from, long requestId) {
+        if (!from.equals(inFlight.get(requestId))) {
+            return false;
+        }
+        inFlight.remove(requestId);
+        outbox.cancelTimer(requestId);
+        Owner owner = owners.get(from);
+        List<Long> ids = owner.ids;
+        owner.failures = 0;
+        metrics.hintsDelivered(ids.size());
+        outbox.storage(new StorageOp.DeleteHints(from, ids), result -> {
+            owner.busy = false;
+            owner.ids = List.of();
+            refill();
+            tryLoad(from, owner); // keep draining while the rate allows; ticks resume otherwise
+        });
+        return true;
+    }
+
+    private boolean failed(NodeId from, long requestId) {
+        if (!from.equals(inFlight.get(requestId))) {
+            return false;
+        }
+        inFlight.remove(requestId);
+        outbox.cancelTimer(requestId);
+        Owner owner = owners.get(from);
+        owner.busy = false;
+        owner.ids = List.of();
+        owner.failures++;
+        long backoff = Math.min(settings.retryMaxMillis(), settings.retryMinMillis() << Math.min(owner.failures - 1, 30));
+        owner.notBeforeMillis = outbox.nowMillis() + backoff;
+        return true;
+    }
+}
