@@ -42,7 +42,9 @@ final class NodeLoop {
     private final NodeCore core;
     private final Clock clock;
     private final LocalStorage storage;
-    private final WorkerExecutor storageWorkers; // null: the engine is fast enough to run inline
+    private final WorkerExecutor storageWorkers;
+    /** True for the in-memory engine: one key's operation runs inline; scans and batches still go to workers. */
+    private final boolean inlineKeyOperations;
     private final Map<Long, CompletableFuture<ReadOutcome>> pendingReads = new HashMap<>();
     private final Map<Long, CompletableFuture<WriteOutcome>> pendingWrites = new HashMap<>();
     private final Map<Long, Long> timers = new HashMap<>();
@@ -53,7 +55,8 @@ final class NodeLoop {
     private boolean stepping;
 
     NodeLoop(Vertx vertx, Context context, NodeCore core, Clock clock, LocalStorage storage, WorkerExecutor storageWorkers,
-             Consumer<List<Long>> tokenSink) {
+             boolean inlineKeyOperations, Consumer<List<Long>> tokenSink) {
+        this.inlineKeyOperations = inlineKeyOperations;
         this.tokenSink = tokenSink;
         this.vertx = vertx;
         this.context = context;
@@ -155,7 +158,9 @@ final class NodeLoop {
     }
 
     private void store(Effect.Storage storage) {
-        if (storageWorkers == null) {
+        StorageOp op = storage.operation();
+        boolean bulk = op instanceof StorageOp.BuildTrees || op instanceof StorageOp.Scan || op instanceof StorageOp.MergeAll;
+        if (inlineKeyOperations && !bulk) {
             inline.add(new Input.StorageDone(storage.operationId(), StorageOp.execute(this.storage, storage.operation())));
             return;
         }

@@ -67,9 +67,14 @@ record NodeStorage(StorageEngine engine, Hints hints, ScheduledExecutorService b
         }
     }
 
-    /** Worker threads for the node loop, or null when the engine is fast enough to run inline. */
+    /** Worker threads for the node loop's storage operations. */
     WorkerExecutor workers(Vertx vertx) {
-        return background == null ? null : vertx.createSharedWorkerExecutor("kvorum-storage", STORAGE_WORKERS);
+        return vertx.createSharedWorkerExecutor("kvorum-storage", STORAGE_WORKERS);
+    }
+
+    /** Whether one key's operation is fast enough to run on the event loop (in memory, nothing blocks). */
+    boolean inlineKeyOperations() {
+        return background == null;
     }
 
     void close() {

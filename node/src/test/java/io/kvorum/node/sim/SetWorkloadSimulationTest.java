@@ -52,8 +52,15 @@ class SetWorkloadSimulationTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void noAcknowledgedElementIsLostAndReplicasConverge(long seed) {
-        Outcome outcome = run(seed, SimConfig.defaults());
+        Outcome outcome = run(seed, config());
+        TOTALS.add(outcome.sim.counts());
         check(outcome);
+    }
+
+    /** The defaults; {@code -Dkvorum.sim.handoff=false} or {@code -Dkvorum.sim.anti-entropy-ms=0} switch repair off to prove the checker notices. */
+    private static SimConfig config() {
+        return SimConfig.defaults().withRepair(Boolean.parseBoolean(System.getProperty("kvorum.sim.handoff", "true")),
+                Long.getLong("kvorum.sim.anti-entropy-ms", SimConfig.defaults().antiEntropyIntervalMillis()));
     }
 
     @Test
@@ -68,6 +75,7 @@ class SetWorkloadSimulationTest {
     /** How long after the faults stop the replicas may take to converge, in simulated time. */
     private static final long CONVERGENCE_BOUND_MILLIS = 120_000;
     private static final List<Long> CONVERGENCE_MILLIS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final List<Simulator.Counts> TOTALS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private record Outcome(Simulator sim, SetWorkload workload, Map<Key, TreeSet<Long>> finalSets, long convergedAfterMillis) {}
 
@@ -77,6 +85,13 @@ class SetWorkloadSimulationTest {
             List<Long> sorted = CONVERGENCE_MILLIS.stream().sorted().toList();
             System.out.printf("set workload: %d seeds; simulated time from the end of faults until every replica agreed and "
                     + "no hint was left: median %d ms, max %d ms%n", sorted.size(), sorted.get(sorted.size() / 2), sorted.getLast());
+        }
+        if (!TOTALS.isEmpty()) {
+            System.out.printf("set workload over %d seeds: hints stored %d, refused %d, delivered %d; read repairs %d; "
+                    + "anti-entropy ranges compared %d, keys repaired %d%n", TOTALS.size(),
+                    TOTALS.stream().mapToLong(c -> c.hintsStored).sum(), TOTALS.stream().mapToLong(c -> c.hintsRefused).sum(),
+                    TOTALS.stream().mapToLong(c -> c.hintsDelivered).sum(), TOTALS.stream().mapToLong(c -> c.readRepairs).sum(),
+                    TOTALS.stream().mapToLong(c -> c.rangesCompared).sum(), TOTALS.stream().mapToLong(c -> c.antiEntropyKeysRepaired).sum());
         }
     }
 
@@ -100,6 +115,11 @@ class SetWorkloadSimulationTest {
                 break;
             }
         }
+        // The final read needs all N replicas: wait until the failure detectors trust everyone again.
+        long settleUntil = sim.nowMillis() + CONVERGENCE_BOUND_MILLIS;
+        while (sim.nowMillis() < settleUntil && !everyoneSeesEveryoneUp(sim)) {
+            sim.runUntil(sim.nowMillis() + 250);
+        }
         Map<Key, TreeSet<Long>> finalSets = new TreeMap<>();
         for (Key key : workload.keys()) {
             NodeId reader = sim.nodeIds().get(0);
@@ -107,6 +127,11 @@ class SetWorkloadSimulationTest {
         }
         sim.runUntil(sim.nowMillis() + 10 * config.requestTimeoutMillis());
         return new Outcome(sim, workload, finalSets, convergedAfter);
+    }
+
+    private static boolean everyoneSeesEveryoneUp(Simulator sim) {
+        return sim.nodeIds().stream().allMatch(observer -> sim.members(observer).stream()
+                .allMatch(member -> member.status() == io.kvorum.node.membership.Membership.Status.UP));
     }
 
     private static TreeSet<Long> union(ReadOutcome outcome) {
@@ -124,7 +149,8 @@ class SetWorkloadSimulationTest {
         for (Key key : o.workload.keys()) {
             TreeSet<Long> seen = o.finalSets.get(key);
             if (seen == null || seen.contains(-1L)) {
-                problems.add(key + ": the final full-quorum read did not succeed");
+                problems.add(key + ": the final full-quorum read did not succeed (" + o.sim.nodeIds().get(0) + " sees "
+                        + o.sim.members(o.sim.nodeIds().get(0)).stream().map(m -> m.id() + "=" + m.status()).toList() + ")");
                 continue;
             }
             TreeSet<Long> lost = new TreeSet<>(o.workload.acknowledged().get(key));

@@ -19,6 +19,7 @@ public record SimConfig(
         boolean nemesis,
         boolean lossyNode,
         long syncIntervalMillis,
+        boolean handoff,
         long antiEntropyIntervalMillis,
         int keys,
         int clients,
@@ -26,21 +27,29 @@ public record SimConfig(
 
     /**
      * A 5-node cluster (N=3, R=2, W=2) on a lossy, reordering network with the nemesis on; one node
-     * syncs its disk only every 300 ms, so its crashes lose acknowledged writes; anti-entropy every 2 s.
+     * syncs its disk only every 300 ms, so its crashes lose acknowledged writes; hinted handoff on,
+     * anti-entropy every 2 s (0 turns it off).
      */
     public static SimConfig defaults() {
-        return new SimConfig(5, 3, 2, 2, 500, 0.02, 0.02, 1, 40, 5, 2_000, true, true, 300, 2_000, 4, 10, 60_000);
+        return new SimConfig(5, 3, 2, 2, 500, 0.02, 0.02, 1, 40, 5, 2_000, true, true, 300, true, 2_000, 4, 10, 60_000);
     }
 
     public SimConfig withNemesis(boolean on) {
         return new SimConfig(nodeCount, n, r, w, requestTimeoutMillis, dropProbability, duplicateProbability,
                 minDelayMillis, maxDelayMillis, maxStorageDelayMillis, maxClockSkewMillis, on, lossyNode, syncIntervalMillis,
-                antiEntropyIntervalMillis, keys, clients, workloadMillis);
+                handoff, antiEntropyIntervalMillis, keys, clients, workloadMillis);
+    }
+
+    /** The same run with hinted handoff and anti-entropy as given (for sabotage checks of the checker). */
+    public SimConfig withRepair(boolean handoffOn, long antiEntropyInterval) {
+        return new SimConfig(nodeCount, n, r, w, requestTimeoutMillis, dropProbability, duplicateProbability,
+                minDelayMillis, maxDelayMillis, maxStorageDelayMillis, maxClockSkewMillis, nemesis, lossyNode, syncIntervalMillis,
+                handoffOn, antiEntropyInterval, keys, clients, workloadMillis);
     }
 
     public SimConfig withNodes(int count, int replicas) {
         return new SimConfig(count, replicas, Math.min(r, replicas), Math.min(w, replicas), requestTimeoutMillis,
                 dropProbability, duplicateProbability, minDelayMillis, maxDelayMillis, maxStorageDelayMillis,
-                maxClockSkewMillis, nemesis, lossyNode, syncIntervalMillis, antiEntropyIntervalMillis, keys, clients, workloadMillis);
+                maxClockSkewMillis, nemesis, lossyNode, syncIntervalMillis, handoff, antiEntropyIntervalMillis, keys, clients, workloadMillis);
     }
 }

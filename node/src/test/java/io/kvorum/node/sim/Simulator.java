@@ -105,6 +105,59 @@ public final class Simulator {
         }
     }
 
+    /** What the cores reported over the whole run, summed over nodes. */
+    public static final class Counts implements CoreMetrics {
+        public long hintsStored;
+        public long hintsRefused;
+        public long hintsDelivered;
+        public long readRepairs;
+        public long antiEntropyKeysRepaired;
+        public long rangesCompared;
+
+        @Override
+        public void hintStored(NodeId owner) {
+            hintsStored++;
+        }
+
+        @Override
+        public void hintRefused(NodeId owner) {
+            hintsRefused++;
+        }
+
+        @Override
+        public void hintsDelivered(int count) {
+            hintsDelivered += count;
+        }
+
+        @Override
+        public void readRepairsSent(int count) {
+            readRepairs += count;
+        }
+
+        @Override
+        public void antiEntropyKeysRepaired(int keys) {
+            antiEntropyKeysRepaired += keys;
+        }
+
+        @Override
+        public void antiEntropyCompared(int ranges, int inSync) {
+            rangesCompared += ranges;
+        }
+
+        @Override
+        public String toString() {
+            return "hints stored " + hintsStored + ", refused " + hintsRefused + ", delivered " + hintsDelivered
+                    + "; read repairs " + readRepairs + "; anti-entropy ranges compared " + rangesCompared
+                    + ", keys repaired " + antiEntropyKeysRepaired;
+        }
+    }
+
+    private final Counts counts = new Counts();
+
+    public Counts counts() {
+        return counts;
+    }
+
     /** How many hints a node holds for one owner: as the real default, far more than a run writes. */
     private static final int HINTS_PER_OWNER = 100_000;
 
@@ -283,10 +336,11 @@ public final class Simulator {
                 new PhiAccrualFailureDetector(FailureDetectorSettings.defaults()), random.split());
         node.membership = new GossipMembership(protocol, VNODES, new TokenAllocator(Murmur3Partitioner.INSTANCE, config.n()),
                 bootstrap, true);
-        AntiEntropySettings antiEntropy = new AntiEntropySettings(true, config.antiEntropyIntervalMillis(), 1L << 20, 5_000);
-        HandoffSettings handoff = new HandoffSettings(true, 1_000, 20, HandoffSettings.BATCH_BYTES_MAX, 2_000, 200, 2_000);
+        AntiEntropySettings antiEntropy = new AntiEntropySettings(config.antiEntropyIntervalMillis() > 0,
+                Math.max(1, config.antiEntropyIntervalMillis()), 1L << 20, 5_000);
+        HandoffSettings handoff = new HandoffSettings(config.handoff(), 1_000, 20, HandoffSettings.BATCH_BYTES_MAX, 2_000, 200, 2_000);
         return new NodeCore(new NodeCoreSettings(node.id, new Actor(node.id, node.epoch), config.n(), Siblings.DEFAULT_MAX_ACTORS,
-                handoff, antiEntropy), node.membership, Murmur3Partitioner.INSTANCE::token, CoreMetrics.NONE);
+                handoff, antiEntropy), node.membership, Murmur3Partitioner.INSTANCE::token, counts);
     }
 
     /** A lossy node's periodic disk sync; it goes on while the node is down, which changes nothing then. */

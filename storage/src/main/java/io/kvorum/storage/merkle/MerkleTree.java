@@ -24,9 +24,9 @@ import java.util.function.ToLongFunction;
  * <ul>
  *   <li><b>Leaves</b> are <em>sums</em> of entry hashes (see {@link EntryHasher} for the hash and why
  *       128 bits suffice). A sum is order-independent, so a tree built from a scan in any order equals
- *       one maintained incrementally by {@link MerkleIndex} (subtract the old entry's hash, add the
- *       new one), which is the point of the choice (Riak's active anti-entropy [4] maintains its
- *       trees the same way). An empty leaf is {@link MerkleHash#ZERO}.</li>
+ *       one maintained incrementally (subtract the old entry's hash, add the new one), as Riak's
+ *       active anti-entropy [4] maintains its trees; Kvorum builds its trees from a scan when an
+ *       exchange starts (see the node's {@code AntiEntropy} for why), but the sums keep both open. An empty leaf is {@link MerkleHash#ZERO}.</li>
  *   <li><b>Inner nodes</b> are SHA-256 digests of their two children, as in [2]; they are computed
  *       once, when the tree is made, from the leaves alone, so a decoded tree never trusts a peer's
  *       inner hashes.</li>
@@ -211,11 +211,6 @@ public final class MerkleTree {
 
         public MerkleTree build() {
             return fromLeaves(layout, leafLanes, hasher);
-        }
-
-        /** A copy of the leaf lanes so far, for {@link MerkleIndex#rebuild}. */
-        long[] leafLanes() {
-            return leafLanes.clone();
         }
     }
 }

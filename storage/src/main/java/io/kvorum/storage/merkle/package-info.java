@@ -1,7 +1,6 @@
 /**
  * Merkle trees for anti-entropy (Dynamo §4.7): {@link io.kvorum.storage.merkle.MerkleTree}, an
- * immutable hash tree over one token range; {@link io.kvorum.storage.merkle.MerkleIndex}, one node's
- * incrementally maintained leaf hashes for the ranges it replicates; and
+ * immutable hash tree over one token range, built from a scan; and
  * {@link io.kvorum.storage.merkle.MerkleCodec}, the wire form two replicas exchange.
  *
  * <p>Pure code: no I/O, no clocks, no threads, no randomness, no hash-ordered iteration. Hashing uses

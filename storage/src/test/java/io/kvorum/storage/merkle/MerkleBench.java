@@ -13,12 +13,14 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Issue 5's question, measured (figures for humans, not assertions): what does keeping a range's
- * Merkle leaves current cost per write, against rebuilding them from a scan of N keys?
+ * Issue 5's question, measured (figures for humans, not assertions): keep a range's Merkle leaves
+ * current on every write, or build the tree from a scan when an exchange starts? Incremental upkeep
+ * costs two entry hashes per write (the old state's, subtracted, and the new one's, added); a build
+ * costs one entry hash per stored key plus the scan.
  *
  * <p>Run: {@code java -cp storage/target/classes:storage/target/test-classes:<deps> io.kvorum.storage.merkle.MerkleBench [keys] [valueBytes]}.
- * The scan is of the in-memory engine, so a rebuild's figure is CPU only: a log engine's scan also
- * reads every value from disk, which makes a rebuild strictly dearer than printed here.
+ * The scan is of the in-memory engine, so a build's figure is CPU only: a log engine's scan also
+ * reads every value from disk (from the page cache when it is warm).
  */
 public final class MerkleBench {
     /** Rounds per figure; the median is printed, so the first (cold, JIT-compiling) rounds do not count. */
@@ -40,17 +42,13 @@ public final class MerkleBench {
             Siblings state = write(issuer, random, Siblings.EMPTY, valueBytes);
             engine.update(names[i], current -> state);
         }
-        MerkleIndex index = new MerkleIndex(MerkleBench::fnvToken, MerkleTree.DEFAULT_DEPTH);
-        index.track(TokenRange.FULL_RING);
-        rebuild(index, engine, keys); // also warms the hashing code for the incremental figure
-        incremental(index, engine, names, issuer, random, valueBytes);
-        rebuild(index, engine, keys);
-        snapshots(index);
+        build(engine, keys); // also warms the hashing code for the incremental figure
+        incremental(engine, names, issuer, random, valueBytes);
+        build(engine, keys);
     }
 
-    /** Times {@code onChange} for overwrites of existing keys (read-modify-write, as a replica does). */
-    private static void incremental(MerkleIndex index, MemoryEngine engine, Key[] names, DotIssuer issuer,
-            SplittableRandom random, int valueBytes) {
+    /** Times the upkeep an incrementally maintained tree needs per overwrite: hash the old and the new state. */
+    private static void incremental(MemoryEngine engine, Key[] names, DotIssuer issuer, SplittableRandom random, int valueBytes) {
         int writes = 50_000;
         Key[] keys = new Key[writes];
         Siblings[] before = new Siblings[writes];
@@ -60,48 +58,39 @@ public final class MerkleBench {
             before[i] = engine.get(keys[i]);
             after[i] = write(issuer, random, before[i], valueBytes);
         }
+        EntryHasher hasher = new EntryHasher();
         long[] nanos = new long[ROUNDS];
+        long sink = 0;
         for (int round = 0; round < ROUNDS; round++) {
             long start = System.nanoTime();
             for (int i = 0; i < writes; i++) {
-                boolean forward = round % 2 == 0; // forward, then back: the leaves end as they began
-                index.onChange(keys[i], forward ? before[i] : after[i], forward ? after[i] : before[i]);
+                sink += hasher.entry(keys[i], before[i]).high() - hasher.entry(keys[i], after[i]).low();
             }
             nanos[round] = System.nanoTime() - start;
         }
-        System.out.printf("incremental: onChange (hash old and new state) %.2f us per write (median of %d x %,d)%n",
-                median(nanos) / 1e3 / writes, ROUNDS, writes);
+        System.out.printf("incremental upkeep: %.2f us per write (median of %d x %,d; checksum %d)%n",
+                median(nanos) / 1e3 / writes, ROUNDS, writes, sink & 1);
     }
 
-    private static void rebuild(MerkleIndex index, MemoryEngine engine, int keys) {
+    /** Times building the tree from a full scan, as an exchange does. */
+    private static void build(MemoryEngine engine, int keys) {
         long[] scanOnly = new long[ROUNDS];
-        long[] rebuild = new long[ROUNDS];
+        long[] build = new long[ROUNDS];
         long[] sink = new long[1];
+        MerkleTree tree = null;
         for (int round = 0; round < ROUNDS; round++) {
             long start = System.nanoTime();
             engine.scan(TokenRange.FULL_RING, (key, state) -> sink[0] += state.siblings().size());
             scanOnly[round] = System.nanoTime() - start;
             start = System.nanoTime();
-            index.rebuild(TokenRange.FULL_RING, visitor -> engine.scan(TokenRange.FULL_RING, visitor));
-            rebuild[round] = System.nanoTime() - start;
+            MerkleTree.Builder builder = MerkleTree.builder(TokenRange.FULL_RING, MerkleTree.DEFAULT_DEPTH);
+            engine.scan(TokenRange.FULL_RING, builder.visitor(MerkleBench::fnvToken));
+            tree = builder.build();
+            build[round] = System.nanoTime() - start;
         }
-        System.out.printf("rebuild: %,.1f ms for %,d keys = %.2f us per key (of which the in-memory scan %.1f ms)%n",
-                median(rebuild) / 1e6, keys, median(rebuild) / 1e3 / keys, median(scanOnly) / 1e6);
-    }
-
-    private static void snapshots(MerkleIndex index) {
-        long[] nanos = new long[ROUNDS * 4];
-        for (int round = 0; round < nanos.length; round++) {
-            long start = System.nanoTime();
-            MerkleTree tree = index.snapshot(TokenRange.FULL_RING);
-            nanos[round] = System.nanoTime() - start;
-            if (tree.leafCount() != 1 << MerkleTree.DEFAULT_DEPTH) {
-                throw new AssertionError(tree);
-            }
-        }
-        System.out.printf("snapshot: %.3f ms per tree of %d leaves (inner hashes computed), %,d bytes on the wire%n",
-                median(nanos) / 1e6, 1 << MerkleTree.DEFAULT_DEPTH,
-                MerkleCodec.encode(index.snapshot(TokenRange.FULL_RING)).length);
+        System.out.printf("build from a scan: %,.1f ms for %,d keys = %.2f us per key (of which the in-memory scan %.1f ms); "
+                        + "%,d bytes on the wire%n", median(build) / 1e6, keys, median(build) / 1e3 / keys, median(scanOnly) / 1e6,
+                MerkleCodec.encode(tree).length);
     }
 
     private static Siblings write(DotIssuer issuer, SplittableRandom random, Siblings current, int valueBytes) {
