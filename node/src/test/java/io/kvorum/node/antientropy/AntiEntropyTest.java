@@ -31,6 +31,7 @@ import io.kvorum.storage.engine.MemoryEngine;
 import io.kvorum.storage.hint.MemoryHintStore;
 import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.Seeds;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayList;
 import java.util.List;
@@ -398,6 +399,26 @@ class AntiEntropyTest {
         assertTrue(AntiEntropy.disjoint(List.of(new TokenRange(0, 100), new TokenRange(100, 200))), "adjacent, not overlapping");
         assertTrue(AntiEntropy.disjoint(List.of(new TokenRange(300, -300), new TokenRange(0, 100), new TokenRange(-300, -200))));
         assertFalse(AntiEntropy.disjoint(List.of(new TokenRange(300, -300), new TokenRange(-400, -350))), "inside the wrapping range");
+    }
+
+    /** Two ranges overlap exactly when one holds the other's end; {@code disjoint} must agree on every random list. */
+    @Test
+    void disjointAgreesWithAPairwiseCheckOnRandomRanges() {
+        Seeds.forEach(0xD15_0001L, 5_000, (seed, random) -> {
+            List<TokenRange> ranges = new ArrayList<>();
+            for (int i = random.nextInt(5); i > 0; i--) {
+                long start = random.nextInt(8) == 0 ? random.nextLong() : random.nextInt(200) - 100;
+                long end = random.nextInt(8) == 0 ? random.nextLong() : random.nextInt(200) - 100;
+                ranges.add(new TokenRange(start, end));
+            }
+            boolean overlap = false;
+            for (int i = 0; i < ranges.size(); i++) {
+                for (int j = 0; j < ranges.size(); j++) {
+                    overlap |= i != j && ranges.get(i).contains(ranges.get(j).endInclusive());
+                }
+            }
+            assertEquals(!overlap, AntiEntropy.disjoint(ranges), ranges.toString());
+        });
     }
 
     private static void assertRefused(Side side, long requestId, String what) {
