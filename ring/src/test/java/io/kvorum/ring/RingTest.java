@@ -1,6 +1,7 @@
 package io.kvorum.ring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -183,6 +184,119 @@ class RingTest {
         assertThrows(UnsupportedOperationException.class, () -> ring.tokensOf(A).add(1L));
         assertThrows(UnsupportedOperationException.class, () -> ring.preferenceList(1, 2).add(D));
         assertThrows(UnsupportedOperationException.class, () -> ring.primaryShares().put(D, 0.0));
+    }
+
+    // ---- sharedRanges: what two nodes compare in anti-entropy ----
+
+    @Test
+    void threeNodesWithThreeReplicasShareTheWholeRing() {
+        Ring ring = Ring.allocate(nodes(3), 16);
+        for (NodeId a : ring.nodes()) {
+            for (NodeId b : ring.nodes()) {
+                if (!a.equals(b)) {
+                    assertEquals(List.of(TokenRange.FULL_RING), ring.sharedRanges(a, b, 3), a + " and " + b);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sharedRangesOfFiveSingleTokenNodesCoalesceAcrossTheWrap() {
+        // a..e own 10..50; with N=3 the range ending at each token is replicated by its owner and the next two.
+        Map<NodeId, List<Long>> tokens = new TreeMap<>();
+        tokens.put(A, List.of(10L));
+        tokens.put(B, List.of(20L));
+        tokens.put(C, List.of(30L));
+        tokens.put(D, List.of(40L));
+        NodeId e = NodeId.of("e");
+        tokens.put(e, List.of(50L));
+        Ring ring = Ring.fromTokens(tokens, 1);
+
+        assertEquals(List.of(new TokenRange(40, 10)), ring.sharedRanges(A, B, 3), "(40,50] and (50,10], joined over the wrap");
+        assertEquals(List.of(new TokenRange(50, 10)), ring.sharedRanges(A, C, 3));
+        assertEquals(List.of(new TokenRange(30, 40)), ring.sharedRanges(A, D, 3));
+        assertEquals(List.of(new TokenRange(30, 50)), ring.sharedRanges(A, e, 3), "(30,40] and (40,50], joined");
+        assertEquals(ring.sharedRanges(A, e, 3), ring.sharedRanges(e, A, 3), "symmetric");
+        assertEquals(List.of(), ring.sharedRanges(A, C, 2), "with N=2 a and c never replicate the same range");
+        assertEquals(List.of(TokenRange.FULL_RING), ring.sharedRanges(A, C, 5));
+    }
+
+    @Test
+    void aNodeNotInTheRingSharesNothing() {
+        Ring ring = Ring.allocate(nodes(5), 8);
+        NodeId absent = NodeId.of("absent");
+
+        assertEquals(List.of(), ring.sharedRanges(absent, ring.nodes().get(0), 3));
+        assertEquals(List.of(), ring.sharedRanges(ring.nodes().get(0), absent, 3));
+        assertEquals(List.of(), Ring.empty(8).sharedRanges(A, B, 3));
+    }
+
+    /**
+     * Random rings of five or more nodes: the shared ranges hold exactly the tokens whose preference
+     * list holds both nodes (every vnode range's end, and many random tokens), and they are disjoint,
+     * coalesced (no range starts where another ends), bounded by ring tokens and sorted by end.
+     */
+    @Test
+    void sharedRangesHoldExactlyTheTokensBothNodesReplicate() {
+        long seed = 0x5eed_0003L;
+        SplittableRandom random = new SplittableRandom(seed);
+        int multiRange = 0;
+        for (int round = 0; round < 150; round++) {
+            int nodeCount = 5 + random.nextInt(6);
+            Ring ring = random.nextBoolean()
+                    ? randomRing(random, nodeCount, 1 + random.nextInt(8))
+                    : Ring.allocate(nodes(nodeCount), 1 + random.nextInt(16));
+            NodeId a = ring.nodes().get(random.nextInt(nodeCount));
+            NodeId b = ring.nodes().get(random.nextInt(nodeCount));
+            if (a.equals(b)) {
+                continue;
+            }
+            int n = 2 + random.nextInt(3);
+            String where = "seed " + seed + " round " + round + " " + a + "/" + b + " n " + n + " ring " + ring;
+            List<TokenRange> shared = ring.sharedRanges(a, b, n);
+            multiRange += shared.size() > 1 ? 1 : 0;
+            checkDisjointCoalescedSorted(ring, shared, where);
+            List<Long> probes = new ArrayList<>();
+            for (long token : ring.tokens()) {
+                probes.add(token);
+                probes.add(token + 1);
+                probes.add(token - 1);
+            }
+            for (int i = 0; i < 500; i++) {
+                probes.add(random.nextLong());
+            }
+            probes.add(Long.MIN_VALUE);
+            probes.add(Long.MAX_VALUE);
+            for (long token : probes) {
+                List<NodeId> replicas = ring.preferenceList(token, n);
+                boolean both = replicas.contains(a) && replicas.contains(b);
+                long holding = shared.stream().filter(range -> range.contains(token)).count();
+                assertEquals(both ? 1 : 0, holding, where + " token " + token + " replicas " + replicas + " shared " + shared);
+            }
+        }
+        assertTrue(multiRange > 20, "the rounds should include pairs sharing several separate ranges, got " + multiRange);
+    }
+
+    private static void checkDisjointCoalescedSorted(Ring ring, List<TokenRange> shared, String where) {
+        if (shared.equals(List.of(TokenRange.FULL_RING))) {
+            return;
+        }
+        for (int i = 0; i < shared.size(); i++) {
+            TokenRange range = shared.get(i);
+            assertFalse(range.isFullRing(), where + ": a full ring next to other ranges");
+            assertTrue(ring.tokens().contains(range.startExclusive()) && ring.tokens().contains(range.endInclusive()),
+                    where + ": " + range + " is not a union of vnode ranges");
+            if (i > 0) {
+                assertTrue(shared.get(i - 1).endInclusive() < range.endInclusive(), where + ": not sorted by end: " + shared);
+            }
+            for (int j = 0; j < shared.size(); j++) {
+                TokenRange other = shared.get(j);
+                if (i != j) {
+                    assertFalse(range.contains(other.endInclusive()), where + ": " + range + " overlaps " + other);
+                    assertFalse(range.endInclusive() == other.startExclusive(), where + ": " + range + " and " + other + " are adjacent");
+                }
+            }
+        }
     }
 
     static List<NodeId> nodes(int count) {

@@ -1,6 +1,7 @@
 package io.kvorum.node.coordinator;
 
 import static io.kvorum.node.coordinator.ReplicaStates.A;
+import static io.kvorum.node.coordinator.ReplicaStates.ALL_HEALTHY;
 import static io.kvorum.node.coordinator.ReplicaStates.B;
 import static io.kvorum.node.coordinator.ReplicaStates.C;
 import static io.kvorum.node.coordinator.ReplicaStates.DELETED_Y;
@@ -10,6 +11,9 @@ import static io.kvorum.node.coordinator.ReplicaStates.X;
 import static io.kvorum.node.coordinator.ReplicaStates.Y;
 import static io.kvorum.node.coordinator.ReplicaStates.YZ;
 import static io.kvorum.node.coordinator.ReplicaStates.Z;
+import static io.kvorum.node.coordinator.ReplicaStates.primary;
+import static io.kvorum.node.coordinator.ReplicaStates.standIn;
+import static io.kvorum.node.coordinator.ReplicaStates.strict;
 import static io.kvorum.storage.version.VersionFixtures.NO_PRUNING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,11 +32,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link GetCoordinator} driven by a scripted transport: the test feeds replies, failures and the
- * deadline directly, in every order, and checks each decision.
+ * deadline directly, in every order, and checks each decision. The every-order checks run with a
+ * strict placement and with a sloppy one that has no node left to stand in (they must agree); the
+ * sloppy-quorum scenarios use a walk of five nodes.
  */
 class GetCoordinatorTest {
     /** What the scripted transport can deliver to the coordinator. */
@@ -47,6 +55,12 @@ class GetCoordinatorTest {
     private static final List<Event> THREE_REPLIES = List.of(new Reply(A, Y), new Reply(B, X), new Reply(C, Z));
     private static final List<Event> TWO_REPLIES_ONE_FAILURE = List.of(new Reply(A, Y), new Reply(B, X), new Failure(C));
     private static final Event FROM_STRANGER = new Reply(STRANGER, Z);
+    private static final NodeId D = NodeId.of("node-d");
+    private static final NodeId E = NodeId.of("node-e");
+    /** The ring walk of the sloppy scenarios: a, b, c preferred, then d and e. */
+    private static final List<NodeId> WALK = List.of(A, B, C, D, E);
+    private static final List<Map.Entry<String, Supplier<Placement>>> PLACEMENTS_WITHOUT_STAND_INS = List.of(
+            Map.entry("strict", ReplicaStates::strict), Map.entry("sloppy without spares", ReplicaStates::sloppyWithoutSpares));
 
     private static Decision deliver(GetCoordinator coordinator, Event event) {
         return switch (event) {
@@ -58,7 +72,11 @@ class GetCoordinatorTest {
 
     /** The decisions for {@code script}, one per event, after checking the start decision is empty. */
     private static List<Decision> run(int r, List<Event> script) {
-        GetCoordinator coordinator = new GetCoordinator(r, REPLICAS, NO_PRUNING);
+        return run(strict(), r, script);
+    }
+
+    private static List<Decision> run(Placement placement, int r, List<Event> script) {
+        GetCoordinator coordinator = new GetCoordinator(r, placement, ALL_HEALTHY, NO_PRUNING);
         assertNothing(coordinator.start(), "start");
         List<Decision> decisions = new ArrayList<>();
         for (Event event : script) {
@@ -68,7 +86,7 @@ class GetCoordinatorTest {
     }
 
     private static void assertNothing(Decision decision, String where) {
-        assertEquals(new Decision(Optional.empty(), false, List.of()), decision, where);
+        assertEquals(new Decision(Optional.empty(), List.of(), false, List.of()), decision, where);
     }
 
     private static Siblings join(Map<NodeId, Siblings> states) {
@@ -107,11 +125,21 @@ class GetCoordinatorTest {
      * Checks every decision of {@code script}: the answer comes once, exactly at the r-th distinct
      * success (merging those r) or at the failure that makes r unreachable or at the deadline; the
      * operation finishes once, when every replica answered or at the deadline, with repairs from
-     * everything heard; duplicates and strangers change nothing. Returns the answer and the repairs.
+     * everything heard; duplicates and strangers change nothing; with no node to stand in, nobody
+     * else is asked. Returns the answer and the repairs, which both placements must agree on.
      */
     private static List<Object> checkScript(int r, List<Event> script) {
-        String where = "r=" + r + " script=" + script;
-        List<Decision> decisions = run(r, script);
+        Set<List<Object>> results = new HashSet<>();
+        for (Map.Entry<String, Supplier<Placement>> placement : PLACEMENTS_WITHOUT_STAND_INS) {
+            results.add(checkScript(placement.getKey(), placement.getValue().get(), r, script));
+        }
+        assertEquals(1, results.size(), "r=" + r + " script=" + script + ": the placements disagree: " + results);
+        return results.iterator().next();
+    }
+
+    private static List<Object> checkScript(String placementName, Placement placement, int r, List<Event> script) {
+        String where = placementName + " r=" + r + " script=" + script;
+        List<Decision> decisions = run(placement, r, script);
         Map<NodeId, Siblings> heard = new TreeMap<>();
         Set<NodeId> failed = new TreeSet<>();
         Optional<ReadOutcome> answer = Optional.empty();
@@ -143,6 +171,7 @@ class GetCoordinatorTest {
                 }
             }
             assertEquals(expectedAnswer, decision.answer(), at);
+            assertEquals(List.of(), decision.ask(), at + ": no node is left to stand in");
             answer = answer.or(decision::answer);
             boolean finishes = event instanceof Timeout || heard.size() + failed.size() == REPLICAS.size();
             assertEquals(finishes, decision.finished(), at);
@@ -303,12 +332,86 @@ class GetCoordinatorTest {
 
     @Test
     void quorumLargerThanTheReplicasAnswersUnavailableAtStart() {
-        GetCoordinator coordinator = new GetCoordinator(4, REPLICAS, NO_PRUNING);
+        GetCoordinator coordinator = new GetCoordinator(4, strict(), ALL_HEALTHY, NO_PRUNING);
 
         Decision start = coordinator.start();
 
         assertEquals(Optional.of(new ReadOutcome.Unavailable(4, 0)), start.answer());
         assertFalse(start.finished());
         assertEquals(Optional.empty(), coordinator.onReply(A, Y).answer(), "answered once only");
+    }
+
+    // ---- sloppy quorum ----
+
+    private static Placement sloppy(Predicate<NodeId> healthy) {
+        return new Placement(WALK, 3, true, healthy);
+    }
+
+    @Test
+    void aFailedReplicaIsReplacedByAStandInWhoseReplyCountsTowardsR() {
+        GetCoordinator coordinator = new GetCoordinator(3, sloppy(ALL_HEALTHY), ALL_HEALTHY, NO_PRUNING);
+        assertNothing(coordinator.start(), "start");
+
+        assertNothing(coordinator.onReply(A, Y), "one of three");
+        Decision failed = coordinator.onFailure(C);
+        assertEquals(List.of(standIn(D, C)), failed.ask(), "the next node of the walk stands in for c");
+        assertEquals(Optional.empty(), failed.answer(), "a, b and d can still make three");
+        assertNothing(coordinator.onReply(B, X), "two of three");
+
+        Decision third = coordinator.onReply(D, Z);
+        assertEquals(Optional.of(new ReadOutcome.Found(YZ.live(), YZ.context())), third.answer(), "d's reply is the third");
+        assertTrue(third.finished(), "a, b and d replied, c failed");
+        assertEquals(List.of(new Repair(A, YZ), new Repair(B, YZ)), third.repairs(),
+                "the preferred replicas that replied are repaired; the stand-in d is not, and c failed");
+    }
+
+    @Test
+    void aStrictPlacementAsksNobodyElseOnAFailure() {
+        GetCoordinator coordinator = new GetCoordinator(2, new Placement(WALK, 3, false, ALL_HEALTHY), ALL_HEALTHY, NO_PRUNING);
+
+        Decision failed = coordinator.onFailure(C);
+
+        assertEquals(List.of(), failed.ask());
+        assertNothing(coordinator.onReply(D, Z), "d was never asked");
+    }
+
+    @Test
+    void readRepairNeverTargetsAStandIn() {
+        Placement placement = sloppy(node -> !node.equals(C));
+        assertEquals(List.of(primary(A), primary(B), standIn(D, C)), placement.targets(), "d stands in for the suspected c");
+        GetCoordinator coordinator = new GetCoordinator(2, placement, ALL_HEALTHY, NO_PRUNING);
+
+        coordinator.onReply(D, Siblings.EMPTY);
+        Decision answered = coordinator.onReply(A, X);
+        Decision last = coordinator.onReply(B, YZ);
+
+        assertEquals(new ReadOutcome.Found(X.live(), X.context()), answered.answer().orElseThrow(), "a stand-in counts towards R");
+        assertTrue(last.finished());
+        assertEquals(List.of(new Repair(A, YZ)), last.repairs(), "d lacks the key too, but it keeps no copy of keys it does not own");
+    }
+
+    @Test
+    void aStandInThatFailsIsReplacedByTheNextHealthyNodeOfTheWalk() {
+        Predicate<NodeId> healthy = node -> !node.equals(D);
+        GetCoordinator coordinator = new GetCoordinator(3, sloppy(ALL_HEALTHY), healthy, NO_PRUNING);
+
+        assertEquals(List.of(standIn(E, B)), coordinator.onFailure(B).ask(), "d is suspected now, so e stands in for b");
+        Decision exhausted = coordinator.onFailure(E);
+
+        assertEquals(List.of(), exhausted.ask(), "no node of the walk is left");
+        assertEquals(Optional.of(new ReadOutcome.Unavailable(3, 0)), exhausted.answer(), "a and c alone cannot make three");
+        assertEquals(Optional.empty(), coordinator.onReply(A, Y).answer(), "answered once only");
+        Decision last = coordinator.onReply(C, Z);
+        assertTrue(last.finished());
+        assertEquals(List.of(new Repair(A, YZ), new Repair(C, YZ)), last.repairs());
+    }
+
+    @Test
+    void repeatedFailuresOfOneTargetAskOneStandIn() {
+        GetCoordinator coordinator = new GetCoordinator(2, sloppy(ALL_HEALTHY), ALL_HEALTHY, NO_PRUNING);
+
+        assertEquals(List.of(standIn(D, C)), coordinator.onFailure(C).ask());
+        assertNothing(coordinator.onFailure(C), "a duplicate failure");
+        assertNothing(coordinator.onReply(E, Z), "e was never asked");
     }
 }

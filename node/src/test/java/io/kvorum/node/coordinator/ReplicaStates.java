@@ -10,6 +10,7 @@ import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.Siblings;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * One key's states on replicas {@code node-a}, {@code node-b}, {@code node-c} after one history, so
@@ -22,6 +23,8 @@ final class ReplicaStates {
     static final NodeId C = NodeId.of("node-c");
     static final NodeId STRANGER = NodeId.of("node-z");
     static final List<NodeId> REPLICAS = List.of(A, B, C);
+    /** The failure detector trusting everyone. */
+    static final Predicate<NodeId> ALL_HEALTHY = node -> true;
 
     /** x at a:1. */
     static final Siblings X = write(Siblings.EMPTY, A, CausalContext.EMPTY, "x");
@@ -35,6 +38,26 @@ final class ReplicaStates {
     static final Siblings DELETED_Y = delete(Y, A, Y.context());
 
     private ReplicaStates() {}
+
+    /** The strict placement over a, b, c: every preferred replica whatever its health, never a stand-in. */
+    static Placement strict() {
+        return new Placement(REPLICAS, REPLICAS.size(), false, ALL_HEALTHY);
+    }
+
+    /** A sloppy placement whose walk holds only a, b and c: no node is left to stand in, so it acts as {@link #strict()}. */
+    static Placement sloppyWithoutSpares() {
+        return new Placement(REPLICAS, REPLICAS.size(), true, ALL_HEALTHY);
+    }
+
+    /** A target that is a preferred replica. */
+    static Placement.Target primary(NodeId node) {
+        return new Placement.Target(node, Optional.empty());
+    }
+
+    /** A target standing in for {@code owner}. */
+    static Placement.Target standIn(NodeId node, NodeId owner) {
+        return new Placement.Target(node, Optional.of(owner));
+    }
 
     static Siblings write(Siblings state, NodeId coordinator, CausalContext context, String value) {
         return state.write(issuer(actor(coordinator.value())), context, Optional.of(bytes(value)), 1_000, NO_PRUNING).state();

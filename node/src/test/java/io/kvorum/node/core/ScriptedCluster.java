@@ -172,6 +172,14 @@ public final class ScriptedCluster {
         return id;
     }
 
+    /** A client write of a UTF-8 {@code value} with the default deadline and an explicit quorum kind. */
+    public long write(NodeId node, Key key, String value, Optional<CausalContext> context, int w, boolean sloppy) {
+        long id = clientRequest(node, false);
+        input(node, new Input.ClientWrite(id, key, Optional.of(Bytes.utf8(value)), context, w, sloppy, TIMEOUT_MILLIS,
+                nowMillis + WALL_OFFSET_MILLIS));
+        return id;
+    }
+
     /** A client write of a UTF-8 {@code value} with the default deadline. */
     public long write(NodeId node, Key key, String value, Optional<CausalContext> context, int w) {
         return write(node, key, Optional.of(Bytes.utf8(value)), context, w, TIMEOUT_MILLIS);
@@ -217,6 +225,18 @@ public final class ScriptedCluster {
     /** Every client reply so far, in order. */
     public List<ClientReply> replies() {
         return List.copyOf(replies);
+    }
+
+    // ---- background protocols ----
+
+    /** A periodic tick at {@code node}: gossip, hinted handoff and anti-entropy get their turn. */
+    public void tick(NodeId node) {
+        input(node, new Input.Tick());
+    }
+
+    /** How many hints {@code node} holds for {@code owner}. */
+    public int hintCount(NodeId node, NodeId owner) {
+        return hints.get(node).count(owner);
     }
 
     // ---- network ----

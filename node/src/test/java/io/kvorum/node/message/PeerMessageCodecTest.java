@@ -15,19 +15,29 @@ import io.kvorum.common.ByteWriter;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
+import io.kvorum.common.TokenRange;
 import io.kvorum.gossip.Digest;
 import io.kvorum.gossip.GossipMessage;
 import io.kvorum.gossip.MemberInfo;
 import io.kvorum.gossip.MemberUpdate;
 import io.kvorum.gossip.Status;
+import io.kvorum.node.message.PeerMessage.Ack;
 import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
 import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
+import io.kvorum.node.message.PeerMessage.HintBatch;
+import io.kvorum.node.message.PeerMessage.HintBatchAck;
+import io.kvorum.node.message.PeerMessage.KeyState;
+import io.kvorum.node.message.PeerMessage.KeysRequest;
+import io.kvorum.node.message.PeerMessage.KeysResponse;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
+import io.kvorum.node.message.PeerMessage.TreeRequest;
+import io.kvorum.node.message.PeerMessage.TreeResponse;
+import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.Actor;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.Seeds;
@@ -73,6 +83,24 @@ class PeerMessageCodecTest {
     /** A key deleted everywhere: one tombstone. */
     private static final Siblings TOMBSTONE_ONLY = new Siblings(contextOf(dot(C, 1)), List.of(Sibling.tombstone(dot(C, 1), 3)));
 
+    private static final NodeId NODE_B = NodeId.of("node-b");
+    private static final NodeId NODE_D = NodeId.of("node-d");
+    /** The longest valid node id: 64 characters. */
+    private static final NodeId LONGEST_NODE = NodeId.of("n".repeat(64));
+    private static final List<KeyState> ENTRIES = List.of(new KeyState(KEY, SIBLINGS_AND_TOMBSTONE),
+            new KeyState(LONGEST_KEY, TOMBSTONE_ONLY), new KeyState(Key.of("gone"), Siblings.EMPTY));
+    /** Disjoint ranges, one wrapping past {@code Long.MAX_VALUE}, one a single token. */
+    private static final List<TokenRange> RANGES = List.of(new TokenRange(-5, 100), new TokenRange(Long.MAX_VALUE - 3, Long.MIN_VALUE + 7),
+            new TokenRange(200, 201));
+
+    /** A tree of {@code range} holding {@code KEY} and {@code LONGEST_KEY} at tokens near both ends of the range. */
+    private static MerkleTree tree(TokenRange range, int depth) {
+        return MerkleTree.builder(range, depth)
+                .add(range.endInclusive(), KEY, SIBLINGS_AND_TOMBSTONE)
+                .add(range.startExclusive() + 1, LONGEST_KEY, TOMBSTONE_ONLY)
+                .build();
+    }
+
     /** Realistic samples of every message type, the edges included; the first test proves each type has one. */
     static List<PeerMessage> samples() {
         return List.of(
@@ -83,19 +111,35 @@ class PeerMessageCodecTest {
                 new ReplicaGetResponse(-1, TOMBSTONE_ONLY),
                 new ReplicaPutRequest(3, KEY, SIBLINGS_AND_TOMBSTONE),
                 new ReplicaPutRequest(4, LONGEST_KEY, Siblings.EMPTY),
+                new ReplicaPutRequest(15, KEY, SIBLINGS_AND_TOMBSTONE, Optional.of(NODE_B)),
+                new ReplicaPutRequest(16, LONGEST_KEY, TOMBSTONE_ONLY, Optional.of(LONGEST_NODE)),
                 new ReplicaPutResponse(5),
                 new ReplicaPutResponse(Long.MIN_VALUE),
                 new ReplicaFailure(6, "user:42: java.io.IOException: No space left on device (ENOSPC) — écriture ✗"),
                 new ReplicaFailure(7, ""),
                 new ReadRepair(KEY, TOMBSTONE_ONLY),
                 new ReadRepair(LONGEST_KEY, SIBLINGS_AND_TOMBSTONE),
-                new ForwardWriteRequest(8, KEY, Optional.of(bytes("{\"v\":1}")), Optional.of(CONTEXT_WITH_CLOUD), 2, 4_750, 1_700_000_000_000L),
-                new ForwardWriteRequest(9, LONGEST_KEY, Optional.empty(), Optional.empty(), 3, 1, 0),
-                new ForwardWriteRequest(10, KEY, Optional.of(Bytes.EMPTY), Optional.of(CausalContext.EMPTY), 1, Long.MAX_VALUE, -5),
-                new ForwardWriteRequest(11, KEY, Optional.empty(), Optional.of(TOMBSTONE_ONLY.context()), 2, 250, 42),
-                new ForwardWriteResponse(12, Optional.of(CONTEXT_WITH_CLOUD), 0, 0),
-                new ForwardWriteResponse(13, Optional.of(CausalContext.EMPTY), 0, 0),
-                new ForwardWriteResponse(14, Optional.empty(), 3, 1),
+                new ForwardWriteRequest(8, KEY, Optional.of(bytes("{\"v\":1}")), Optional.of(CONTEXT_WITH_CLOUD), 2, true, 4_750, 1_700_000_000_000L),
+                new ForwardWriteRequest(9, LONGEST_KEY, Optional.empty(), Optional.empty(), 3, false, 1, 0),
+                new ForwardWriteRequest(10, KEY, Optional.of(Bytes.EMPTY), Optional.of(CausalContext.EMPTY), 1, true, Long.MAX_VALUE, -5),
+                new ForwardWriteRequest(11, KEY, Optional.empty(), Optional.of(TOMBSTONE_ONLY.context()), 2, false, 250, 42),
+                new ForwardWriteResponse(12, Optional.of(CONTEXT_WITH_CLOUD),
+                        List.of(new Ack(NodeId.of("node-a"), Optional.empty()), new Ack(NODE_D, Optional.of(NODE_B))), 0, 0),
+                new ForwardWriteResponse(13, Optional.of(CausalContext.EMPTY), List.of(new Ack(LONGEST_NODE, Optional.of(LONGEST_NODE))), 0, 0),
+                new ForwardWriteResponse(14, Optional.empty(), List.of(), 3, 1),
+                new HintBatch(17, ENTRIES),
+                new HintBatch(Long.MAX_VALUE, List.of()),
+                new HintBatchAck(18),
+                new HintBatchAck(Long.MIN_VALUE),
+                new TreeRequest(19, List.of(TokenRange.FULL_RING), MerkleTree.DEFAULT_DEPTH),
+                new TreeRequest(20, RANGES, 0),
+                new TreeRequest(21, List.of(), MerkleTree.MAX_DEPTH),
+                new TreeResponse(22, List.of(tree(TokenRange.FULL_RING, 4), tree(new TokenRange(0, 3), 6), tree(RANGES.get(1), 0))),
+                new TreeResponse(23, List.of()),
+                new KeysRequest(24, RANGES, ENTRIES, 8L << 20),
+                new KeysRequest(25, List.of(), List.of(), 1),
+                new KeysResponse(26, ENTRIES),
+                new KeysResponse(-26, List.of()),
                 new PeerMessage.Gossip(new GossipMessage.GossipSyn("127.0.0.1:9081",
                         List.of(new Digest(NodeId.of("node-1"), 3, 17), Digest.unknown(NodeId.of("node-2"))), true)),
                 new PeerMessage.Gossip(new GossipMessage.GossipAck(List.of(new MemberUpdate(NodeId.of("node-3"), 2, 9,
@@ -135,7 +179,8 @@ class PeerMessageCodecTest {
         Siblings state = Siblings.EMPTY.write(VersionFixtures.issuer(A), CausalContext.EMPTY, Optional.of(Bytes.wrapOwned(value)), 9, 50).state();
 
         assertRoundTrips(new ReplicaPutRequest(1, KEY, state));
-        assertRoundTrips(new ForwardWriteRequest(2, KEY, Optional.of(Bytes.wrapOwned(value)), Optional.empty(), 2, 1000, 9));
+        assertRoundTrips(new ForwardWriteRequest(2, KEY, Optional.of(Bytes.wrapOwned(value)), Optional.empty(), 2, true, 1000, 9));
+        assertRoundTrips(new HintBatch(3, List.of(new KeyState(KEY, state), new KeyState(LONGEST_KEY, state))));
     }
 
     @Test
@@ -165,7 +210,7 @@ class PeerMessageCodecTest {
 
     @Test
     void unknownTagsAreMalformed() {
-        for (int tag : new int[] {0, 9, 0x7F, 0xFF}) {
+        for (int tag : new int[] {0, 16, 0x7F, 0xFF}) {
             assertMalformed(new byte[] {(byte) tag, 0, 0, 0}, "tag " + tag);
         }
     }
@@ -181,10 +226,125 @@ class PeerMessageCodecTest {
     @Test
     void valueLargerThanTheLimitIsMalformed() {
         PeerMessageCodec small = new PeerMessageCodec(4);
-        PeerMessage message = new ForwardWriteRequest(1, KEY, Optional.of(bytes("12345")), Optional.empty(), 1, 10, 10);
+        PeerMessage message = new ForwardWriteRequest(1, KEY, Optional.of(bytes("12345")), Optional.empty(), 1, false, 10, 10);
 
         assertMalformed(small, CODEC.encode(message), "a five-byte value under a four-byte limit");
         assertEquals(message, CODEC.decode(CODEC.encode(message)));
+    }
+
+    @Test
+    void merkleDepthOutsideZeroToMaxDepthIsMalformed() {
+        assertRoundTrips(new TreeRequest(1, RANGES, MerkleTree.MAX_DEPTH));
+        assertMalformed(CODEC.encode(new TreeRequest(1, RANGES, MerkleTree.MAX_DEPTH + 1)), "a tree request one level too deep");
+        assertMalformed(CODEC.encode(new TreeRequest(1, RANGES, -1)), "a negative depth");
+        byte[] tooDeepTree = new ByteWriter().writeByte(13).writeVarLong(1).writeVarInt(1)
+                .writeByte(1).writeLong(Long.MIN_VALUE).writeLong(Long.MIN_VALUE).writeByte(MerkleTree.MAX_DEPTH + 1).toByteArray();
+        assertMalformed(tooDeepTree, "a tree response with a tree one level too deep");
+        byte[] tooDeepForItsRange = new ByteWriter().writeByte(13).writeVarLong(1).writeVarInt(1)
+                .writeByte(1).writeLong(0).writeLong(3).writeByte(5).toByteArray();
+        assertMalformed(tooDeepForItsRange, "32 leaves for a range of three tokens");
+    }
+
+    @Test
+    void treeOfAnotherFormatIsMalformed() {
+        byte[] encoded = CODEC.encode(new TreeResponse(1, List.of(tree(TokenRange.FULL_RING, 2))));
+        int format = 3; // tag, request id, tree count, then the tree's format byte
+        assertEquals(1, encoded[format]);
+        encoded[format] = 2;
+        assertMalformed(encoded, "tree format 2");
+    }
+
+    @Test
+    void invalidNodeIdsAreMalformed() {
+        for (String bad : new String[] {"node q", "-ode-q", "node/q", ".node-"}) {
+            byte[] asHint = splice(CODEC.encode(new ReplicaPutRequest(1, KEY, TOMBSTONE_ONLY, Optional.of(NodeId.of("node-q")))),
+                    "node-q", bad);
+            assertMalformed(asHint, "a hint for '" + bad + "'");
+            byte[] asAck = splice(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(),
+                    List.of(new Ack(NodeId.of("node-q"), Optional.empty())), 1, 1)), "node-q", bad);
+            assertMalformed(asAck, "an acknowledgement from '" + bad + "'");
+            byte[] asStandIn = splice(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(),
+                    List.of(new Ack(NODE_D, Optional.of(NodeId.of("node-q")))), 1, 1)), "node-q", bad);
+            assertMalformed(asStandIn, "a stand-in for '" + bad + "'");
+        }
+        byte[] empty = splice(CODEC.encode(new ReplicaPutRequest(1, KEY, TOMBSTONE_ONLY, Optional.of(NodeId.of("node-q")))), "node-q", "");
+        assertMalformed(empty, "an empty node id");
+        byte[] tooLong = splice(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), List.of(new Ack(LONGEST_NODE, Optional.empty())), 1, 1)),
+                LONGEST_NODE.value(), LONGEST_NODE.value() + "n");
+        assertMalformed(tooLong, "a node id of 65 characters");
+    }
+
+    @Test
+    void countsOverTheirBoundsAreMalformed() {
+        List<Ack> acks = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            acks.add(new Ack(NodeId.of("node-" + i), Optional.empty()));
+        }
+        assertRoundTrips(new ForwardWriteResponse(1, Optional.empty(), acks, 1, 1));
+        acks.add(new Ack(NodeId.of("node-64"), Optional.empty()));
+        assertMalformedSaying(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), acks, 1, 1)), "count 65 exceeds 64");
+
+        int entriesMax = 1 << 20;
+        for (int tag : new int[] {10, 15}) {
+            assertMalformedSaying(new ByteWriter().writeByte(tag).writeVarLong(1).writeVarInt(entriesMax + 1).toByteArray(),
+                    "count " + (entriesMax + 1) + " exceeds " + entriesMax);
+        }
+        int rangesMax = 1 << 16;
+        for (int tag : new int[] {12, 13, 14}) {
+            assertMalformedSaying(new ByteWriter().writeByte(tag).writeVarLong(1).writeVarInt(rangesMax + 1).toByteArray(),
+                    "count " + (rangesMax + 1) + " exceeds " + rangesMax);
+        }
+        assertMalformedSaying(new ByteWriter().writeByte(14).writeVarLong(1).writeVarInt(0).writeVarInt(entriesMax + 1).toByteArray(),
+                "count " + (entriesMax + 1) + " exceeds " + entriesMax);
+    }
+
+    @Test
+    void keysRequestWithoutAPositiveByteBoundIsMalformed() {
+        assertMalformed(CODEC.encode(new KeysRequest(1, RANGES, ENTRIES, 0)), "a zero byte bound");
+        assertMalformed(CODEC.encode(new KeysRequest(1, RANGES, ENTRIES, -1)), "a negative byte bound");
+    }
+
+    @Test
+    void truncatedBatchesAndTreesAreMalformed() {
+        byte[] batch = CODEC.encode(new HintBatch(1, ENTRIES));
+        byte[] trees = CODEC.encode(new TreeResponse(1, List.of(tree(TokenRange.FULL_RING, MerkleTree.DEFAULT_DEPTH))));
+        byte[] keys = CODEC.encode(new KeysRequest(1, RANGES, ENTRIES, 8L << 20));
+
+        assertMalformed(Arrays.copyOf(batch, batch.length - 1), "a hint batch missing its last byte");
+        assertMalformedSaying(Arrays.copyOf(trees, trees.length - 1), "truncated");
+        assertMalformed(Arrays.copyOf(trees, 3 + 18 + 16 * 100), "a tree cut after 100 of its 1024 leaves");
+        assertMalformed(Arrays.copyOf(keys, keys.length - 2), "a keys request cut inside its byte bound");
+    }
+
+    /** {@code frame} with the length-prefixed string {@code from} (found exactly once) replaced by {@code to}. */
+    private static byte[] splice(byte[] frame, String from, String to) {
+        byte[] old = new ByteWriter().writeString(from).toByteArray();
+        byte[] replacement = new ByteWriter().writeString(to).toByteArray();
+        int at = indexOf(frame, old, 0);
+        assertTrue(at >= 0 && indexOf(frame, old, at + 1) < 0, from + " occurs exactly once");
+        byte[] result = new byte[frame.length - old.length + replacement.length];
+        System.arraycopy(frame, 0, result, 0, at);
+        System.arraycopy(replacement, 0, result, at, replacement.length);
+        System.arraycopy(frame, at + old.length, result, at + replacement.length, frame.length - at - old.length);
+        return result;
+    }
+
+    private static int indexOf(byte[] frame, byte[] part, int from) {
+        for (int i = from; i + part.length <= frame.length; i++) {
+            if (Arrays.equals(frame, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void assertMalformedSaying(byte[] frame, String what) {
+        try {
+            PeerMessage decoded = CODEC.decode(frame);
+            fail(what + ": decoded as " + decoded);
+        } catch (MalformedException expected) {
+            assertTrue(expected.getMessage().contains(what), "'" + expected.getMessage() + "' should say '" + what + "'");
+        }
     }
 
     /** Regression: a reason over the decoder's 4096-byte bound made the whole frame undecodable. */
@@ -219,7 +379,7 @@ class PeerMessageCodecTest {
             byte[] frame = new byte[random.nextInt(80)];
             random.nextBytes(frame);
             if (frame.length > 0 && random.nextBoolean()) {
-                frame[0] = (byte) (1 + random.nextInt(8)); // a valid tag, so the fields are parsed
+                frame[0] = (byte) (1 + random.nextInt(15)); // a valid tag, so the fields are parsed
             }
             decodeOrMalformed(frame, "garbage");
         });
@@ -264,7 +424,7 @@ class PeerMessageCodecTest {
         long id = random.nextInt(4) == 0 ? random.nextLong() : random.nextInt(1_000_000);
         Siblings state = VersionFixtures.randomReplicas(random, 3, random.nextInt(20)).get(random.nextInt(3));
         Key key = Key.of("k" + VersionFixtures.randomBytes(random, 40).toString());
-        return switch (random.nextInt(8)) {
+        return switch (random.nextInt(15)) {
             case 0 -> new ReplicaGetRequest(id, key);
             case 1 -> new ReplicaGetResponse(id, state);
             case 2 -> new ReplicaPutRequest(id, key, state);
@@ -274,10 +434,59 @@ class PeerMessageCodecTest {
             case 6 -> new ForwardWriteRequest(id, key,
                     random.nextBoolean() ? Optional.of(VersionFixtures.randomBytes(random, 64)) : Optional.empty(),
                     random.nextBoolean() ? Optional.of(state.context()) : Optional.empty(),
-                    1 + random.nextInt(5), random.nextLong(1, 60_000), random.nextLong());
-            default -> new ForwardWriteResponse(id, random.nextBoolean() ? Optional.of(state.context()) : Optional.empty(),
-                    random.nextInt(6), random.nextInt(6));
+                    1 + random.nextInt(5), random.nextBoolean(), random.nextLong(1, 60_000), random.nextLong());
+            case 7 -> new ForwardWriteResponse(id, random.nextBoolean() ? Optional.of(state.context()) : Optional.empty(),
+                    randomAcks(random), random.nextInt(6), random.nextInt(6));
+            case 8 -> new ReplicaPutRequest(id, key, state, Optional.of(randomNode(random)));
+            case 9 -> new HintBatch(id, randomEntries(random));
+            case 10 -> new HintBatchAck(id);
+            case 11 -> new TreeRequest(id, randomRanges(random), random.nextInt(MerkleTree.MAX_DEPTH + 1));
+            case 12 -> new TreeResponse(id, randomRanges(random).stream().map(range -> randomTree(random, range)).toList());
+            case 13 -> new KeysRequest(id, randomRanges(random), randomEntries(random), random.nextLong(1, Long.MAX_VALUE));
+            default -> new KeysResponse(id, randomEntries(random));
         };
+    }
+
+    private static NodeId randomNode(RandomGenerator random) {
+        return NodeId.of("node-" + random.nextInt(100));
+    }
+
+    private static List<Ack> randomAcks(RandomGenerator random) {
+        List<Ack> acks = new ArrayList<>();
+        for (int i = random.nextInt(5); i > 0; i--) {
+            acks.add(new Ack(randomNode(random), random.nextBoolean() ? Optional.of(randomNode(random)) : Optional.empty()));
+        }
+        return acks;
+    }
+
+    private static List<KeyState> randomEntries(RandomGenerator random) {
+        List<KeyState> entries = new ArrayList<>();
+        for (int i = random.nextInt(4); i > 0; i--) {
+            Siblings state = VersionFixtures.randomReplicas(random, 2, random.nextInt(10)).get(0);
+            entries.add(new KeyState(Key.of("k" + VersionFixtures.randomBytes(random, 20).toString()), state));
+        }
+        return entries;
+    }
+
+    /** Up to three ranges between random tokens (the codec does not ask ranges to be disjoint; anti-entropy does). */
+    private static List<TokenRange> randomRanges(RandomGenerator random) {
+        List<TokenRange> ranges = new ArrayList<>();
+        for (int i = random.nextInt(4); i > 0; i--) {
+            ranges.add(random.nextInt(5) == 0 ? TokenRange.FULL_RING : new TokenRange(random.nextLong(), random.nextLong()));
+        }
+        return ranges;
+    }
+
+    /** A shallow tree of {@code range} holding a few keys. */
+    private static MerkleTree randomTree(RandomGenerator random, TokenRange range) {
+        MerkleTree.Builder builder = MerkleTree.builder(range, random.nextInt(5));
+        for (int i = random.nextInt(4); i > 0; i--) {
+            long token = range.endInclusive() - random.nextInt(1000);
+            if (range.contains(token)) {
+                builder.add(token, Key.of("t" + i), VersionFixtures.randomReplicas(random, 1, 1 + random.nextInt(3)).get(0));
+            }
+        }
+        return builder.build();
     }
 
     /** One to four random corruptions: bit flips, overwritten, inserted or deleted bytes, or a cut. */

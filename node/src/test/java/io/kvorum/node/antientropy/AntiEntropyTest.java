@@ -1,0 +1,500 @@
+package io.kvorum.node.antientropy;
+
+import static io.kvorum.storage.version.VersionFixtures.NO_PRUNING;
+import static io.kvorum.storage.version.VersionFixtures.actor;
+import static io.kvorum.storage.version.VersionFixtures.bytes;
+import static io.kvorum.storage.version.VersionFixtures.issuer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.common.TokenRange;
+import io.kvorum.node.core.LocalStorage;
+import io.kvorum.node.core.RecordingMetrics;
+import io.kvorum.node.core.RecordingMetrics.Compared;
+import io.kvorum.node.core.RecordingOutbox;
+import io.kvorum.node.core.RecordingOutbox.Sent;
+import io.kvorum.node.core.StorageOp;
+import io.kvorum.node.core.StorageResult;
+import io.kvorum.node.message.PeerMessage;
+import io.kvorum.node.message.PeerMessage.KeyState;
+import io.kvorum.node.message.PeerMessage.KeysRequest;
+import io.kvorum.node.message.PeerMessage.KeysResponse;
+import io.kvorum.node.message.PeerMessage.ReplicaFailure;
+import io.kvorum.node.message.PeerMessage.TreeRequest;
+import io.kvorum.node.message.PeerMessage.TreeResponse;
+import io.kvorum.ring.Ring;
+import io.kvorum.storage.engine.MemoryEngine;
+import io.kvorum.storage.hint.MemoryHintStore;
+import io.kvorum.storage.merkle.MerkleTree;
+import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.Seeds;
+import io.kvorum.storage.version.Siblings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link AntiEntropy}, both sides, driven through {@link RecordingOutbox}es over real memory engines:
+ * when exchanges start and with whom, what identical and differing trees lead to, how a responder
+ * serves and what it refuses, and how a stuck exchange is abandoned. Keys are named {@code t<token>}
+ * so each test places them in the token space it needs; trees are real {@link MerkleTree}s.
+ */
+class AntiEntropyTest {
+    private static final NodeId A = NodeId.of("a");
+    private static final NodeId B = NodeId.of("b");
+    private static final NodeId C = NodeId.of("c");
+    private static final NodeId D = NodeId.of("d");
+    private static final Predicate<NodeId> ALL_ALIVE = node -> true;
+    private static final ToLongFunction<Key> TOKENIZER = key -> Long.parseLong(key.text().substring(1));
+    /** An exchange every second, 1 MiB each way, abandoned after five seconds. */
+    private static final AntiEntropySettings SETTINGS = new AntiEntropySettings(true, 1_000, 1 << 20, 5_000);
+    /** Three nodes and N=3: every pair shares the whole ring. */
+    private static final Ring THREE = Ring.fromTokens(Map.of(A, List.of(-100L), B, List.of(0L), C, List.of(100L)), 1);
+    /**
+     * a..d own 10, 20, 30, 40; with N=2, a shares (40,10] with b and (30,40] with d, nothing with c.
+     */
+    private static final Ring FOUR = Ring.fromTokens(Map.of(A, List.of(10L), B, List.of(20L), C, List.of(30L), D, List.of(40L)), 1);
+
+    /** One node's side: its engine, outbox, metrics and machine. */
+    private static final class Side {
+        final MemoryEngine engine = new MemoryEngine(TOKENIZER);
+        final RecordingOutbox outbox = new RecordingOutbox(new LocalStorage(engine, new MemoryHintStore(10), TOKENIZER));
+        final RecordingMetrics metrics = new RecordingMetrics();
+        final AntiEntropy machine;
+
+        Side(NodeId self, int n, AntiEntropySettings settings) {
+            machine = new AntiEntropy(self, n, NO_PRUNING, settings, outbox, metrics);
+        }
+
+        void put(long token, String value) {
+            Key key = key(token);
+            engine.update(key, current -> current.merge(state(value), NO_PRUNING));
+        }
+
+        Map<Key, Siblings> contents() {
+            Map<Key, Siblings> contents = new TreeMap<>();
+            engine.scan(TokenRange.FULL_RING, contents::put);
+            return contents;
+        }
+
+        /** Starts the exchange due at {@code atMillis} and returns its tree request to {@code peer}. */
+        TreeRequest startExchange(Ring ring, long atMillis, NodeId peer) {
+            outbox.advanceTo(atMillis);
+            machine.onTick(ring, ALL_ALIVE);
+            Sent sent = onlySent(outbox);
+            assertEquals(peer, sent.to());
+            return (TreeRequest) sent.message();
+        }
+    }
+
+    private static Key key(long token) {
+        return Key.of("t" + token);
+    }
+
+    /** A value written by actor "w-<value>", so different values are concurrent siblings. */
+    private static Siblings state(String value) {
+        return Siblings.EMPTY.write(issuer(actor("w-" + value)), CausalContext.EMPTY, Optional.of(bytes(value)), 1_000, NO_PRUNING).state();
+    }
+
+    private static Sent onlySent(RecordingOutbox outbox) {
+        List<Sent> sent = outbox.takeSent();
+        assertEquals(1, sent.size(), "exactly one message: " + sent);
+        return sent.get(0);
+    }
+
+    private static List<MerkleTree> treesOf(Side side, List<TokenRange> ranges, int depth) {
+        return ((StorageResult.Trees) StorageOp.execute(new LocalStorage(side.engine, new MemoryHintStore(1), TOKENIZER),
+                new StorageOp.BuildTrees(ranges, depth))).trees();
+    }
+
+    /** The states of {@code side}'s keys in {@code ranges}, in the engine's scan order. */
+    private static List<KeyState> statesIn(Side side, List<TokenRange> ranges) {
+        List<KeyState> states = new ArrayList<>();
+        side.engine.scan(TokenRange.FULL_RING, (key, state) -> {
+            if (ranges.stream().anyMatch(range -> range.contains(TOKENIZER.applyAsLong(key)))) {
+                states.add(new KeyState(key, state));
+            }
+        });
+        return states;
+    }
+
+    // ---- when and with whom ----
+
+    @Test
+    void noExchangeStartsBeforeTheInterval() {
+        Side a = new Side(A, 3, SETTINGS);
+
+        a.machine.onTick(THREE, ALL_ALIVE);
+        assertEquals(-1, a.metrics.lastSyncAge(), "no pair has been compared yet");
+        a.outbox.advanceTo(999);
+        a.machine.onTick(THREE, ALL_ALIVE);
+        assertEquals(List.of(), a.outbox.takeSent());
+        assertFalse(a.outbox.hasStorage());
+
+        TreeRequest request = a.startExchange(THREE, 1_000, B);
+        assertEquals(List.of(TokenRange.FULL_RING), request.ranges(), "three nodes with N=3 compare one tree of the whole ring");
+        assertEquals(AntiEntropy.depthFor(1), request.depth());
+        assertEquals(new StorageOp.BuildTrees(List.of(TokenRange.FULL_RING), request.depth()), a.outbox.nextStorage(),
+                "its own trees of the same ranges at the same depth");
+        assertEquals(6_000, a.outbox.timerAt(request.requestId()));
+    }
+
+    @Test
+    void aDisabledMachineNeverStartsAnExchange() {
+        Side a = new Side(A, 3, new AntiEntropySettings(false, 1_000, 1 << 20, 5_000));
+
+        for (long now = 0; now <= 10_000; now += 500) {
+            a.outbox.advanceTo(now);
+            a.machine.onTick(THREE, ALL_ALIVE);
+        }
+
+        assertEquals(List.of(), a.outbox.takeSent());
+        assertFalse(a.outbox.hasStorage());
+    }
+
+    @Test
+    void exchangesGoRoundRobinOverLivePeersThatShareRanges() {
+        Side a = new Side(A, 2, SETTINGS);
+        a.machine.onTick(FOUR, ALL_ALIVE);
+        List<NodeId> peers = new ArrayList<>();
+        List<List<TokenRange>> ranges = new ArrayList<>();
+        for (long now = 1_000; now <= 4_000; now += 1_000) {
+            a.outbox.advanceTo(now);
+            a.machine.onTick(FOUR, ALL_ALIVE);
+            Sent sent = onlySent(a.outbox);
+            peers.add(sent.to());
+            TreeRequest request = (TreeRequest) sent.message();
+            ranges.add(request.ranges());
+            assertTrue(a.machine.onMessage(sent.to(), new ReplicaFailure(request.requestId(), "busy")), "ends the exchange");
+        }
+        assertEquals(List.of(B, D, B, D), peers, "c shares no range with a");
+        assertEquals(List.of(new TokenRange(40, 10)), ranges.get(0));
+        assertEquals(List.of(new TokenRange(30, 40)), ranges.get(1));
+
+        a.outbox.advanceTo(5_000);
+        a.machine.onTick(FOUR, node -> !node.equals(B));
+        assertEquals(D, onlySent(a.outbox).to(), "b is down, so d again");
+    }
+
+    @Test
+    void oneExchangeAtATime() {
+        Side a = new Side(A, 3, SETTINGS);
+        a.machine.onTick(THREE, ALL_ALIVE);
+        a.startExchange(THREE, 1_000, B);
+
+        for (long now = 2_000; now < 6_000; now += 1_000) {
+            a.outbox.advanceTo(now);
+            a.machine.onTick(THREE, ALL_ALIVE);
+        }
+
+        assertEquals(List.of(), a.outbox.takeSent(), "the first exchange is still running");
+    }
+
+    // ---- the initiator ----
+
+    @Test
+    void identicalTreesExchangeNoKeysAndReportTheRangesInSync() {
+        Side a = new Side(A, 3, SETTINGS);
+        Side b = new Side(B, 3, SETTINGS);
+        for (long token : new long[] {-5, 7, 1L << 40, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            a.put(token, "v" + token);
+            b.put(token, "v" + token);
+        }
+        a.machine.onTick(THREE, ALL_ALIVE);
+        TreeRequest request = a.startExchange(THREE, 1_000, B);
+
+        assertTrue(a.machine.onMessage(B, new TreeResponse(request.requestId(), treesOf(b, request.ranges(), request.depth()))));
+        assertEquals(List.of(), a.metrics.compared(), "nothing compared before the own trees are built");
+        assertEquals(List.of(new StorageOp.BuildTrees(request.ranges(), request.depth())), a.outbox.runStorage(), "no scan");
+
+        assertEquals(List.of(), a.outbox.takeSent(), "no keys request");
+        assertEquals(List.of(new Compared(1, 1)), a.metrics.compared());
+        assertEquals(List.of(request.requestId()), a.outbox.cancelled(), "the exchange's timeout is cancelled");
+        assertEquals(0, a.metrics.lastSyncAge());
+        a.outbox.advanceTo(1_500);
+        a.machine.onTick(THREE, ALL_ALIVE);
+        assertEquals(500, a.metrics.lastSyncAge());
+    }
+
+    @Test
+    void differingTreesScanExactlyTheDifferingLeavesAndMergeThePeersAnswer() {
+        Side a = new Side(A, 3, SETTINGS);
+        Side b = new Side(B, 3, SETTINGS);
+        long shared = 1L << 50;
+        a.put(shared, "same");
+        b.put(shared, "same");
+        a.put(-1L << 60, "only-a");
+        b.put(1L << 61, "only-b");
+        a.put(3L << 59, "a-side");
+        b.put(3L << 59, "b-side");
+        a.machine.onTick(THREE, ALL_ALIVE);
+        TreeRequest request = a.startExchange(THREE, 1_000, B);
+        a.outbox.runStorage(); // the own trees first this time
+        List<MerkleTree> remote = treesOf(b, request.ranges(), request.depth());
+        List<TokenRange> differing = treesOf(a, request.ranges(), request.depth()).get(0).difference(remote.get(0));
+        assertEquals(3, differing.size(), "three keys in three leaves differ: " + differing);
+
+        a.machine.onMessage(B, new TreeResponse(request.requestId(), remote));
+
+        assertEquals(List.of(new Compared(1, 0)), a.metrics.compared());
+        assertEquals(new StorageOp.Scan(differing, SETTINGS.maxBytesPerExchange()), a.outbox.runNextStorage());
+        Sent sent = onlySent(a.outbox);
+        assertEquals(B, sent.to());
+        assertEquals(new KeysRequest(request.requestId(), differing, statesIn(a, differing), SETTINGS.maxBytesPerExchange()), sent.message());
+        assertEquals(2, ((KeysRequest) sent.message()).entries().size(), "a's states of only-a and a-side, not of the shared key");
+
+        List<KeyState> answer = statesIn(b, differing);
+        assertTrue(a.machine.onMessage(B, new KeysResponse(request.requestId(), answer)));
+        assertEquals(new StorageOp.MergeAll(answer, NO_PRUNING), a.outbox.runNextStorage());
+        assertEquals(List.of(2), a.metrics.keysRepaired(), "only-b is new and a-side gained b-side");
+        assertEquals(List.of(request.requestId()), a.outbox.cancelled(), "finished");
+        assertEquals(state("a-side").merge(state("b-side"), NO_PRUNING), a.engine.get(key(3L << 59)));
+        assertEquals(state("only-b"), a.engine.get(key(1L << 61)));
+    }
+
+    @Test
+    void oneExchangeBetweenTwoMachinesMakesBothSidesEqual() {
+        Side a = new Side(A, 3, SETTINGS);
+        Side b = new Side(B, 3, SETTINGS);
+        for (int i = 0; i < 40; i++) {
+            long token = (long) i * (Long.MAX_VALUE / 20) + Long.MIN_VALUE / 2;
+            if (i % 3 != 1) {
+                a.put(token, "a" + i);
+            }
+            if (i % 3 != 2) {
+                b.put(token, i % 5 == 0 ? "b" + i : "a" + i);
+            }
+        }
+        assertNotEquals(a.contents(), b.contents());
+        a.machine.onTick(THREE, ALL_ALIVE);
+        TreeRequest request = a.startExchange(THREE, 1_000, B);
+
+        relay(a, b, request);
+
+        assertEquals(a.contents(), b.contents(), "one round trip repairs both sides");
+        assertFalse(a.metrics.keysRepaired().isEmpty());
+        assertFalse(b.metrics.keysRepaired().isEmpty(), "the responder merged the initiator's states");
+        TreeRequest next = a.startExchange(THREE, 2_000, C);
+        assertEquals(List.of(TokenRange.FULL_RING), next.ranges());
+    }
+
+    /** Carries messages between the two machines, running each side's storage, until both are quiet. */
+    private static void relay(Side a, Side b, PeerMessage first) {
+        b.machine.onMessage(A, first);
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (Side side : List.of(a, b)) {
+                Side other = side == a ? b : a;
+                NodeId from = side == a ? A : B;
+                if (side.outbox.hasStorage()) {
+                    side.outbox.runNextStorage();
+                    moved = true;
+                }
+                for (Sent sent : side.outbox.takeSent()) {
+                    assertTrue(other.machine.onMessage(from, sent.message()), sent.toString());
+                    moved = true;
+                }
+            }
+        }
+    }
+
+    // ---- the responder ----
+
+    @Test
+    void aTreeRequestIsAnsweredWithTreesOfTheAskedRangesAndDepth() {
+        Side b = new Side(B, 3, SETTINGS);
+        List<TokenRange> ranges = List.of(new TokenRange(-1_000, 1_000), new TokenRange(5_000, 9_000));
+        for (long token : new long[] {-999, 0, 1_000, 1_001, 5_000, 5_001, 9_000}) {
+            b.put(token, "v" + token);
+        }
+
+        assertTrue(b.machine.onMessage(A, new TreeRequest(7, ranges, 4)));
+        assertEquals(new StorageOp.BuildTrees(ranges, 4), b.outbox.runNextStorage());
+
+        Sent sent = onlySent(b.outbox);
+        assertEquals(A, sent.to());
+        MerkleTree first = MerkleTree.builder(ranges.get(0), 4)
+                .add(-999, key(-999), b.engine.get(key(-999))).add(0, key(0), b.engine.get(key(0)))
+                .add(1_000, key(1_000), b.engine.get(key(1_000))).build();
+        MerkleTree second = MerkleTree.builder(ranges.get(1), 4)
+                .add(5_001, key(5_001), b.engine.get(key(5_001))).add(9_000, key(9_000), b.engine.get(key(9_000))).build();
+        assertEquals(new TreeResponse(7, List.of(first, second)), sent.message());
+    }
+
+    @Test
+    void aKeysRequestIsMergedFirstAndThenAnsweredWithTheMergedStates() {
+        Side b = new Side(B, 3, SETTINGS);
+        b.put(10, "b10");
+        b.put(20, "b20");
+        b.put(500, "outside");
+        List<TokenRange> ranges = List.of(new TokenRange(0, 100));
+        List<KeyState> incoming = List.of(new KeyState(key(10), state("a10")), new KeyState(key(30), state("a30")),
+                new KeyState(key(20), state("b20")));
+
+        assertTrue(b.machine.onMessage(A, new KeysRequest(8, ranges, incoming, Long.MAX_VALUE)));
+        assertEquals(new StorageOp.MergeAll(incoming, NO_PRUNING), b.outbox.runNextStorage(), "merge first");
+        assertEquals(List.of(2), b.metrics.keysRepaired(), "t10 gained a sibling and t30 is new; t20 was equal");
+        assertEquals(new StorageOp.Scan(ranges, SETTINGS.maxBytesPerExchange()), b.outbox.runNextStorage(),
+                "then scan, within the responder's own byte bound");
+
+        Sent sent = onlySent(b.outbox);
+        assertEquals(new KeysResponse(8, List.of(new KeyState(key(10), state("b10").merge(state("a10"), NO_PRUNING)),
+                new KeyState(key(20), state("b20")), new KeyState(key(30), state("a30")))), sent.message());
+    }
+
+    @Test
+    void aSmallerByteBoundOfTheRequestIsKept() {
+        Side b = new Side(B, 3, SETTINGS);
+
+        b.machine.onMessage(A, new KeysRequest(8, List.of(new TokenRange(0, 100)), List.of(), 10));
+        b.outbox.runNextStorage();
+
+        assertEquals(new StorageOp.Scan(List.of(new TokenRange(0, 100)), 10), b.outbox.nextStorage());
+    }
+
+    @Test
+    void overlappingRangesAndOversizedTreeRequestsAreRefused() {
+        Side b = new Side(B, 3, SETTINGS);
+        List<List<TokenRange>> overlapping = List.of(
+                List.of(new TokenRange(0, 100), new TokenRange(50, 150)),
+                List.of(new TokenRange(0, 100), new TokenRange(10, 20)),
+                List.of(new TokenRange(0, 100), new TokenRange(0, 100)),
+                List.of(TokenRange.FULL_RING, new TokenRange(10, 20)),
+                List.of(new TokenRange(1_000, -1_000), new TokenRange(5_000, 6_000)),
+                List.of(new TokenRange(1_000, 2_000), new TokenRange(3_000, 4_000), new TokenRange(1_500, 3_500)));
+        long id = 100;
+        for (List<TokenRange> ranges : overlapping) {
+            assertTrue(b.machine.onMessage(A, new TreeRequest(++id, ranges, 4)));
+            assertRefused(b, id, ranges + " in a tree request");
+            assertTrue(b.machine.onMessage(A, new KeysRequest(++id, ranges, List.of(new KeyState(key(10), state("x"))), 1_000)));
+            assertRefused(b, id, ranges + " in a keys request");
+        }
+        assertEquals(Siblings.EMPTY, b.engine.get(key(10)), "a refused request changes nothing");
+
+        List<TokenRange> thirtyTwo = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            thirtyTwo.add(new TokenRange(i * 1_000_000L, i * 1_000_000L + 500_000));
+        }
+        assertTrue(b.machine.onMessage(A, new TreeRequest(++id, thirtyTwo, MerkleTree.MAX_DEPTH)));
+        assertRefused(b, id, "2^21 leaves");
+        assertTrue(b.machine.onMessage(A, new TreeRequest(++id, thirtyTwo.subList(0, 16), MerkleTree.MAX_DEPTH)));
+        assertEquals(new StorageOp.BuildTrees(thirtyTwo.subList(0, 16), MerkleTree.MAX_DEPTH), b.outbox.nextStorage(),
+                "2^20 leaves is the most a peer may ask for");
+    }
+
+    @Test
+    void disjointRangesAreServed() {
+        assertTrue(AntiEntropy.disjoint(List.of()));
+        assertTrue(AntiEntropy.disjoint(List.of(TokenRange.FULL_RING)));
+        assertTrue(AntiEntropy.disjoint(List.of(new TokenRange(0, 100), new TokenRange(100, 200))), "adjacent, not overlapping");
+        assertTrue(AntiEntropy.disjoint(List.of(new TokenRange(300, -300), new TokenRange(0, 100), new TokenRange(-300, -200))));
+        assertFalse(AntiEntropy.disjoint(List.of(new TokenRange(300, -300), new TokenRange(-400, -350))), "inside the wrapping range");
+    }
+
+    /** Two ranges overlap exactly when one holds the other's end; {@code disjoint} must agree on every random list. */
+    @Test
+    void disjointAgreesWithAPairwiseCheckOnRandomRanges() {
+        Seeds.forEach(0xD15_0001L, 5_000, (seed, random) -> {
+            List<TokenRange> ranges = new ArrayList<>();
+            for (int i = random.nextInt(5); i > 0; i--) {
+                long start = random.nextInt(8) == 0 ? random.nextLong() : random.nextInt(200) - 100;
+                long end = random.nextInt(8) == 0 ? random.nextLong() : random.nextInt(200) - 100;
+                ranges.add(new TokenRange(start, end));
+            }
+            boolean overlap = false;
+            for (int i = 0; i < ranges.size(); i++) {
+                for (int j = 0; j < ranges.size(); j++) {
+                    overlap |= i != j && ranges.get(i).contains(ranges.get(j).endInclusive());
+                }
+            }
+            assertEquals(!overlap, AntiEntropy.disjoint(ranges), ranges.toString());
+        });
+    }
+
+    private static void assertRefused(Side side, long requestId, String what) {
+        Sent sent = onlySent(side.outbox);
+        assertEquals(A, sent.to());
+        assertTrue(sent.message() instanceof ReplicaFailure failure && failure.requestId() == requestId, what + ": " + sent);
+        assertFalse(side.outbox.hasStorage(), what + ": no work is done");
+    }
+
+    // ---- failures ----
+
+    @Test
+    void aTimeoutAbandonsTheExchangeAndTheNextOneCanStart() {
+        Side a = new Side(A, 3, SETTINGS);
+        a.machine.onTick(THREE, ALL_ALIVE);
+        TreeRequest stuck = a.startExchange(THREE, 1_000, B);
+        a.outbox.runStorage();
+
+        a.outbox.advanceTo(6_000);
+        assertFalse(a.outbox.hasTimer(stuck.requestId()), "the timeout fired");
+        a.machine.onMessage(B, new TreeResponse(stuck.requestId(), List.of(MerkleTree.builder(TokenRange.FULL_RING, stuck.depth()).build())));
+        assertEquals(List.of(), a.metrics.compared(), "a late answer is ignored");
+        assertFalse(a.outbox.hasStorage());
+        assertEquals(6_000 - 0, a.metrics.lastSyncAge(), "b's range counts as not synced since the machine started");
+
+        TreeRequest next = a.startExchange(THREE, 6_000, C);
+        assertTrue(next.requestId() != stuck.requestId());
+    }
+
+    @Test
+    void aFailedOrUnsendableExchangeEndsAtOnce() {
+        Side a = new Side(A, 3, SETTINGS);
+        a.machine.onTick(THREE, ALL_ALIVE);
+        TreeRequest first = a.startExchange(THREE, 1_000, B);
+        assertTrue(a.machine.onMessage(B, new ReplicaFailure(first.requestId(), "disk")));
+        assertEquals(List.of(first.requestId()), a.outbox.cancelled());
+
+        TreeRequest second = a.startExchange(THREE, 2_000, C);
+        a.machine.onSendFailed(C, second.requestId());
+        assertFalse(a.outbox.hasTimer(second.requestId()));
+        a.outbox.runStorage();
+        assertEquals(List.of(), a.outbox.takeSent(), "the own trees arriving late start nothing");
+
+        a.startExchange(THREE, 3_000, B);
+    }
+
+    @Test
+    void repliesOfAnotherExchangeOrPeerAreIgnored() {
+        Side a = new Side(A, 3, SETTINGS);
+        a.machine.onTick(THREE, ALL_ALIVE);
+        TreeRequest request = a.startExchange(THREE, 1_000, B);
+        a.outbox.runStorage();
+        List<MerkleTree> different = List.of(MerkleTree.builder(TokenRange.FULL_RING, request.depth()).add(5, key(5), state("x")).build());
+
+        a.machine.onMessage(C, new TreeResponse(request.requestId(), different));
+        a.machine.onMessage(B, new TreeResponse(request.requestId() + 1, different));
+        assertFalse(a.machine.onMessage(B, new ReplicaFailure(request.requestId() + 1, "not ours")), "left for the coordinators");
+        assertFalse(a.machine.onMessage(C, new ReplicaFailure(request.requestId(), "not from b")));
+        a.machine.onSendFailed(C, request.requestId());
+
+        assertEquals(List.of(), a.metrics.compared());
+        assertTrue(a.outbox.hasTimer(request.requestId()), "still running");
+    }
+
+    @Test
+    void treesOfAnotherShapeEndTheExchangeWithoutAKeyExchange() {
+        Side a = new Side(A, 3, SETTINGS);
+        a.put(5, "x");
+        a.machine.onTick(THREE, ALL_ALIVE);
+        TreeRequest request = a.startExchange(THREE, 1_000, B);
+        a.outbox.runStorage();
+
+        a.machine.onMessage(B, new TreeResponse(request.requestId(), List.of(MerkleTree.builder(TokenRange.FULL_RING, 3).build())));
+
+        assertFalse(a.outbox.hasStorage(), "no scan");
+        assertEquals(List.of(), a.outbox.takeSent());
+        assertEquals(List.of(request.requestId()), a.outbox.cancelled());
+    }
+}

@@ -1,0 +1,330 @@
+package io.kvorum.node.core;
+
+import static io.kvorum.storage.version.VersionFixtures.NO_PRUNING;
+import static io.kvorum.storage.version.VersionFixtures.actor;
+import static io.kvorum.storage.version.VersionFixtures.bytes;
+import static io.kvorum.storage.version.VersionFixtures.issuer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
+import io.kvorum.common.TokenRange;
+import io.kvorum.node.message.PeerMessage.KeyState;
+import io.kvorum.storage.engine.MemoryEngine;
+import io.kvorum.storage.engine.StorageEngine;
+import io.kvorum.storage.hint.Hint;
+import io.kvorum.storage.hint.Hints;
+import io.kvorum.storage.hint.MemoryHintStore;
+import io.kvorum.storage.merkle.MerkleTree;
+import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.Seeds;
+import io.kvorum.storage.version.Siblings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The issue-5 {@link StorageOp}s run by {@link StorageOp#execute} against a {@link MemoryEngine} and a
+ * {@link MemoryHintStore}: batch merges, hint loading with its bounds, Merkle trees of several ranges
+ * and range scans with a byte bound. Keys are named {@code t<token>}, so each test places them.
+ */
+class StorageOpTest {
+    private static final ToLongFunction<Key> TOKENIZER = key -> Long.parseLong(key.text().substring(1));
+    private static final NodeId OWNER = NodeId.of("node-b");
+    private static final NodeId OTHER = NodeId.of("node-c");
+
+    /** A memory engine and a hint store of four hints per owner, and what ops run against. */
+    private static final class Store {
+        final MemoryEngine engine = new MemoryEngine(TOKENIZER);
+        final MemoryHintStore hints = new MemoryHintStore(4);
+        final LocalStorage storage = new LocalStorage(engine, hints, TOKENIZER);
+
+        StorageResult run(StorageOp op) {
+            return StorageOp.execute(storage, op);
+        }
+
+        /** Stores states for random tokens and for the tokens at and next to every range edge; returns them by key. */
+        Map<Key, Long> storeKeys(RandomGenerator random, List<TokenRange> ranges) {
+            List<Long> tokens = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                tokens.add(random.nextLong());
+            }
+            for (TokenRange range : ranges) {
+                for (long edge : new long[] {range.startExclusive(), range.endInclusive()}) {
+                    tokens.add(edge);
+                    tokens.add(edge + 1);
+                    tokens.add(edge - 1);
+                }
+            }
+            Map<Key, Long> stored = new TreeMap<>();
+            for (long token : tokens) {
+                Siblings state = state("v" + random.nextInt(1_000));
+                engine.update(key(token), current -> current.merge(state, NO_PRUNING));
+                stored.put(key(token), token);
+            }
+            return stored;
+        }
+    }
+
+    private final Store store = new Store();
+    private final MemoryEngine engine = store.engine;
+    private final MemoryHintStore hints = store.hints;
+
+    private static Key key(long token) {
+        return Key.of("t" + token);
+    }
+
+    /** A value written by actor "w-<value>", so different values are concurrent siblings. */
+    private static Siblings state(String value) {
+        return Siblings.EMPTY.write(issuer(actor("w-" + value)), CausalContext.EMPTY, Optional.of(bytes(value)), 1_000, NO_PRUNING).state();
+    }
+
+    private StorageResult run(StorageOp op) {
+        return store.run(op);
+    }
+
+    // ---- MergeAll ----
+
+    @Test
+    void mergeAllMergesEveryStateAndCountsTheKeysThatChanged() {
+        Siblings old = state("old");
+        Siblings newer = old.write(issuer(actor("w-old")), old.context(), Optional.of(bytes("newer")), 2_000, NO_PRUNING).state();
+        engine.update(key(1), current -> newer);
+        engine.update(key(2), current -> state("two"));
+
+        StorageResult result = run(new StorageOp.MergeAll(List.of(
+                new KeyState(key(1), old),              // already covered: no change
+                new KeyState(key(2), state("two")),     // equal: no change
+                new KeyState(key(2), state("rival")),   // concurrent: a sibling more
+                new KeyState(key(3), state("three")),   // new key
+                new KeyState(key(4), Siblings.EMPTY)),  // nothing to merge
+                NO_PRUNING));
+
+        assertEquals(new StorageResult.Merged(2), result);
+        assertEquals(newer, engine.get(key(1)));
+        assertEquals(state("two").merge(state("rival"), NO_PRUNING), engine.get(key(2)));
+        assertEquals(state("three"), engine.get(key(3)));
+        assertEquals(Siblings.EMPTY, engine.get(key(4)));
+        assertEquals(3, engine.size(), "the empty state is not stored");
+    }
+
+    @Test
+    void mergeAllOfNothingChangesNothing() {
+        assertEquals(new StorageResult.Merged(0), run(new StorageOp.MergeAll(List.of(), NO_PRUNING)));
+    }
+
+    // ---- hints ----
+
+    private Hint hint(NodeId owner, long token) {
+        return new Hint(owner, key(token), state("h" + token));
+    }
+
+    private static long size(Hint hint) {
+        return StorageOp.sizeOf(hint.key(), hint.state());
+    }
+
+    @Test
+    void storeHintIsRefusedWhenTheOwnersQueueIsFull() {
+        for (int i = 0; i < 4; i++) {
+            assertEquals(new StorageResult.HintStored(true), run(new StorageOp.StoreHint(hint(OWNER, i))));
+        }
+
+        assertEquals(new StorageResult.HintStored(false), run(new StorageOp.StoreHint(hint(OWNER, 4))));
+        assertEquals(new StorageResult.HintStored(true), run(new StorageOp.StoreHint(hint(OTHER, 4))), "the cap is per owner");
+        assertEquals(4, hints.count(OWNER));
+    }
+
+    @Test
+    void loadHintsReturnsTheOwnersOldestHintsUpToTheMaximumCount() {
+        List<Hint> stored = List.of(hint(OWNER, 10), hint(OWNER, 11), hint(OWNER, 12));
+        stored.forEach(hints::append);
+        hints.append(hint(OTHER, 99));
+
+        List<Hints.Entry> two = loaded(new StorageOp.LoadHints(OWNER, 2, Long.MAX_VALUE));
+        List<Hints.Entry> all = loaded(new StorageOp.LoadHints(OWNER, 10, Long.MAX_VALUE));
+
+        assertEquals(stored.subList(0, 2), two.stream().map(Hints.Entry::hint).toList());
+        assertEquals(stored, all.stream().map(Hints.Entry::hint).toList(), "oldest first, only the owner's");
+        assertEquals(List.of(), loaded(new StorageOp.LoadHints(NodeId.of("node-z"), 10, Long.MAX_VALUE)));
+    }
+
+    @Test
+    void loadHintsStopsAtTheByteBoundButReturnsAtLeastOne() {
+        List<Hint> stored = List.of(hint(OWNER, 10), hint(OWNER, 11), hint(OWNER, 12));
+        stored.forEach(hints::append);
+        long firstTwo = size(stored.get(0)) + size(stored.get(1));
+
+        assertEquals(2, loaded(new StorageOp.LoadHints(OWNER, 10, firstTwo)).size(), "exactly at the bound");
+        assertEquals(1, loaded(new StorageOp.LoadHints(OWNER, 10, firstTwo - 1)).size(), "one byte short of two");
+        assertEquals(List.of(stored.get(0)), loaded(new StorageOp.LoadHints(OWNER, 10, 1)).stream().map(Hints.Entry::hint).toList(),
+                "a bound smaller than the first hint still returns it, so a large hint is not stuck forever");
+    }
+
+    @Test
+    void deleteHintsDeletesExactlyTheGivenIds() {
+        List.of(hint(OWNER, 10), hint(OWNER, 11), hint(OWNER, 12)).forEach(hints::append);
+        List<Hints.Entry> entries = loaded(new StorageOp.LoadHints(OWNER, 10, Long.MAX_VALUE));
+
+        assertEquals(new StorageResult.Done(), run(new StorageOp.DeleteHints(OWNER, List.of(entries.get(0).id(), entries.get(2).id()))));
+
+        assertEquals(List.of(entries.get(1)), loaded(new StorageOp.LoadHints(OWNER, 10, Long.MAX_VALUE)));
+    }
+
+    private List<Hints.Entry> loaded(StorageOp.LoadHints op) {
+        return ((StorageResult.HintsLoaded) run(op)).entries();
+    }
+
+    // ---- BuildTrees and Scan over random keys and ranges ----
+
+    /** Two disjoint ranges between four random tokens, one of them wrapping past the end of the ring half of the time. */
+    private static List<TokenRange> twoDisjointRanges(RandomGenerator random) {
+        long[] t = {random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong()};
+        Arrays.sort(t);
+        return random.nextBoolean()
+                ? List.of(new TokenRange(t[0], t[1]), new TokenRange(t[2], t[3]))
+                : List.of(new TokenRange(t[1], t[2]), new TokenRange(t[3], t[0]));
+    }
+
+    @Test
+    void buildTreesOfTwoDisjointRangesEqualsTreesBuiltFromTheKeysInEach() {
+        Seeds.forEach(0x7EE5_0001L, 200, (seed, random) -> {
+            Store test = new Store();
+            MemoryEngine fresh = test.engine;
+            List<TokenRange> ranges = twoDisjointRanges(random);
+            int depth = random.nextInt(MerkleTree.DEFAULT_DEPTH + 1);
+            Map<Key, Long> stored = test.storeKeys(random, ranges);
+
+            StorageResult result = test.run(new StorageOp.BuildTrees(ranges, depth));
+
+            List<MerkleTree> expected = new ArrayList<>();
+            for (TokenRange range : ranges) {
+                MerkleTree.Builder builder = MerkleTree.builder(range, depth);
+                stored.forEach((key, token) -> {
+                    if (range.contains(token)) {
+                        builder.add(token, key, fresh.get(key));
+                    }
+                });
+                expected.add(builder.build());
+            }
+            assertEquals(new StorageResult.Trees(expected), result, "ranges " + ranges + " depth " + depth);
+        });
+    }
+
+    @Test
+    void scanReturnsTheStatesOfExactlyTheKeysInTheRanges() {
+        Seeds.forEach(0x5CA4_0001L, 200, (seed, random) -> {
+            Store test = new Store();
+            MemoryEngine fresh = test.engine;
+            List<TokenRange> ranges = twoDisjointRanges(random);
+            Map<Key, Long> stored = test.storeKeys(random, ranges);
+
+            StorageResult.Scanned scanned = (StorageResult.Scanned) test.run(new StorageOp.Scan(ranges, Long.MAX_VALUE));
+
+            Map<Key, Siblings> expected = new TreeMap<>();
+            stored.forEach((key, token) -> {
+                if (ranges.stream().anyMatch(range -> range.contains(token))) {
+                    expected.put(key, fresh.get(key));
+                }
+            });
+            Map<Key, Siblings> actual = new TreeMap<>();
+            scanned.entries().forEach(entry -> actual.put(entry.key(), entry.state()));
+            assertEquals(expected.size(), scanned.entries().size(), "each key once");
+            assertEquals(expected, actual, "ranges " + ranges);
+            assertTrue(scanned.complete());
+        });
+    }
+
+    @Test
+    void scanStopsAtTheByteBoundAndSaysItIsIncomplete() {
+        Seeds.forEach(0x5CA4_0002L, 200, (seed, random) -> {
+            Store test = new Store();
+            MemoryEngine fresh = test.engine;
+            List<TokenRange> ranges = List.of(TokenRange.FULL_RING);
+            test.storeKeys(random, ranges);
+            List<KeyState> all = ((StorageResult.Scanned) test.run(new StorageOp.Scan(ranges, Long.MAX_VALUE))).entries();
+            long total = all.stream().mapToLong(entry -> StorageOp.sizeOf(entry.key(), entry.state())).sum();
+            long bound = 1 + random.nextLong(total - 1);
+
+            StorageResult.Scanned cut = (StorageResult.Scanned) test.run(new StorageOp.Scan(ranges, bound));
+
+            assertFalse(cut.complete(), "bound " + bound + " of " + total);
+            assertFalse(cut.entries().isEmpty(), "at least one state");
+            assertEquals(all.subList(0, cut.entries().size()), cut.entries(), "a prefix of the scan");
+            long bytes = cut.entries().stream().mapToLong(entry -> StorageOp.sizeOf(entry.key(), entry.state())).sum();
+            KeyState next = all.get(cut.entries().size());
+            assertTrue(cut.entries().size() == 1 || bytes <= bound, bytes + " bytes over the bound " + bound);
+            assertTrue(bytes + StorageOp.sizeOf(next.key(), next.state()) > bound, "the next state would have fitted");
+            assertEquals(new StorageResult.Scanned(all, true), test.run(new StorageOp.Scan(ranges, total)), "exactly at the bound");
+        });
+    }
+
+    @Test
+    void scanOfRangesWithoutKeysIsEmptyAndComplete() {
+        engine.update(key(500), current -> state("x"));
+
+        assertEquals(new StorageResult.Scanned(List.of(), true), run(new StorageOp.Scan(List.of(new TokenRange(0, 100)), 1)));
+        assertEquals(new StorageResult.Scanned(List.of(), true), run(new StorageOp.Scan(List.of(), 1)));
+    }
+
+    // ---- engine failures ----
+
+    @Test
+    void anEngineFailureBecomesAFailedResultNamingTheOperation() {
+        LocalStorage failing = new LocalStorage(new FailingEngine(), new MemoryHintStore(1), TOKENIZER);
+        List<TokenRange> ranges = List.of(TokenRange.FULL_RING);
+
+        assertEquals(new StorageResult.Failed("merging 1 states: java.io.IOException: disk gone"),
+                StorageOp.execute(failing, new StorageOp.MergeAll(List.of(new KeyState(key(1), state("x"))), NO_PRUNING)));
+        assertEquals(new StorageResult.Failed("Merkle trees of 1 ranges: java.io.IOException: disk gone"),
+                StorageOp.execute(failing, new StorageOp.BuildTrees(ranges, 2)));
+        assertEquals(new StorageResult.Failed("scan of 1 ranges: java.io.IOException: disk gone"),
+                StorageOp.execute(failing, new StorageOp.Scan(ranges, 100)));
+    }
+
+    /** An engine whose disk is gone: every call fails as engines report I/O errors. */
+    private static final class FailingEngine implements StorageEngine {
+        private static UncheckedIOException gone() {
+            return new UncheckedIOException(new IOException("disk gone"));
+        }
+
+        @Override
+        public Siblings get(Key key) {
+            throw gone();
+        }
+
+        @Override
+        public Siblings update(Key key, UnaryOperator<Siblings> change) {
+            throw gone();
+        }
+
+        @Override
+        public void scan(TokenRange range, BiConsumer<Key, Siblings> visitor) {
+            throw gone();
+        }
+
+        @Override
+        public long size() {
+            throw gone();
+        }
+
+        @Override
+        public boolean durable() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
+    }
+}
