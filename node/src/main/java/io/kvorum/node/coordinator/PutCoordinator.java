@@ -66,7 +66,8 @@ public final class PutCoordinator {
     public Decision onLocalWritten(Siblings.NewVersion written) {
         Decision issued = onLocalIssued(written);
         Decision durable = onLocalDurable();
-        return new Decision(durable.answer(), issued.replicateTo(), durable.finished(), durable.keepHintsFor());
+        return new Decision(issued.answer().or(durable::answer), issued.replicateTo(), issued.finished() || durable.finished(),
+                issued.keepHintsFor().isEmpty() ? durable.keepHintsFor() : issued.keepHintsFor());
     }
 
     /**

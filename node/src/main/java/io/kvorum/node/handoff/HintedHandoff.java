@@ -96,21 +96,24 @@ public final class HintedHandoff {
         }
         owner.busy = true;
         int count = (int) Math.min(settings.batchSize(), Math.floor(tokens));
-        outbox.storage(new StorageOp.LoadHints(member, count, settings.batchBytesMax()), result -> loaded(member, owner, result));
+        tokens -= count; // reserved now, so the owners loading in the same tick share the bucket
+        outbox.storage(new StorageOp.LoadHints(member, count, settings.batchBytesMax()), result -> loaded(member, owner, count, result));
     }
 
-    private void loaded(NodeId member, Owner owner, StorageResult result) {
-        if (!(result instanceof StorageResult.HintsLoaded hints) || hints.entries().isEmpty()) {
+    private void loaded(NodeId member, Owner owner, int reserved, StorageResult result) {
+        int loaded = result instanceof StorageResult.HintsLoaded hints ? hints.entries().size() : 0;
+        tokens += reserved - loaded;
+        if (loaded == 0) {
             owner.busy = false;
             return;
         }
+        StorageResult.HintsLoaded hints = (StorageResult.HintsLoaded) result;
         List<KeyState> states = new ArrayList<>(hints.entries().size());
         List<Long> ids = new ArrayList<>(hints.entries().size());
         for (Hints.Entry entry : hints.entries()) {
             states.add(new KeyState(entry.hint().key(), entry.hint().state()));
             ids.add(entry.id());
         }
-        tokens -= states.size();
         long requestId = outbox.newId();
         owner.ids = ids;
         inFlight.put(requestId, member);

@@ -35,7 +35,6 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -342,12 +341,11 @@ class PutCoordinatorTest {
     }
 
     /**
-     * Suspected bug: {@code onLocalWritten} combines {@code onLocalIssued} and {@code onLocalDurable}
-     * but keeps only the second one's answer, so the Unavailable decided by the first is lost and
-     * the client is never answered (the coordinator counts itself as answered). Latent: NodeCore
-     * answers Unavailable itself before coordinating when the placement has fewer targets than w.
+     * Found by the model check: {@code onLocalWritten} combines {@code onLocalIssued} and
+     * {@code onLocalDurable}, and once kept only the second one's answer, so an Unavailable decided
+     * by the first was lost and the client never answered. (Latent in the node, which answers
+     * Unavailable itself before coordinating when the placement has fewer targets than w.)
      */
-    @Disabled("suspected bug in PutCoordinator.onLocalWritten: the answer of onLocalIssued is dropped; see the javadoc")
     @Test
     void tooFewTargetsAnswerUnavailableAtTheDurableLocalWrite() {
         Placement placement = new Placement(REPLICAS, 3, true, node -> node.equals(A));

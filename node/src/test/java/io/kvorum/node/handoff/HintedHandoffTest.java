@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -281,13 +280,11 @@ class HintedHandoffTest {
     }
 
     /**
-     * Suspected bug: the bucket is shared by all owners, but tokens are taken only when a batch has
-     * been loaded, not when its load is requested. A tick asks the store for every idle owner's batch
-     * before any load completes (storage is asynchronous in NodeCore too), so each owner is granted
-     * the whole bucket: with three owners and 20 hints/s, 60 hints go out in the first second, and
-     * 222 in ten seconds (the bound would be 220).
+     * The bucket is shared by all owners, so tokens are reserved when a load is requested, not when
+     * it completes: a tick asks the store for every idle owner's batch before any load completes
+     * (storage is asynchronous in NodeCore too). Taking them on completion once granted each owner
+     * the whole bucket: with three owners and 20 hints/s, 60 hints in the first second.
      */
-    @Disabled("suspected bug in HintedHandoff.tryLoad: the bucket is not reserved per load; see the javadoc")
     @Test
     void oneTickLoadsAtMostTheBucketOverAllOwners() {
         int rate = 20;

@@ -165,10 +165,13 @@ class NodeFailureIT {
     /**
      * A node restarted empty (memory engine) on its old ports: a read with r=3 through another node
      * answers with the value and repairs the empty replica, which then holds the value by itself.
+     * Hinted handoff and anti-entropy are off, or they would repair it first (see RepairIT).
      */
     @Test
     void aRestartedEmptyNodeIsReadRepaired() {
-        cluster = TestCluster.start(dataRoot, 3, FLAGS);
+        List<String> flags = new ArrayList<>(FLAGS);
+        flags.addAll(List.of("--handoff.enabled=false", "--anti-entropy.enabled=false"));
+        cluster = TestCluster.start(dataRoot, 3, flags);
         KvSemanticsChecks kv = new KvSemanticsChecks(cluster);
         ApiClient first = cluster.client(0);
         ApiClient third = cluster.client(2);
