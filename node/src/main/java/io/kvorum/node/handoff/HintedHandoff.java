@@ -121,13 +121,21 @@ public final class HintedHandoff {
         outbox.send(member, new HintBatch(requestId, states));
     }
 
-    private boolean delivered(NodeId from, long requestId) {
+    /** The owner whose batch {@code requestId} was, now no longer in flight; null for a stale or foreign reply. */
+    private Owner settle(NodeId from, long requestId) {
         if (!from.equals(inFlight.get(requestId))) {
-            return false;
+            return null;
         }
         inFlight.remove(requestId);
         outbox.cancelTimer(requestId);
-        Owner owner = owners.get(from);
+        return owners.get(from);
+    }
+
+    private boolean delivered(NodeId from, long requestId) {
+        Owner owner = settle(from, requestId);
+        if (owner == null) {
+            return false;
+        }
         List<Long> ids = owner.ids;
         owner.failures = 0;
         metrics.hintsDelivered(ids.size());
@@ -141,12 +149,10 @@ public final class HintedHandoff {
     }
 
     private boolean failed(NodeId from, long requestId) {
-        if (!from.equals(inFlight.get(requestId))) {
+        Owner owner = settle(from, requestId);
+        if (owner == null) {
             return false;
         }
-        inFlight.remove(requestId);
-        outbox.cancelTimer(requestId);
-        Owner owner = owners.get(from);
         owner.busy = false;
         owner.ids = List.of();
         owner.failures++;
