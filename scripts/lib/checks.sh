@@ -75,18 +75,21 @@ kv_wait_all_up() { # timeout_seconds node...
   done
 }
 
-# GET /kv/<key>?r=<r> through a node, retrying a 503 or a timeout (up to 10 tries a second apart):
-# prints the body of a 200 or 404. On failure says why on stderr and fails.
+# GET /kv/<key>?r=<r> through a node, retrying a 5xx or no answer (up to 10 tries a second apart):
+# prints the body of a 200 or 404. On failure (another 4xx at once) says why on stderr and fails.
 kv_read_key() { # node key r
   local port resp code=000
   port=$(kv_port "$1")
   for _ in 1 2 3 4 5 6 7 8 9 10; do
     resp=$(curl -s --max-time 6 -w '\n%{http_code}' "http://$KV_HOST:$port/kv/$2?r=$3&timeout_ms=4000" 2>/dev/null) || true
     code=${resp##*$'\n'}
-    if [ "$code" = 200 ] || [ "$code" = 404 ]; then
-      printf '%s\n' "${resp%$'\n'*}"
-      return 0
-    fi
+    case $code in
+      200 | 404)
+        printf '%s\n' "${resp%$'\n'*}"
+        return 0
+        ;;
+      4??) break ;;
+    esac
     sleep 1
   done
   echo "GET /kv/$2?r=$3 through $1 kept failing (last HTTP ${code:-000})" >&2
