@@ -228,8 +228,8 @@ run_mode() { # mode
     return
   fi
   KV_HTTP_BASE=$(($(sed -n 's/^--http\.port=//p' "$MODE_DIR/cluster/node-1/args" | tail -n 1) - 1))
-  missing=$(missing_settings)
-  [ -z "$missing" ] || log "note: this build does not know $(printf %s "${missing% }" | sed "s/ /, /g"): the nodes ignore those variables"
+  missing=$(missing_settings | sed 's/ $//; s/ /, /g')
+  [ -z "$missing" ] || log "note: this build does not know $missing: the nodes ignore those variables"
 
   kvorum kill node-3 >>"$MODE_DIR/faults.log" 2>&1 || log "kill node-3 failed (see $MODE_DIR/faults.log)"
   for node in node-1 node-2; do
@@ -277,7 +277,7 @@ run_mode() { # mode
   else
     line="${line}node-3 held ${keys:-?} of $KEYS keys when the wait gave up after ${TIMEOUT}s"
   fi
-  [ -z "$missing" ] || line="$line (this build lacks ${missing% })"
+  [ -z "$missing" ] || line="$line (this build lacks $missing)"
   if [ "$failed" != 0 ] || [ -z "$caught" ]; then FAILED_MODES=$((FAILED_MODES + 1)); fi
   RESULTS+=("$line")
   log "$line"

@@ -140,7 +140,6 @@ EOF
   return "$status"
 }
 
-
 # --- 0. a cluster --------------------------------------------------------------------------------
 if [ "$USE_RUNNING" = 0 ] && [ -n "$(node_states | awk '$2 == "running" || $2 == "paused"')" ]; then
   mkdir -p "$OUT"
@@ -153,11 +152,11 @@ readonly RUN="$OUT/run"
 mkdir -p "$RUN"
 
 CLUSTER_STARTED=0
-CLIENT_PIDS=()
+CLIENT_PIDS=() # "${a[@]}" of an empty array is an unbound variable in bash < 4.4, hence ${a[@]+...} below
 cleanup() {
   local pid
   touch "$RUN/stop" 2>/dev/null
-  for pid in "${CLIENT_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${CLIENT_PIDS[@]+"${CLIENT_PIDS[@]}"}; do kill "$pid" 2>/dev/null || true; done
   if [ "$CLUSTER_STARTED" = 1 ] && [ "$KEEP" = 0 ]; then
     log "stopping the cluster (its data and logs stay in $CLUSTER_DATA)"
     kvorum down >>"$RUN/down.log" 2>&1 || log "down failed (see $RUN/down.log)"
@@ -283,7 +282,7 @@ done
 
 log "stopping the clients; the last fault ($fault $victim) is still in place"
 touch "$RUN/stop"
-for pid in "${CLIENT_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+for pid in ${CLIENT_PIDS[@]+"${CLIENT_PIDS[@]}"}; do wait "$pid" 2>/dev/null || true; done
 CLIENT_PIDS=()
 cat "$RUN"/client-*.log >"$RUN/all.log"
 awk '$1 == "try" { print $2, $3 }' "$RUN/all.log" | sort -u >"$RUN/tried"
@@ -355,7 +354,7 @@ hints_verdict() { # prints why hints are not done; sets HINTS_ABSENT to the node
     value=$(kv_metric "$node" hints.pending)
     if [ -z "$value" ]; then
       HINTS_ABSENT=$((HINTS_ABSENT + 1))
-    elif [ "$value" != 0 ]; then
+    elif awk -v v="$value" 'BEGIN { exit !(v + 0 != 0) }'; then
       printf '%s has hints.pending %s\n' "$node" "$value"
     fi
   done
