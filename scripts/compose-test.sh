@@ -17,6 +17,8 @@ set -uo pipefail
 
 ROOT=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly ROOT
+# shellcheck source=scripts/lib/checks.sh
+. "$ROOT/scripts/lib/checks.sh"
 case ${KVORUM_DATA:-} in
   '') DATA="$ROOT/data" ;;
   /*) DATA=$KVORUM_DATA ;;
@@ -26,6 +28,7 @@ readonly STATE="${DATA%/}/compose"
 readonly OUT="$STATE/test"
 readonly COMPOSE_SH="$ROOT/scripts/compose.sh"
 readonly HOST=127.0.0.1
+KV_HTTP_BASE=8080 # node-i on 127.0.0.1:808i, as docker-compose.yml publishes it
 readonly SET_KEYS=6
 STARTED=$SECONDS
 FRESH=0
@@ -184,39 +187,6 @@ writer() { # i
   done
 }
 
-status_seen() { # observer target -> target's status in observer's /cluster/members (or "?")
-  local s
-  s=$(curl -s --max-time 2 "http://$HOST:$((8080 + ${1#node-}))/cluster/members" 2>/dev/null |
-    grep -o "\"id\":\"$2\",\"http\":\"[^\"]*\",\"status\":\"[a-z]*\"" | sed 's/.*"status":"\([a-z]*\)"/\1/')
-  printf '%s\n' "${s:-?}"
-}
-
-wait_status() { # observer target wanted timeout -> prints seconds it took, fails on timeout
-  local start=$SECONDS deadline=$((SECONDS + $4)) t0
-  t0=$(date +%s.%N)
-  while [ "$(status_seen "$1" "$2")" != "$3" ]; do
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.25
-  done
-  awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", b - a }'
-  : "$start"
-}
-
-wait_all_up() { # timeout
-  local deadline=$((SECONDS + $1)) o t ok
-  while :; do
-    ok=1
-    for o in node-1 node-2 node-3; do
-      for t in node-1 node-2 node-3; do
-        [ "$(status_seen "$o" "$t")" = up ] || { ok=0; break 2; }
-      done
-    done
-    [ "$ok" = 1 ] && return 0
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.5
-  done
-}
-
 phase() { echo "$1" >"$WL/phase"; log "workload phase: $1"; }
 
 log "workload: 3 writers (set + counter), through node-1, node-2 and node-3"
@@ -229,44 +199,44 @@ sleep 5
 # Partition node-3: the detectors on both sides must mark the other side down.
 "$COMPOSE_SH" partition node-3 >>"$OUT/faults.log" 2>&1 || fail "partition node-3 failed (see $OUT/faults.log)"
 phase partition-node-3
-if t=$(wait_status node-1 node-3 down 40); then
+if t=$(kv_wait_status node-1 node-3 down 40); then
   DETECT_PARTITION="node-1 saw node-3 down after ${t}s"
 else
   DETECT_PARTITION="node-1 never saw node-3 down"
-  fail "partition: node-1 still sees node-3 $(status_seen node-1 node-3) after 40 s: the partition did not cut traffic"
+  fail "partition: node-1 still sees node-3 $(kv_status_seen node-1 node-3) after 40 s: the partition did not cut traffic"
 fi
-if t=$(wait_status node-3 node-1 down 20); then
+if t=$(kv_wait_status node-3 node-1 down 20); then
   DETECT_PARTITION="$DETECT_PARTITION, node-3 saw node-1 down after ${t}s more"
 else
-  fail "partition: node-3 still sees node-1 $(status_seen node-3 node-1)"
+  fail "partition: node-3 still sees node-1 $(kv_status_seen node-3 node-1)"
 fi
 log "partition: $DETECT_PARTITION"
 sleep 4
 phase heal-node-3
 "$COMPOSE_SH" heal >>"$OUT/faults.log" 2>&1 || fail "heal failed"
-wait_all_up 60 || fail "after healing the partition, not every node sees every node up within 60 s"
+kv_wait_all_up 60 node-1 node-2 node-3 || fail "after healing the partition, not every node sees every node up within 60 s"
 
 # Pause node-2 (docker pause: frozen, sockets open).
 "$COMPOSE_SH" pause node-2 >>"$OUT/faults.log" 2>&1 || fail "pause node-2 failed"
 phase pause-node-2
-if t=$(wait_status node-1 node-2 down 40); then DETECT_PAUSE="node-1 saw paused node-2 down after ${t}s"; else
+if t=$(kv_wait_status node-1 node-2 down 40); then DETECT_PAUSE="node-1 saw paused node-2 down after ${t}s"; else
   DETECT_PAUSE="node-1 never saw paused node-2 down"; fail "$DETECT_PAUSE"; fi
 log "pause: $DETECT_PAUSE"
 sleep 3
 phase resume-node-2
 "$COMPOSE_SH" resume node-2 >>"$OUT/faults.log" 2>&1 || fail "resume node-2 failed"
-wait_all_up 60 || fail "after resuming node-2, not every node sees every node up within 60 s"
+kv_wait_all_up 60 node-1 node-2 node-3 || fail "after resuming node-2, not every node sees every node up within 60 s"
 
 # Kill node-1 (SIGKILL), then start it again from its volume.
 "$COMPOSE_SH" kill node-1 >>"$OUT/faults.log" 2>&1 || fail "kill node-1 failed"
 phase kill-node-1
-if t=$(wait_status node-2 node-1 down 40); then DETECT_KILL="node-2 saw killed node-1 down after ${t}s"; else
+if t=$(kv_wait_status node-2 node-1 down 40); then DETECT_KILL="node-2 saw killed node-1 down after ${t}s"; else
   DETECT_KILL="node-2 never saw killed node-1 down"; fail "$DETECT_KILL"; fi
 log "kill: $DETECT_KILL"
 sleep 3
 phase restart-node-1
 "$COMPOSE_SH" start node-1 >>"$OUT/faults.log" 2>&1 || fail "start node-1 failed (see $OUT/faults.log)"
-wait_all_up 60 || fail "after restarting node-1, not every node sees every node up within 60 s"
+kv_wait_all_up 60 node-1 node-2 node-3 || fail "after restarting node-1, not every node sees every node up within 60 s"
 phase steady-after
 sleep 3
 touch "$WL/stop"
@@ -278,26 +248,12 @@ log "checking: every acknowledged write readable with r=3 through every node"
 cat "$WL"/w*.log >"$WL/all.log"
 : >"$WL/seen-set"
 : >"$WL/seen-counters"
-read_key() { # node key -> body (retrying a 503 or a timeout a few times)
-  local port=$((8080 + ${1#node-})) resp code
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    resp=$(curl -s --max-time 6 -w '\n%{http_code}' "http://$HOST:$port/kv/$2?r=3&timeout_ms=4000" 2>/dev/null) || true
-    code=${resp##*$'\n'}
-    if [ "$code" = 200 ] || [ "$code" = 404 ]; then
-      printf '%s\n' "${resp%$'\n'*}"
-      return 0
-    fi
-    sleep 1
-  done
-  echo "GET /kv/$2?r=3 through $1 kept failing (last HTTP ${code:-000})" >>"$WL/read-failures"
-  return 1
-}
 for node in node-1 node-2 node-3; do
   for k in $(seq 0 $((SET_KEYS - 1))); do
-    read_key "$node" "wl-set-$k" | grep -o '"w[0-9]-[0-9]*"' | tr -d '"' >>"$WL/seen-set" || true
+    kv_read_key "$node" "wl-set-$k" 3 2>>"$WL/read-failures" | grep -o '"w[0-9]-[0-9]*"' | tr -d '"' >>"$WL/seen-set" || true
   done
   for i in 1 2 3; do
-    read_key "$node" "wl-counter-w$i" | sed -n 's/.*"values":\[\([^]]*\)\].*/\1/p' | tr ',' '\n' |
+    kv_read_key "$node" "wl-counter-w$i" 3 2>>"$WL/read-failures" | sed -n 's/.*"values":\[\([^]]*\)\].*/\1/p' | tr ',' '\n' |
       sed "s/^/w$i /" >>"$WL/seen-counters" || true
   done
 done

@@ -1,0 +1,124 @@
+# shellcheck shell=bash
+# checks.sh: helpers shared by the scripts that test a running cluster over HTTP (compose-test.sh,
+# check-sets.sh, check-handoff.sh). Source it; it defines functions and a few variables only.
+#
+# Node node-i serves HTTP on 127.0.0.1:$((KV_HTTP_BASE + i)), as `scripts/kvorum up` and the Compose
+# file lay them out; set KV_HTTP_BASE (default 8080) before calling. Needs curl. Bash 3.2 compatible:
+# no mapfile, no associative arrays, no ${var,,}.
+
+KV_HOST=${KV_HOST:-127.0.0.1}
+KV_HTTP_BASE=${KV_HTTP_BASE:-8080}
+
+kv_port() { # node-3 or 3 -> its HTTP port
+  printf '%s\n' "$((KV_HTTP_BASE + ${1#node-}))"
+}
+
+# Now as seconds since the epoch with a fraction (bash 5's EPOCHREALTIME, GNU date's %N, else perl,
+# else whole seconds), and the seconds between two such readings with one decimal.
+kv_now() {
+  local t
+  if [ -n "${EPOCHREALTIME:-}" ]; then
+    t=${EPOCHREALTIME/,/.}
+  else
+    t=$(date +%s.%N 2>/dev/null) || t=""
+    case $t in
+      '' | *N* | *[!0-9.]*) t=$(perl -MTime::HiRes=time -e 'printf "%.3f\n", time' 2>/dev/null) || t=$(date +%s) ;;
+    esac
+  fi
+  printf '%s\n' "$t"
+}
+
+kv_seconds_between() { # start end -> "12.3"
+  awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", b - a }'
+}
+
+kv_seconds_since() { # start -> seconds from then until now, "12.3"
+  kv_seconds_between "$1" "$(kv_now)"
+}
+
+# The status (up, down, ...) that `observer` reports for `target` in GET /cluster/members, or "?".
+kv_status_seen() { # observer target
+  local s
+  s=$(curl -s --max-time 2 "http://$KV_HOST:$(kv_port "$1")/cluster/members" 2>/dev/null |
+    grep -o "\"id\":\"$2\",\"http\":\"[^\"]*\",\"status\":\"[a-z]*\"" | sed 's/.*"status":"\([a-z]*\)"/\1/')
+  printf '%s\n' "${s:-?}"
+}
+
+# Polls until observer sees target in the wanted status; prints the seconds it took, fails on timeout.
+kv_wait_status() { # observer target wanted timeout_seconds
+  local deadline=$((SECONDS + $4)) t0
+  t0=$(kv_now)
+  while [ "$(kv_status_seen "$1" "$2")" != "$3" ]; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.25
+  done
+  kv_seconds_since "$t0"
+}
+
+# Polls until every listed node sees every listed node up; fails on timeout.
+kv_wait_all_up() { # timeout_seconds node...
+  local deadline=$((SECONDS + $1)) o t ok
+  shift
+  while :; do
+    ok=1
+    for o in "$@"; do
+      for t in "$@"; do
+        [ "$(kv_status_seen "$o" "$t")" = up ] || {
+          ok=0
+          break 2
+        }
+      done
+    done
+    [ "$ok" = 1 ] && return 0
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.5
+  done
+}
+
+# GET /kv/<key>?r=<r> through a node, retrying a 5xx or no answer (up to 10 tries a second apart):
+# prints the body of a 200 or 404. On failure (another 4xx at once) says why on stderr and fails.
+kv_read_key() { # node key r
+  local port resp code=000
+  port=$(kv_port "$1")
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    resp=$(curl -s --max-time 6 -w '\n%{http_code}' "http://$KV_HOST:$port/kv/$2?r=$3&timeout_ms=4000" 2>/dev/null) || true
+    code=${resp##*$'\n'}
+    case $code in
+      200 | 404)
+        printf '%s\n' "${resp%$'\n'*}"
+        return 0
+        ;;
+      4??) break ;;
+    esac
+    sleep 1
+  done
+  echo "GET /kv/$2?r=$3 through $1 kept failing (last HTTP ${code:-000})" >&2
+  return 1
+}
+
+# The "values" array of a GET body, as its JSON text ("" for a 404 or an error body).
+kv_values_json() { # body
+  printf '%s' "$1" | sed -n 's/.*"values":\(\[.*\]\),"context".*/\1/p'
+}
+
+# The context of a GET body ("" when it has none).
+kv_context() { # body
+  printf '%s' "$1" | sed -n 's/.*"context":"\([^"]*\)".*/\1/p' | head -n 1
+}
+
+# The top-level items of a values array whose siblings are arrays of strings (["a","b"],["c"]), one
+# per line as JSON text ("a" with its quotes), in the order they appear. Not a JSON parser: meant
+# for values this project's checks write themselves (no brackets, commas or spaces inside strings).
+kv_set_items() { # values-json
+  # shellcheck disable=SC2020 # each of [ ] , becomes a line break
+  printf '%s' "$1" | tr -d ' \t\r\n' | tr '[],' '\n\n\n' | grep -v '^$' || true
+}
+
+# A metric's number from a node's GET /metrics (a gauge's "value" or a counter's "count"); prints
+# nothing when the node does not answer or has no such metric.
+kv_metric() { # node name
+  local name
+  name=$(printf '%s' "$2" | sed 's/\./\\./g')
+  curl -s --max-time 3 "http://$KV_HOST:$(kv_port "$1")/metrics" 2>/dev/null |
+    grep -oE "\"$name\":\\{\"(value|count)\":[0-9.eE+-]+" | head -n 1 | sed 's/.*://'
+}
