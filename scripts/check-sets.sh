@@ -307,7 +307,11 @@ read_round() { # file
           resp=$(curl -s --max-time 6 -w '\n%{http_code}' "http://$KV_HOST:$port/kv/$KEY_PREFIX$k?r=1" 2>/dev/null) || true
           code=${resp##*$'\n'}
           case $code in
-            200) set=$(kv_set_items "$(kv_values_json "${resp%$'\n'*}")" | tr -d '"' | sort -u | tr '\n' ',') && set=${set%,} ;;
+            200)
+              body=${resp%$'\n'*} # unquoted: $'..' inside "${..}" is not expanded by every bash
+              set=$(kv_set_items "$(kv_values_json "$body")" | tr -d '"' | sort -u | tr '\n' ',')
+              set=${set%,}
+              ;;
             404) set="" ;;
             *) set="!${code:-000}" ;;
           esac

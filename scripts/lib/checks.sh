@@ -85,7 +85,8 @@ kv_read_key() { # node key r
     code=${resp##*$'\n'}
     case $code in
       200 | 404)
-        printf '%s\n' "${resp%$'\n'*}"
+        resp=${resp%$'\n'*} # unquoted: $'..' inside "${..}" is not expanded by every bash
+        printf '%s\n' "$resp"
         return 0
         ;;
       4??) break ;;
