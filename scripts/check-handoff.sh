@@ -21,12 +21,7 @@ ROOT=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly ROOT
 # shellcheck source=scripts/lib/checks.sh
 . "$ROOT/scripts/lib/checks.sh"
-case ${KVORUM_DATA:-} in
-  '') DATA="$ROOT/data" ;;
-  /*) DATA=$KVORUM_DATA ;;
-  *) DATA="$PWD/${KVORUM_DATA#./}" ;;
-esac
-DATA=${DATA%/}
+DATA=$(kv_data_dir "$ROOT")
 readonly DATA
 readonly OUT="$DATA/check-handoff"
 readonly KVORUM_SCRIPT="$ROOT/scripts/kvorum"

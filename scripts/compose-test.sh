@@ -19,12 +19,8 @@ ROOT=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly ROOT
 # shellcheck source=scripts/lib/checks.sh
 . "$ROOT/scripts/lib/checks.sh"
-case ${KVORUM_DATA:-} in
-  '') DATA="$ROOT/data" ;;
-  /*) DATA=$KVORUM_DATA ;;
-  *) DATA="$PWD/${KVORUM_DATA#./}" ;;
-esac
-readonly STATE="${DATA%/}/compose"
+DATA=$(kv_data_dir "$ROOT")
+readonly STATE="$DATA/compose"
 readonly OUT="$STATE/test"
 readonly COMPOSE_SH="$ROOT/scripts/compose.sh"
 readonly HOST=127.0.0.1

@@ -17,12 +17,10 @@ set -euo pipefail
 readonly PROG="kvorum compose"
 ROOT=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly ROOT
-case ${KVORUM_DATA:-} in
-  '') DATA="$ROOT/data" ;;
-  /*) DATA=$KVORUM_DATA ;;
-  *) DATA="$PWD/${KVORUM_DATA#./}" ;;
-esac
-readonly STATE="${DATA%/}/compose"
+# shellcheck source=scripts/lib/checks.sh
+. "$ROOT/scripts/lib/checks.sh" # for kv_data_dir
+DATA=$(kv_data_dir "$ROOT")
+readonly STATE="$DATA/compose"
 readonly ENGINE="$STATE/engine"
 readonly ENGINE_SOCK="$ENGINE/docker.sock"
 readonly PROJECT=${KVORUM_COMPOSE_PROJECT:-kvorum}

@@ -9,6 +9,18 @@
 KV_HOST=${KV_HOST:-127.0.0.1}
 KV_HTTP_BASE=${KV_HTTP_BASE:-8080}
 
+# The data folder as scripts/kvorum resolves it, without a trailing slash: $KVORUM_DATA (relative to
+# the caller's directory) or the repository's data/.
+kv_data_dir() { # repository root
+  local dir
+  case ${KVORUM_DATA:-} in
+    '') dir="$1/data" ;;
+    /*) dir=$KVORUM_DATA ;;
+    *) dir="$PWD/${KVORUM_DATA#./}" ;;
+  esac
+  printf '%s\n' "${dir%/}"
+}
+
 kv_port() { # node-3 or 3 -> its HTTP port
   printf '%s\n' "$((KV_HTTP_BASE + ${1#node-}))"
 }
