@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Which nodes one request goes to (Dynamo §4.6): the key's N preferred replicas, and, with a sloppy
@@ -34,7 +35,9 @@ public final class Placement {
         }
     }
 
-    private final List<NodeId> walk;
+    /** The whole walk, computed only when a stand-in is needed: most requests never need one. */
+    private final Supplier<List<NodeId>> walkSupplier;
+    private List<NodeId> walk;
     private final List<NodeId> preferred;
     private final boolean sloppy;
     private final List<Target> targets = new ArrayList<>();
@@ -46,8 +49,18 @@ public final class Placement {
      * @param healthy whether the failure detector trusts a node now
      */
     public Placement(List<NodeId> walk, int n, boolean sloppy, Predicate<NodeId> healthy) {
-        this.walk = List.copyOf(walk);
-        this.preferred = this.walk.subList(0, Math.min(n, this.walk.size()));
+        this(walk.subList(0, Math.min(n, walk.size())), () -> List.copyOf(walk), sloppy, healthy);
+    }
+
+    /**
+     * @param preferred the key's N preferred replicas ({@code Ring.preferenceList})
+     * @param walk every node in ring order from the key's token ({@code Ring.walk}), asked for only
+     *     when a stand-in is needed
+     * @param healthy whether the failure detector trusts a node now
+     */
+    public Placement(List<NodeId> preferred, Supplier<List<NodeId>> walk, boolean sloppy, Predicate<NodeId> healthy) {
+        this.preferred = List.copyOf(preferred);
+        this.walkSupplier = walk;
         this.sloppy = sloppy;
         preferred.forEach(used::add);
         List<NodeId> down = new ArrayList<>();
@@ -95,6 +108,9 @@ public final class Placement {
     }
 
     private Optional<Target> standIn(NodeId owner, Predicate<NodeId> healthy) {
+        if (walk == null) {
+            walk = walkSupplier.get();
+        }
         for (NodeId candidate : walk) {
             if (!used.contains(candidate) && healthy.test(candidate)) {
                 used.add(candidate);

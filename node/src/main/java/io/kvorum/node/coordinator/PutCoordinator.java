@@ -39,6 +39,20 @@ public final class PutCoordinator {
      */
     public record Decision(Optional<WriteOutcome> answer, List<Target> replicateTo, boolean finished, List<NodeId> keepHintsFor) {
         static final Decision NOTHING = new Decision(Optional.empty(), List.of(), false, List.of());
+
+        /** This decision, also replicating to {@code targets}. */
+        Decision replicatingTo(List<Target> targets) {
+            return new Decision(answer, targets, finished, keepHintsFor);
+        }
+
+        /** This decision followed by {@code next}: at most one of them answers or keeps hints, because both happen once. */
+        Decision then(Decision next) {
+            List<Target> targets = new ArrayList<>(replicateTo);
+            targets.addAll(next.replicateTo);
+            List<NodeId> hints = new ArrayList<>(keepHintsFor);
+            hints.addAll(next.keepHintsFor);
+            return new Decision(answer.or(next::answer), targets, finished || next.finished, hints);
+        }
     }
 
     private final NodeId self;
@@ -65,9 +79,7 @@ public final class PutCoordinator {
     /** The local engine stored the new version durably: replicate it and count the local acknowledgement. */
     public Decision onLocalWritten(Siblings.NewVersion written) {
         Decision issued = onLocalIssued(written);
-        Decision durable = onLocalDurable();
-        return new Decision(issued.answer().or(durable::answer), issued.replicateTo(), issued.finished() || durable.finished(),
-                issued.keepHintsFor().isEmpty() ? durable.keepHintsFor() : issued.keepHintsFor());
+        return issued.then(onLocalDurable());
     }
 
     /**
@@ -84,8 +96,7 @@ public final class PutCoordinator {
                 others.add(target);
             }
         }
-        Decision decided = decide();
-        return new Decision(decided.answer(), others, decided.finished(), decided.keepHintsFor());
+        return decide().replicatingTo(others);
     }
 
     /** The local copy of the issued version is durable: it counts towards W. */
@@ -131,8 +142,7 @@ public final class PutCoordinator {
             placement.replace(from, healthy).ifPresent(standIns::add);
         }
         standIns.forEach(target -> tracker.add(target.node()));
-        Decision decided = decide();
-        return new Decision(decided.answer(), standIns, decided.finished(), decided.keepHintsFor());
+        return decide().replicatingTo(standIns);
     }
 
     /**
@@ -150,7 +160,7 @@ public final class PutCoordinator {
             }
         }
         standIns.forEach(target -> tracker.add(target.node()));
-        return new Decision(Optional.empty(), standIns, false, List.of());
+        return Decision.NOTHING.replicatingTo(standIns);
     }
 
     public Decision onTimeout() {

@@ -15,7 +15,10 @@ public sealed interface Effect {
     /** Complete the client write or delete with this id. */
     record WriteReply(long clientRequestId, WriteOutcome outcome) implements Effect {}
 
-    /** Feed {@link Input.TimerFired} with {@code timerId} once the monotonic clock reaches {@code atMillis}. */
+    /**
+     * Feed {@link Input.TimerFired} with {@code timerId} once the monotonic clock reaches
+     * {@code atMillis}. An id is set again only after it fired (a write's hedge, then its deadline).
+     */
     record SetTimer(long timerId, long atMillis) implements Effect {}
 
     /** The timer is no longer needed (firing anyway is harmless: the core ignores unknown timers). */

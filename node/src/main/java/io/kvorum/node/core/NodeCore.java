@@ -36,6 +36,7 @@ import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
 import io.kvorum.node.message.PeerMessage.TreeRequest;
 import io.kvorum.node.message.PeerMessage.TreeResponse;
+import io.kvorum.ring.Ring;
 import io.kvorum.storage.hint.Hint;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.DotIssuer;
@@ -93,17 +94,25 @@ public final class NodeCore {
     private record ReadOp(Key key, GetCoordinator coordinator, ReplyTo replyTo, Optional<WriteParams> thenDelete)
             implements Operation {}
 
-    /** A write this node coordinates; {@code stored} is the state its local engine wrote, once it has. */
+    /**
+     * A write this node coordinates; {@code stored} is the state its local engine wrote, once it has.
+     * A sloppy write's one timer fires first at the hedge point ({@code hedgePending}), then again
+     * at {@code deadlineMillis}.
+     */
     private static final class WriteOp implements Operation {
         final Key key;
         final PutCoordinator coordinator;
         final ReplyTo replyTo;
+        final long deadlineMillis;
+        boolean hedgePending;
         Siblings stored;
 
-        WriteOp(Key key, PutCoordinator coordinator, ReplyTo replyTo) {
+        WriteOp(Key key, PutCoordinator coordinator, ReplyTo replyTo, long deadlineMillis, boolean hedgePending) {
             this.key = key;
             this.coordinator = coordinator;
             this.replyTo = replyTo;
+            this.deadlineMillis = deadlineMillis;
+            this.hedgePending = hedgePending;
         }
     }
 
@@ -196,8 +205,10 @@ public final class NodeCore {
 
     /** Where a request for {@code key} goes now; sloppy only while hinted handoff is on, since stand-ins keep hints. */
     private Placement placement(Key key, boolean sloppy) {
-        List<NodeId> walk = membership.ring().walk(tokenizer.applyAsLong(key));
-        return new Placement(walk, settings.n(), sloppy && settings.handoff().enabled(), this::isHealthy);
+        Ring ring = membership.ring();
+        long token = tokenizer.applyAsLong(key);
+        return new Placement(ring.preferenceList(token, settings.n()), () -> ring.walk(token),
+                sloppy && settings.handoff().enabled(), this::isHealthy);
     }
 
     private boolean isHealthy(NodeId node) {
@@ -308,16 +319,10 @@ public final class NodeCore {
     private void coordinateWrite(WriteParams params, Placement placement, ReplyTo replyTo) {
         long id = nextId++;
         PutCoordinator coordinator = new PutCoordinator(settings.self(), params.w(), placement, this::isHealthy);
-        operations.put(id, new WriteOp(params.key(), coordinator, replyTo));
-        emit(new Effect.SetTimer(id, nowMillis + params.timeoutMillis()));
-        if (params.sloppy() && settings.handoff().enabled()) {
-            long hedge = nextId++;
-            setTimer(hedge, nowMillis + params.timeoutMillis() / 2, () -> {
-                if (operations.get(id) instanceof WriteOp op) {
-                    apply(id, op.coordinator.onHedge());
-                }
-            });
-        }
+        boolean hedge = params.sloppy() && settings.handoff().enabled();
+        long deadline = nowMillis + params.timeoutMillis();
+        operations.put(id, new WriteOp(params.key(), coordinator, replyTo, deadline, hedge));
+        emit(new Effect.SetTimer(id, hedge ? nowMillis + params.timeoutMillis() / 2 : deadline));
         long storageId = nextId++;
         storageWaiters.put(storageId, new StorageWaiter.CoordinatorWrite(id));
         emit(new Effect.Storage(storageId, new StorageOp.CoordinateWrite(params.key(), issuer,
@@ -496,6 +501,11 @@ public final class NodeCore {
         }
         switch (operations.get(id)) {
             case ReadOp op -> apply(id, op.coordinator().onTimeout());
+            case WriteOp op when op.hedgePending -> {
+                op.hedgePending = false;
+                emit(new Effect.SetTimer(id, op.deadlineMillis));
+                apply(id, op.coordinator.onHedge());
+            }
             case WriteOp op -> apply(id, op.coordinator.onTimeout());
             case ForwardOp op -> {
                 finish(id);
@@ -572,6 +582,7 @@ public final class NodeCore {
             if (result instanceof StorageResult.HintStored stored) {
                 if (stored.accepted()) {
                     metrics.hintStored(hint.owner());
+                    handoff.onHintStored(hint.owner());
                 } else {
                     metrics.hintRefused(hint.owner());
                 }

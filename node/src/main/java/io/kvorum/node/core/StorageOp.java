@@ -16,9 +16,7 @@ import io.kvorum.storage.version.Siblings;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
@@ -229,26 +227,5 @@ public sealed interface StorageOp {
             }
         });
         return new StorageResult.Scanned(entries, complete[0]);
-    }
-
-    /** Finds which of a list of disjoint ranges holds a token: the first range end clockwise from it. */
-    final class RangeIndex {
-        private final TreeMap<Long, Integer> byEnd = new TreeMap<>();
-        private final List<TokenRange> ranges;
-
-        RangeIndex(List<TokenRange> ranges) {
-            this.ranges = ranges;
-            for (int i = 0; i < ranges.size(); i++) {
-                byEnd.put(ranges.get(i).endInclusive(), i);
-            }
-        }
-
-        int find(long token) {
-            Map.Entry<Long, Integer> first = byEnd.ceilingEntry(token);
-            if (first == null) {
-                first = byEnd.firstEntry();
-            }
-            return first != null && ranges.get(first.getValue()).contains(token) ? first.getValue() : -1;
-        }
     }
 }

@@ -27,11 +27,14 @@ import java.util.function.Predicate;
  * never loses a hint. One batch per owner is in flight at a time. A token bucket bounds the hints
  * per second over all owners, so a returning node is not flooded. A failed or unanswered batch
  * backs the owner off exponentially ({@code retry-min} doubling up to {@code retry-max}); the back-off
- * resets after a success.
+ * resets after a success. An owner whose queue was found empty is not asked for again until the
+ * node stores a hint for it ({@link #onHintStored}); after a restart every owner is asked once.
  */
 public final class HintedHandoff {
     private static final class Owner {
         boolean busy;
+        /** The last load found no hints, and none was stored since: no need to ask the store again. */
+        boolean drained;
         int failures;
         long notBeforeMillis;
         List<Long> ids = List.of();
@@ -66,6 +69,11 @@ public final class HintedHandoff {
         }
     }
 
+    /** A hint for {@code owner} was stored here, so its queue is worth loading again. */
+    public void onHintStored(NodeId owner) {
+        owners.computeIfAbsent(owner, o -> new Owner()).drained = false;
+    }
+
     /** True when {@code message} was a reply to one of this machine's batches (and was handled). */
     public boolean onReply(NodeId from, PeerMessage message) {
         return switch (message) {
@@ -91,7 +99,7 @@ public final class HintedHandoff {
     }
 
     private void tryLoad(NodeId member, Owner owner) {
-        if (owner.busy || outbox.nowMillis() < owner.notBeforeMillis || tokens < 1) {
+        if (owner.busy || owner.drained || outbox.nowMillis() < owner.notBeforeMillis || tokens < 1) {
             return;
         }
         owner.busy = true;
@@ -105,6 +113,7 @@ public final class HintedHandoff {
         tokens += reserved - loaded;
         if (loaded == 0) {
             owner.busy = false;
+            owner.drained = result instanceof StorageResult.HintsLoaded;
             return;
         }
         StorageResult.HintsLoaded hints = (StorageResult.HintsLoaded) result;

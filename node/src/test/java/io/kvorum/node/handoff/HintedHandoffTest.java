@@ -113,6 +113,24 @@ class HintedHandoffTest {
     }
 
     @Test
+    void anOwnerFoundWithoutHintsIsNotAskedAgainUntilAHintIsStoredForIt() {
+        HintedHandoff handoff = handoff(SETTINGS);
+        handoff.onTick(MEMBERS, ONLY_OWNER_ALIVE);
+        assertEquals(List.of(new StorageOp.LoadHints(OWNER, 3, 1 << 20)), outbox.runStorage(), "asked once after start");
+
+        outbox.advanceBy(1_000);
+        handoff.onTick(MEMBERS, ONLY_OWNER_ALIVE);
+        assertEquals(List.of(), outbox.runStorage(), "an empty queue is not asked for every tick");
+
+        storeHints(OWNER, 0, 2);
+        handoff.onHintStored(OWNER);
+        outbox.advanceBy(1_000);
+        handoff.onTick(MEMBERS, ONLY_OWNER_ALIVE);
+        HintBatch batch = batchSent();
+        assertEquals(entries(0, 2), batch.entries());
+    }
+
+    @Test
     void aDisabledHandoffDoesNothing() {
         HintedHandoff handoff = handoff(new HandoffSettings(false, 1_000, 3, 1 << 20, 2_000, 100, 800));
         storeHints(OWNER, 0, 2);

@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.node.membership.Membership;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,12 +77,12 @@ class SetWorkloadSimulationTest {
 
     /** How long after the faults stop the replicas may take to converge, in simulated time. */
     private static final long CONVERGENCE_BOUND_MILLIS = 120_000;
-    private static final List<Long> CONVERGENCE_MILLIS = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private static final List<Simulator.Counts> TOTALS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final List<Long> CONVERGENCE_MILLIS = new CopyOnWriteArrayList<>();
+    private static final List<Simulator.Counts> TOTALS = new CopyOnWriteArrayList<>();
 
     private record Outcome(Simulator sim, SetWorkload workload, Map<Key, TreeSet<Long>> finalSets, long convergedAfterMillis) {}
 
-    @org.junit.jupiter.api.AfterAll
+    @AfterAll
     static void reportConvergence() {
         if (!CONVERGENCE_MILLIS.isEmpty()) {
             List<Long> sorted = CONVERGENCE_MILLIS.stream().sorted().toList();
@@ -131,7 +134,7 @@ class SetWorkloadSimulationTest {
 
     private static boolean everyoneSeesEveryoneUp(Simulator sim) {
         return sim.nodeIds().stream().allMatch(observer -> sim.members(observer).stream()
-                .allMatch(member -> member.status() == io.kvorum.node.membership.Membership.Status.UP));
+                .allMatch(member -> member.status() == Membership.Status.UP));
     }
 
     private static TreeSet<Long> union(ReadOutcome outcome) {

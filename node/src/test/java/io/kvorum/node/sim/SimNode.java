@@ -4,6 +4,7 @@ import io.kvorum.common.NodeId;
 import io.kvorum.node.core.NodeCore;
 import io.kvorum.node.core.ReadOutcome;
 import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.membership.GossipMembership;
 import io.kvorum.storage.engine.MemoryEngine;
 import io.kvorum.storage.hint.MemoryHintStore;
 import java.util.ArrayList;
@@ -28,9 +29,9 @@ final class SimNode {
     MemoryHintStore syncedHints;
     final long clockOffsetMillis;
     NodeCore core;
-    io.kvorum.node.membership.GossipMembership membership;
+    GossipMembership membership;
     /** The ring tokens this node owns, as its data directory would keep them across restarts. */
-    java.util.List<Long> tokens;
+    List<Long> tokens;
     long epoch;
     int incarnation;
     boolean up = true;
