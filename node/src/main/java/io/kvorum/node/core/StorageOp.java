@@ -17,6 +17,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
@@ -119,6 +122,55 @@ public sealed interface StorageOp {
         } catch (UncheckedIOException e) {
             return new StorageResult.Failed(describe(op) + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Starts a one-key operation on the caller's thread if the engine can do it without waiting
+     * (see {@link StorageEngine#updateIfReady}); null when it cannot, with nothing done, and the
+     * caller runs it on a worker instead. As in {@link #executeOverlapped}, a coordinated write
+     * reports a not yet durable {@link StorageResult.Written} to {@code visible} at once; the
+     * returned stage completes with the final result once the change is durable.
+     */
+    static CompletionStage<StorageResult> startIfReady(LocalStorage storage, StorageOp op, Consumer<StorageResult> visible) {
+        StorageEngine engine = storage.engine();
+        try {
+            switch (op) {
+                case Read read -> {
+                    Siblings state = engine.getIfReady(read.key());
+                    return state == null ? null : CompletableFuture.completedStage(new StorageResult.Loaded(state));
+                }
+                case Merge merge -> {
+                    StorageEngine.Deferred deferred = engine.updateIfReady(merge.key(),
+                            current -> current.merge(merge.incoming(), merge.maxActors()));
+                    return deferred == null ? null : whenDurable(op, deferred, new StorageResult.Loaded(deferred.state()));
+                }
+                case CoordinateWrite write -> {
+                    Siblings.NewVersion[] outcome = new Siblings.NewVersion[1];
+                    StorageEngine.Deferred deferred = engine.updateIfReady(write.key(), change(write, outcome));
+                    if (deferred == null) {
+                        return null;
+                    }
+                    visible.accept(new StorageResult.Written(outcome[0], false));
+                    return whenDurable(op, deferred, new StorageResult.Durable());
+                }
+                default -> {
+                    return null;
+                }
+            }
+        } catch (UncheckedIOException e) {
+            return CompletableFuture.completedStage(new StorageResult.Failed(describe(op) + ": " + e.getMessage()));
+        }
+    }
+
+    private static CompletionStage<StorageResult> whenDurable(StorageOp op, StorageEngine.Deferred deferred, StorageResult result) {
+        return deferred.durable().get().handle((ignored, failure) -> failure == null
+                ? result
+                : new StorageResult.Failed(describe(op) + ": " + rootMessage(failure)));
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return String.valueOf(cause.getMessage());
     }
 
     /** A rough size of a state on the wire, for the byte bounds of batches. */

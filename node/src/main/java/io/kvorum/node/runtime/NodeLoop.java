@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -43,8 +44,6 @@ final class NodeLoop {
     private final Clock clock;
     private final LocalStorage storage;
     private final WorkerExecutor storageWorkers;
-    /** True for the in-memory engine: one key's operation runs inline; scans and batches still go to workers. */
-    private final boolean inlineKeyOperations;
     private final Map<Long, CompletableFuture<ReadOutcome>> pendingReads = new HashMap<>();
     private final Map<Long, CompletableFuture<WriteOutcome>> pendingWrites = new HashMap<>();
     private final Map<Long, Long> timers = new HashMap<>();
@@ -55,8 +54,7 @@ final class NodeLoop {
     private boolean stepping;
 
     NodeLoop(Vertx vertx, Context context, NodeCore core, Clock clock, LocalStorage storage, WorkerExecutor storageWorkers,
-             boolean inlineKeyOperations, Consumer<List<Long>> tokenSink) {
-        this.inlineKeyOperations = inlineKeyOperations;
+             Consumer<List<Long>> tokenSink) {
         this.tokenSink = tokenSink;
         this.vertx = vertx;
         this.context = context;
@@ -157,17 +155,27 @@ final class NodeLoop {
         }
     }
 
+    /**
+     * Runs a one-key operation right here when the engine can do it without waiting (memory engine;
+     * log engine on a cache hit), else on a storage worker. The log engine's fsync never runs here:
+     * a write done here completes its durability from the engine's sync thread.
+     */
     private void store(Effect.Storage storage) {
-        StorageOp op = storage.operation();
-        boolean bulk = op instanceof StorageOp.BuildTrees || op instanceof StorageOp.Scan || op instanceof StorageOp.MergeAll;
-        if (inlineKeyOperations && !bulk) {
-            inline.add(new Input.StorageDone(storage.operationId(), StorageOp.execute(this.storage, storage.operation())));
+        long id = storage.operationId();
+        CompletionStage<StorageResult> started = StorageOp.startIfReady(this.storage, storage.operation(),
+                visible -> inline.add(new Input.StorageDone(id, visible)));
+        if (started != null) {
+            CompletableFuture<StorageResult> future = started.toCompletableFuture();
+            if (future.isDone()) {
+                inline.add(new Input.StorageDone(id, future.join())); // after the visible result, which is already queued
+            } else {
+                future.thenAccept(result -> deliver(id, result));
+            }
             return;
         }
         // A coordinated write reports twice (visible: replicate now; then durable). The worker hands
         // both to the context itself, one after the other: one producer on the context's FIFO queue
         // keeps them in order, which a future's completion callback would not guarantee.
-        long id = storage.operationId();
         storageWorkers.<Void>executeBlocking(() -> {
             StorageResult last = StorageOp.executeOverlapped(this.storage, storage.operation(), visible -> deliver(id, visible));
             deliver(id, last);

@@ -210,8 +210,7 @@ public final class NodeServer {
                     membership, partitioner::token, new RuntimeMetrics(metrics, storage.hints()));
             SystemClock clock = new SystemClock();
             loop = new NodeLoop(vertx, context, nodeCore, clock, new LocalStorage(storage.engine(), storage.hints(), partitioner::token),
-                    storage.workers(vertx), storage.inlineKeyOperations(),
-                    tokens -> persistTokens(config, tokens));
+                    storage.workers(vertx), tokens -> persistTokens(config, tokens));
             // The transport runs on this context too, so it may read the core's membership directly.
             transport = new VertxTransport(vertx, new VertxTransport.Settings(self, config.internode().frameBytesMax(),
                     config.http().valueBytesMax(), (int) config.internode().connectTimeout().toMillis()),

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The node's engine, its hints (durable beside the log engine, in memory beside the memory engine)
- * and the threads that run their background work (interval fsync, hint files, compaction); closed
+ * and the threads that run their background work (fsyncs, hint files, compaction); closed
  * together, engine first.
  */
 record NodeStorage(StorageEngine engine, Hints hints, ScheduledExecutorService background) {
@@ -36,7 +36,9 @@ record NodeStorage(StorageEngine engine, Hints hints, ScheduledExecutorService b
         if (storage.engine() == StorageConfig.Engine.MEMORY) {
             return new NodeStorage(new MemoryEngine(partitioner::token), new MemoryHintStore(hintsPerOwnerMax), null);
         }
-        ScheduledExecutorService background = Executors.newScheduledThreadPool(2, task -> {
+        // Three threads: the event loop's group commits (fsyncs) must not queue behind a hint file
+        // being written and a compaction step.
+        ScheduledExecutorService background = Executors.newScheduledThreadPool(3, task -> {
             Thread thread = new Thread(task, "kvorum-storage-background");
             thread.setDaemon(true);
             return thread;
@@ -70,11 +72,6 @@ record NodeStorage(StorageEngine engine, Hints hints, ScheduledExecutorService b
     /** Worker threads for the node loop's storage operations. */
     WorkerExecutor workers(Vertx vertx) {
         return vertx.createSharedWorkerExecutor("kvorum-storage", STORAGE_WORKERS);
-    }
-
-    /** Whether one key's operation is fast enough to run on the event loop (in memory, nothing blocks). */
-    boolean inlineKeyOperations() {
-        return background == null;
     }
 
     void close() {

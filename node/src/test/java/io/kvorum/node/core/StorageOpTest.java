@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
@@ -280,6 +281,90 @@ class StorageOpTest {
 
     // ---- engine failures ----
 
+    // ---- startIfReady (the event loop's path) ----
+
+    @Test
+    void aReadyCoordinatedWriteIsVisibleAtOnceAndDoneWhenDurable() {
+        CompletableFuture<Void> sync = new CompletableFuture<>();
+        LocalStorage storage = new LocalStorage(new PendingSyncEngine(engine, sync), hints, TOKENIZER);
+        List<StorageResult> visible = new ArrayList<>();
+
+        CompletableFuture<StorageResult> done = StorageOp.startIfReady(storage, new StorageOp.CoordinateWrite(key(1),
+                issuer(actor("node-a")), CausalContext.EMPTY, Optional.of(bytes("x")), 1_000, NO_PRUNING), visible::add)
+                .toCompletableFuture();
+
+        assertEquals(1, visible.size());
+        assertFalse(((StorageResult.Written) visible.get(0)).durable(), "replicated before its own sync");
+        assertFalse(done.isDone());
+        sync.complete(null);
+        assertEquals(new StorageResult.Durable(), done.join());
+    }
+
+    @Test
+    void aFailedSyncBecomesAFailedResultNamingTheKey() {
+        CompletableFuture<Void> sync = new CompletableFuture<>();
+        LocalStorage storage = new LocalStorage(new PendingSyncEngine(engine, sync), hints, TOKENIZER);
+
+        CompletableFuture<StorageResult> done = StorageOp.startIfReady(storage,
+                new StorageOp.Merge(key(1), state("x"), NO_PRUNING), ignored -> { }).toCompletableFuture();
+        sync.completeExceptionally(new UncheckedIOException("fsync failed", new IOException("disk gone")));
+
+        assertEquals(new StorageResult.Failed("t1: fsync failed"), done.join());
+    }
+
+    @Test
+    void onlyOneKeyOperationsTakeTheReadyPath() {
+        engine.update(key(1), current -> state("x"));
+
+        assertEquals(new StorageResult.Loaded(state("x")),
+                StorageOp.startIfReady(store.storage, new StorageOp.Read(key(1)), ignored -> { }).toCompletableFuture().join());
+        assertEquals(null, StorageOp.startIfReady(store.storage, new StorageOp.Scan(List.of(TokenRange.FULL_RING), 100),
+                ignored -> { }));
+        assertEquals(null, StorageOp.startIfReady(store.storage,
+                new StorageOp.MergeAll(List.of(new KeyState(key(2), state("y"))), NO_PRUNING), ignored -> { }));
+    }
+
+    /** A memory engine whose ready writes become durable only when the test completes {@code sync}. */
+    private record PendingSyncEngine(MemoryEngine delegate, CompletableFuture<Void> sync) implements StorageEngine {
+        @Override
+        public Siblings get(Key key) {
+            return delegate.get(key);
+        }
+
+        @Override
+        public Siblings update(Key key, UnaryOperator<Siblings> change) {
+            return delegate.update(key, change);
+        }
+
+        @Override
+        public Siblings getIfReady(Key key) {
+            return delegate.get(key);
+        }
+
+        @Override
+        public Deferred updateIfReady(Key key, UnaryOperator<Siblings> change) {
+            return new Deferred(delegate.update(key, change), sync::join, () -> sync);
+        }
+
+        @Override
+        public void scan(TokenRange range, BiConsumer<Key, Siblings> visitor) {
+            delegate.scan(range, visitor);
+        }
+
+        @Override
+        public long size() {
+            return delegate.size();
+        }
+
+        @Override
+        public boolean durable() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
+    }
+
     @Test
     void anEngineFailureBecomesAFailedResultNamingTheOperation() {
         LocalStorage failing = new LocalStorage(new FailingEngine(), new MemoryHintStore(1), TOKENIZER);
@@ -306,6 +391,16 @@ class StorageOpTest {
 
         @Override
         public Siblings update(Key key, UnaryOperator<Siblings> change) {
+            throw gone();
+        }
+
+        @Override
+        public Siblings getIfReady(Key key) {
+            throw gone();
+        }
+
+        @Override
+        public Deferred updateIfReady(Key key, UnaryOperator<Siblings> change) {
             throw gone();
         }
 

@@ -2,6 +2,11 @@ package io.kvorum.storage.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,6 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * covering everything appended so far, then wakes the others. So N writers arriving together pay
  * about two fsyncs, not N, and no writer returns before an fsync that covers its record.
  *
+ * <p>A writer that must not block (an event loop) asks {@link #whenDurable} instead: its ticket
+ * waits in a queue, and one sync task on the background scheduler runs the fsync for everything
+ * queued so far and completes the covered tickets, so the event loop never waits for the disk.
+ * Either kind of sync completes the queued tickets it covers.
+ *
  * <p>A failed fsync poisons the log: after it, the kernel may have dropped the dirty pages
  * (PostgreSQL's "fsyncgate"), so no later ticket can be promised durable and every wait fails.
  */
@@ -24,7 +34,13 @@ final class GroupCommit {
         long forceActive() throws IOException;
     }
 
+    private record Waiter(long ticket, CompletableFuture<Void> durable) {}
+
     private final Force force;
+    private final BackgroundScheduler scheduler;
+    /** Non-blocking writers' tickets not yet durable, smallest first. Guarded by {@code lock}. */
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.ticket(), b.ticket()));
+    private boolean syncTaskQueued;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition done = lock.newCondition();
     private long durable;
@@ -32,12 +48,92 @@ final class GroupCommit {
     private IOException failure;
     private long fsyncs;
 
-    GroupCommit(Force force) {
+    GroupCommit(Force force, BackgroundScheduler scheduler) {
         this.force = force;
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * Completes once every byte up to {@code ticket} is on disk, or exceptionally with
+     * {@link UncheckedIOException} if that cannot be; never blocks the caller.
+     */
+    CompletionStage<Void> whenDurable(long ticket) {
+        lock.lock();
+        try {
+            if (failure != null) {
+                return CompletableFuture.failedStage(failed());
+            }
+            if (durable >= ticket) {
+                return StorageEngine.DURABLE;
+            }
+            CompletableFuture<Void> future = new CompletableFuture<>();
+            waiters.add(new Waiter(ticket, future));
+            if (!syncTaskQueued) {
+                syncTaskQueued = true;
+                scheduler.schedule(0, this::syncForWaiters);
+            }
+            return future;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The background task behind {@link #whenDurable}: one fsync (or a wait for one in progress) for the queued tickets. */
+    private void syncForWaiters() {
+        List<Runnable> completions;
+        lock.lock();
+        try {
+            syncTaskQueued = false;
+            while (syncing) {
+                done.awaitUninterruptibly();
+            }
+            Waiter first = waiters.peek();
+            RuntimeException unexpected = null;
+            if (first != null && first.ticket() > durable && failure == null) {
+                try {
+                    lead();
+                } catch (UncheckedIOException e) {
+                    // recorded in failure: every queued ticket fails below
+                } catch (RuntimeException e) {
+                    unexpected = e; // the log was closed under the queued writers
+                }
+            }
+            completions = takeCovered(unexpected);
+            if (!waiters.isEmpty() && !syncTaskQueued) {
+                syncTaskQueued = true; // tickets appended during the fsync: another round
+                scheduler.schedule(0, this::syncForWaiters);
+            }
+        } finally {
+            lock.unlock();
+        }
+        completions.forEach(Runnable::run);
+    }
+
+    /**
+     * Takes the queued tickets that are settled: durable ones succeed; after a failure of the log
+     * (or {@code unexpected}) every other one fails. Called with the lock held; the returned
+     * completions run after it is released, because their callbacks are the callers' code.
+     */
+    private List<Runnable> takeCovered(RuntimeException unexpected) {
+        List<Runnable> completions = new ArrayList<>();
+        while (!waiters.isEmpty()) {
+            Waiter waiter = waiters.peek();
+            if (waiter.ticket() <= durable) {
+                completions.add(() -> waiter.durable().complete(null));
+            } else if (failure != null || unexpected != null) {
+                RuntimeException cause = failure != null ? failed() : unexpected;
+                completions.add(() -> waiter.durable().completeExceptionally(cause));
+            } else {
+                break;
+            }
+            waiters.poll();
+        }
+        return completions;
     }
 
     /** Returns once every byte up to {@code ticket} is on disk; throws {@link UncheckedIOException} if that cannot be. */
     void await(long ticket) {
+        List<Runnable> completions = List.of();
         lock.lock();
         try {
             while (durable < ticket) {
@@ -48,13 +144,16 @@ final class GroupCommit {
                     lead();
                 }
             }
+            completions = takeCovered(null);
         } finally {
             lock.unlock();
         }
+        completions.forEach(Runnable::run);
     }
 
     /** One fsync now, for the interval syncer and for close; a no-op when nothing new was appended. */
     void syncNow() {
+        List<Runnable> completions = List.of();
         lock.lock();
         try {
             while (syncing) {
@@ -62,9 +161,11 @@ final class GroupCommit {
             }
             checkHealthy();
             lead();
+            completions = takeCovered(null);
         } finally {
             lock.unlock();
         }
+        completions.forEach(Runnable::run);
     }
 
     long fsyncs() {
@@ -104,7 +205,11 @@ final class GroupCommit {
 
     private void checkHealthy() {
         if (failure != null) {
-            throw new UncheckedIOException("fsync failed; the log accepts no more durable writes", failure);
+            throw failed();
         }
+    }
+
+    private UncheckedIOException failed() {
+        return new UncheckedIOException("fsync failed; the log accepts no more durable writes", failure);
     }
 }

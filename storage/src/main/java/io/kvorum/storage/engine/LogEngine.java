@@ -110,7 +110,7 @@ public final class LogEngine implements StorageEngine {
     @Override
     public Deferred updateDeferred(Key key, UnaryOperator<Siblings> change) {
         byte[] bytes = key.utf8().toByteArray();
-        ReentrantLock lock = locks[Math.floorMod(key.hashCode(), KEY_LOCKS)];
+        ReentrantLock lock = lockOf(key);
         Siblings next;
         long ticket;
         lock.lock();
@@ -121,8 +121,69 @@ public final class LogEngine implements StorageEngine {
         } finally {
             lock.unlock();
         }
-        long durableAt = ticket;
-        return new Deferred(next.equals(Siblings.EMPTY) ? Siblings.EMPTY : next, () -> store.awaitDurable(durableAt));
+        return deferred(next, ticket);
+    }
+
+    /** Ready when no disk read is needed (absent or cached), as {@link #get} but never loading. */
+    @Override
+    public Siblings getIfReady(Key key) {
+        Location location = store.locate(key.utf8().toByteArray());
+        if (location == null) {
+            return Siblings.EMPTY;
+        }
+        Cached cached = cache == null ? null : cache.getIfPresent(key);
+        if (cached != null && cached.location().equals(location)) {
+            hits.increment();
+            return cached.state();
+        }
+        return null;
+    }
+
+    /**
+     * Ready when the key's lock is free, its state needs no disk read, and the append needs neither
+     * a contended append lock nor a new segment. A removal (the change empties the key) is never
+     * ready: it is rare, and keeps this path to one kind of record.
+     */
+    @Override
+    public Deferred updateIfReady(Key key, UnaryOperator<Siblings> change) {
+        ReentrantLock lock = lockOf(key);
+        if (!lock.tryLock()) {
+            return null;
+        }
+        try {
+            Siblings current = getIfReady(key);
+            if (current == null) {
+                return null;
+            }
+            Siblings next = change.apply(current);
+            if (next.equals(current)) {
+                return deferred(next, store.ticketNow());
+            }
+            if (next.equals(Siblings.EMPTY)) {
+                return null;
+            }
+            byte[] bytes = key.utf8().toByteArray();
+            LogStore.Appended appended = store.writeIfReady(bytes, VersionCodec.encode(next), !next.hasLiveValue(),
+                    newestWallMillis(next));
+            if (appended == null) {
+                return null;
+            }
+            if (cache != null) {
+                cache.put(key, new Cached(appended.location(), next));
+            }
+            return deferred(next, appended.ticket());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ReentrantLock lockOf(Key key) {
+        return locks[Math.floorMod(key.hashCode(), KEY_LOCKS)];
+    }
+
+    private Deferred deferred(Siblings next, long ticket) {
+        return new Deferred(next.equals(Siblings.EMPTY) ? Siblings.EMPTY : next,
+                () -> store.awaitDurable(ticket), () -> store.whenDurable(ticket));
     }
 
     /** Appends the new state (or a removal) and returns its durability ticket. Holds the key's lock. */

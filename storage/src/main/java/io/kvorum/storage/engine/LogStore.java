@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,20 +50,23 @@ public final class LogStore implements AutoCloseable {
     private final ConcurrentSkipListMap<Long, Segment> byId = new ConcurrentSkipListMap<>();
     private final AtomicInteger nextHandle = new AtomicInteger(1);
     private final ReentrantLock appendLock = new ReentrantLock();
-    private final GroupCommit groupCommit = new GroupCommit(this::forceActive);
+    private final GroupCommit groupCommit;
     private final CompactionScheduler compaction = new CompactionScheduler(this);
+    private final CompressionBackoff compressionBackoff = new CompressionBackoff();
     private final AtomicLong corruptRecords = new AtomicLong();
     private final AtomicLong compactions = new AtomicLong();
     private final AtomicLong bytesReclaimed = new AtomicLong();
     private volatile boolean closed;
     private Segment active; // guarded by appendLock
-    private long appended; // guarded by appendLock: bytes appended since open, the tickets' scale
+    /** Bytes appended since open, the tickets' scale: written under appendLock, read without it. */
+    private volatile long appended;
     private volatile long forced;
 
     private LogStore(Path dir, LogSettings settings, LogEnvironment environment) {
         this.dir = dir;
         this.settings = settings;
         this.environment = environment;
+        this.groupCommit = new GroupCommit(this::forceActive, environment.scheduler());
     }
 
     /** Opens (creating if needed) the log in {@code dir}, recovering its key directory from hint files and scans. */
@@ -217,18 +221,33 @@ public final class LogStore implements AutoCloseable {
 
     /** Appends the key's new state; {@code key} becomes the directory's. The caller serializes writers of the key. */
     Appended write(byte[] key, byte[] payload, boolean tombstone, long wallMillis) {
+        return write(key, payload, tombstone, wallMillis, true);
+    }
+
+    /**
+     * Like {@link #write}, but only without waiting: null (nothing written) when another thread
+     * holds the append lock or the active segment is full (sealing it forces a file). For event loops.
+     */
+    Appended writeIfReady(byte[] key, byte[] payload, boolean tombstone, long wallMillis) {
+        return write(key, payload, tombstone, wallMillis, false);
+    }
+
+    private Appended write(byte[] key, byte[] payload, boolean tombstone, long wallMillis, boolean mayWait) {
         int flags = tombstone ? RecordFormat.FLAG_TOMBSTONE : 0;
         byte[] stored = payload;
-        if (payload.length >= settings.compressionThresholdBytes()) {
+        if (payload.length >= settings.compressionThresholdBytes() && compressionBackoff.shouldTry()) {
             byte[] compressed = RecordFormat.compress(payload);
+            compressionBackoff.record(compressed != null);
             if (compressed != null) {
                 stored = compressed;
                 flags |= RecordFormat.FLAG_COMPRESSED;
             }
         }
         byte[] record = RecordFormat.encode(flags, key, stored, wallMillis);
-        Appended appended = append(record, tombstone, wallMillis);
-        markDead(keydir.put(key, appended.location()));
+        Appended appended = mayWait ? append(record, tombstone, wallMillis) : appendIfReady(record, tombstone, wallMillis);
+        if (appended != null) {
+            markDead(keydir.put(key, appended.location()));
+        }
         return appended;
     }
 
@@ -246,12 +265,7 @@ public final class LogStore implements AutoCloseable {
 
     /** A ticket covering everything appended so far. */
     long ticketNow() {
-        appendLock.lock();
-        try {
-            return appended;
-        } finally {
-            appendLock.unlock();
-        }
+        return appended;
     }
 
     /** Waits, under the {@code always} policy, until {@code ticket} is durable. */
@@ -259,6 +273,11 @@ public final class LogStore implements AutoCloseable {
         if (settings.sync() == SyncPolicy.ALWAYS) {
             groupCommit.await(ticket);
         }
+    }
+
+    /** Completes when {@code ticket} is durable under the sync policy (at once unless it is {@code always}); never blocks. */
+    CompletionStage<Void> whenDurable(long ticket) {
+        return settings.sync() == SyncPolicy.ALWAYS ? groupCommit.whenDurable(ticket) : StorageEngine.DURABLE;
     }
 
     // ---- for recovery and compaction ----
@@ -359,23 +378,44 @@ public final class LogStore implements AutoCloseable {
         appendLock.lock();
         try {
             checkOpen();
-            Segment segment = active;
-            if (segment.size() + record.length > settings.segmentBytes() && segment.size() > 0) {
+            if (active.size() + record.length > settings.segmentBytes() && active.size() > 0) {
                 seal(roll(), false);
-                segment = active;
             }
-            int offset = (int) segment.size();
-            segment.append(record);
-            if (tombstone) {
-                segment.addTombstone(wallMillis);
-            }
-            appended += record.length;
-            return new Appended(new Location(segment.handle(), offset, record.length), appended);
+            return appendLocked(record, tombstone, wallMillis);
         } catch (IOException e) {
             throw new UncheckedIOException(active + ": append failed: " + e.getMessage(), e);
         } finally {
             appendLock.unlock();
         }
+    }
+
+    private Appended appendIfReady(byte[] record, boolean tombstone, long wallMillis) {
+        if (!appendLock.tryLock()) {
+            return null;
+        }
+        try {
+            checkOpen();
+            if (active.size() + record.length > settings.segmentBytes() && active.size() > 0) {
+                return null;
+            }
+            return appendLocked(record, tombstone, wallMillis);
+        } catch (IOException e) {
+            throw new UncheckedIOException(active + ": append failed: " + e.getMessage(), e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Appends to the active segment, which has room. Holds the append lock. */
+    private Appended appendLocked(byte[] record, boolean tombstone, long wallMillis) throws IOException {
+        Segment segment = active;
+        int offset = (int) segment.size();
+        segment.append(record);
+        if (tombstone) {
+            segment.addTombstone(wallMillis);
+        }
+        appended += record.length;
+        return new Appended(new Location(segment.handle(), offset, record.length), appended);
     }
 
     /** Starts a new active segment and returns the old one, forced unless the policy is never. Holds the append lock. */

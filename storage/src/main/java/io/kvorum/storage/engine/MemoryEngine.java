@@ -66,6 +66,17 @@ public final class MemoryEngine implements StorageEngine {
         return result == null ? Siblings.EMPTY : result;
     }
 
+    /** Nothing here waits: every operation is ready. */
+    @Override
+    public Siblings getIfReady(Key key) {
+        return get(key);
+    }
+
+    @Override
+    public Deferred updateIfReady(Key key, UnaryOperator<Siblings> change) {
+        return Deferred.done(update(key, change));
+    }
+
     @Override
     public void scan(TokenRange range, BiConsumer<Key, Siblings> visitor) {
         if (range.isFullRing()) {

@@ -3,7 +3,10 @@ package io.kvorum.storage.engine;
 import io.kvorum.common.Key;
 import io.kvorum.common.TokenRange;
 import io.kvorum.storage.version.Siblings;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,8 +28,20 @@ public interface StorageEngine extends AutoCloseable {
      */
     Siblings update(Key key, UnaryOperator<Siblings> change);
 
-    /** A change that readers already see, and the wait (blocking) until it is durable as the sync policy defines. */
-    record Deferred(Siblings state, Runnable awaitDurable) {}
+    /**
+     * A change that readers already see, and its durability (as the sync policy defines):
+     * {@code awaitDurable} blocks until then, {@code durable} completes then (on a storage thread,
+     * or already), each failing with {@link java.io.UncheckedIOException} when it cannot be.
+     */
+    record Deferred(Siblings state, Runnable awaitDurable, Supplier<CompletionStage<Void>> durable) {
+        /** A change that is durable already. */
+        public static Deferred done(Siblings state) {
+            return new Deferred(state, () -> { }, () -> DURABLE);
+        }
+    }
+
+    /** A completed durability, shared. */
+    CompletionStage<Void> DURABLE = CompletableFuture.completedStage(null);
 
     /**
      * Like {@link #update}, but returns as soon as the new state is visible to readers; running
@@ -35,8 +50,21 @@ public interface StorageEngine extends AutoCloseable {
      * durability step return an already durable change.
      */
     default Deferred updateDeferred(Key key, UnaryOperator<Siblings> change) {
-        return new Deferred(update(key, change), () -> { });
+        return Deferred.done(update(key, change));
     }
+
+    /**
+     * The key's state if the engine has it without waiting for a disk or for another thread, else
+     * null. An event loop calls this first and hands the read to a worker only on null.
+     */
+    Siblings getIfReady(Key key);
+
+    /**
+     * Like {@link #updateDeferred}, but only if the change can be made without waiting for a disk
+     * or for another thread (the durability may still be pending: wait for it with
+     * {@link Deferred#durable}); null otherwise, with nothing changed.
+     */
+    Deferred updateIfReady(Key key, UnaryOperator<Siblings> change);
 
     /** Calls {@code visitor} for every stored key whose token lies in {@code range}, in no promised order. */
     void scan(TokenRange range, BiConsumer<Key, Siblings> visitor);

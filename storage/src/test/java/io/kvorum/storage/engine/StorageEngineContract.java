@@ -126,6 +126,35 @@ public abstract class StorageEngineContract {
         assertEquals(0, engine.size(), "EMPTY is never stored");
     }
 
+    // ---- the non-blocking path (an engine may always decline it with null) ----
+
+    @Test
+    void getIfReadyAgreesWithGetWhenItAnswers() {
+        StorageEngine engine = newEngine();
+        Siblings state = stateOf("x");
+        engine.update(Key.of("k"), current -> state);
+
+        assertEquals(Siblings.EMPTY, engine.getIfReady(Key.of("absent")), "an absent key needs no disk");
+        Siblings ready = engine.getIfReady(Key.of("k"));
+        assertTrue(ready == null || ready.equals(state), "got " + ready);
+    }
+
+    @Test
+    void updateIfReadyChangesLikeUpdateOrNotAtAll() {
+        StorageEngine engine = newEngine();
+        engine.update(Key.of("k"), current -> written(current, "node-a", "x"));
+
+        StorageEngine.Deferred deferred = engine.updateIfReady(Key.of("k"), current -> written(current, "node-b", "y"));
+
+        if (deferred == null) {
+            assertEquals(1, engine.get(Key.of("k")).siblings().size(), "declined, so nothing changed");
+        } else {
+            assertEquals(2, deferred.state().siblings().size());
+            assertEquals(deferred.state(), engine.get(Key.of("k")));
+            deferred.awaitDurable().run();
+        }
+    }
+
     @Test
     void updateToEmptyRemovesTheKey() {
         StorageEngine engine = newEngine();
