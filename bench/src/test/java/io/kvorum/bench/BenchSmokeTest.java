@@ -9,9 +9,11 @@ import io.kvorum.bench.report.HtmlReport;
 import io.kvorum.bench.report.RunResult;
 import io.kvorum.bench.report.TextReport;
 import io.kvorum.bench.run.Phase;
+import io.kvorum.bench.stats.Outcome;
 import io.kvorum.bench.workload.Operation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +42,21 @@ class BenchSmokeTest {
         assertTrue(check.readsChecked() > 300, "reads and the reads of read-modify-writes: " + check);
         assertTrue(TextReport.render(report).contains("READ_MODIFY_WRITE"));
         assertTrue(HtmlReport.render(report).contains("baseline run"));
+    }
+
+    @Test
+    void readsOfMissingRecordsAreCountedAsNotFoundNotTimed() {
+        try (FakeKvServer server = new FakeKvServer(0, Set.of())) {
+            BenchOptions options = BenchOptions.parse(List.of("--nodes", "127.0.0.1:" + server.port(), "--workload",
+                    "c", "--phase", "run", "-p", "recordcount=10", "-p", "operationcount=50", "--threads", "1",
+                    "--connections", "1", "--progress", "0", "--event-loops", "1"));
+            RunResult run = Bench.run(options, 3, line -> { }).runs().get(0);
+            assertEquals(0, run.successes());
+            assertEquals(50, run.errors());
+            var read = run.operations().get(0);
+            assertEquals(Map.of(Outcome.NOT_FOUND, 50L), read.errors());
+            assertEquals(0, read.latency().count(), "a 404 is not a latency sample: " + read.latency());
+        }
     }
 
     @Test
