@@ -6,6 +6,7 @@ import io.kvorum.bench.client.Endpoint;
 import io.kvorum.bench.client.HttpKvClient;
 import io.kvorum.bench.report.BenchReport;
 import io.kvorum.bench.report.RunResult;
+import io.kvorum.bench.run.Phase;
 import io.kvorum.bench.run.RunSettings;
 import io.kvorum.bench.run.TargetRun;
 import io.kvorum.bench.run.TargetState;
@@ -36,8 +37,8 @@ public final class Bench {
     public static BenchReport run(BenchOptions options, long seed, Consumer<String> out) {
         WorkloadSpec spec = StandardWorkloads.load(options.workload(), options.overrides());
         RunSettings settings = new RunSettings(options.threads(), options.targetOpsPerSecond(),
-                options.durationSeconds(), options.r(), options.w(), seed, options.contextMode(), options.check(),
-                options.progressSeconds(), options.eventLoops());
+                options.durationSeconds(), options.warmupSeconds(), options.r(), options.w(), seed,
+                options.contextMode(), options.check(), options.progressSeconds(), options.eventLoops());
         String started = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
         List<RunResult> runs = new ArrayList<>();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()));
@@ -100,6 +101,8 @@ public final class Bench {
                 spec.recordCount(), spec.fieldCount(), spec.fieldLength(), spec.recordBytes()));
         settings.put("run length", options.durationSeconds() > 0 ? options.durationSeconds() + " s"
                 : String.format("%,d operations", spec.operationCount()));
+        settings.put("warm-up", options.warmupSeconds() > 0 && options.phases().contains(Phase.RUN)
+                ? options.warmupSeconds() + " s before the run phase, not counted" : "none");
         settings.put("threads / connections", options.threads() + " / " + options.connections());
         settings.put("target", options.targetOpsPerSecond() > 0
                 ? String.format("%,.0f ops/s (latency from intended start)", options.targetOpsPerSecond())

@@ -20,6 +20,7 @@ import java.util.Properties;
  * @param connections        keep-alive connections in total
  * @param targetOpsPerSecond 0: flat out
  * @param durationSeconds    run-phase length; 0: operationcount
+ * @param warmupSeconds      run-phase warm-up, not counted; 0: none
  * @param r                  read quorum parameter or null
  * @param w                  write quorum parameter or null
  * @param seed               the seed, or null to pick one
@@ -34,9 +35,9 @@ import java.util.Properties;
  */
 public record BenchOptions(String workload, Properties overrides, List<Endpoint> nodes, boolean baseline,
                            List<Phase> phases, int threads, int connections, double targetOpsPerSecond,
-                           double durationSeconds, String r, String w, Long seed, boolean check, String checkR,
-                           ContextMode contextMode, long timeoutMillis, int eventLoops, int baselineEventLoops,
-                           int progressSeconds, String out) {
+                           double durationSeconds, double warmupSeconds, String r, String w, Long seed,
+                           boolean check, String checkR, ContextMode contextMode, long timeoutMillis,
+                           int eventLoops, int baselineEventLoops, int progressSeconds, String out) {
 
     /** The usage text. */
     public static final String USAGE = """
@@ -55,6 +56,10 @@ public record BenchOptions(String workload, Properties overrides, List<Endpoint>
               --target OPS               total target rate; latency then counts from each operation's
                                          intended start (no coordinated omission); default: flat out
               --duration SECONDS         length of the run phase (then operationcount is ignored)
+              --warmup SECONDS           run the run phase (the baseline's too) this long before counting:
+                                         its operations are real (--check still judges them) but enter no
+                                         throughput, latency, error or progress figure; lets the JIT
+                                         compile nodes and client first (about 60 on 2 cores); default 0
               --r R / --w W              r for reads, w for writes (1..N, one, quorum, all); default: node's
               --seed S                   seed for every generator; default: picked and printed
               --check                    record every acknowledged write, judge every read, read every
@@ -86,6 +91,7 @@ public record BenchOptions(String workload, Properties overrides, List<Endpoint>
         private int connections = 16;
         private double target;
         private double duration;
+        private double warmup;
         private String r;
         private String w;
         private Long seed;
@@ -110,8 +116,8 @@ public record BenchOptions(String workload, Properties overrides, List<Endpoint>
                 throw new IllegalArgumentException("give --nodes host:port,... (a Kvorum cluster), --baseline, or both");
             }
             return new BenchOptions(workload, overrides, nodes, baseline, phases, threads == null ? connections : threads,
-                    connections, target, duration, r, w, seed, check, checkR, contextMode, timeoutMillis, eventLoops,
-                    baselineEventLoops, progress, out);
+                    connections, target, duration, warmup, r, w, seed, check, checkR, contextMode, timeoutMillis,
+                    eventLoops, baselineEventLoops, progress, out);
         }
 
         private void option(String option) {
@@ -125,6 +131,7 @@ public record BenchOptions(String workload, Properties overrides, List<Endpoint>
                 case "--connections" -> connections = positiveInt(option);
                 case "--target" -> target = number(option);
                 case "--duration" -> duration = number(option);
+                case "--warmup" -> warmup = number(option);
                 case "--r" -> r = value(option);
                 case "--w" -> w = value(option);
                 case "--seed" -> seed = seed(option);

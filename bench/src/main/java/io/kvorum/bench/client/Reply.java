@@ -4,15 +4,58 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 
-/** An HTTP answer: its status and body. */
-public record Reply(int status, Buffer body) {
+/**
+ * An HTTP answer: its status and body. One answer is asked for its context by the context cache and
+ * again by a read-modify-write's write, and for its values by the correctness checker; the context
+ * is therefore found at most once, and the body parsed as JSON at most once, however often they ask.
+ * Not thread-safe: used on the event loop that received it.
+ */
+public final class Reply {
+
+    private final int status;
+    private final Buffer body;
+    private Optional<String> context; // null until first asked; empty when the answer has none
+    private JsonObject json;          // null until first parsed
+
+    /** The answer with HTTP {@code status} and {@code body}. */
+    public Reply(int status, Buffer body) {
+        this.status = status;
+        this.body = body;
+    }
+
+    /** The HTTP status. */
+    public int status() {
+        return status;
+    }
+
+    /** The body as received. */
+    public Buffer body() {
+        return body;
+    }
+
+    /** The top-level {@code context} of a Kvorum answer, or null. */
+    public String context() {
+        if (context == null) {
+            context = Optional.ofNullable(findContext());
+        }
+        return context.orElse(null);
+    }
+
+    /** The {@code values} of a 200 GET answer (each a Vert.x JSON value), or an empty list. */
+    public List<Object> values() {
+        JsonArray values = json().getJsonArray("values");
+        return values == null ? List.of() : values.getList().stream()
+                .map(value -> value instanceof java.util.Map<?, ?> map ? new JsonObject(cast(map)) : value)
+                .toList();
+    }
 
     /**
-     * The top-level {@code context} of a Kvorum answer, or null. Kvorum writes it as the last member,
-     * so a scan from the end finds it without parsing the values; any other layout is parsed in full.
+     * Kvorum writes the context as the last member, so a scan from the end finds it without parsing
+     * the values; any other layout is parsed in full.
      */
-    public String context() {
+    private String findContext() {
         String text = body.toString();
         int name = text.lastIndexOf("\"context\"");
         if (name < 0) {
@@ -31,25 +74,25 @@ public record Reply(int status, Buffer body) {
         return parsedContext();
     }
 
-    /** The {@code values} of a 200 GET answer (each a Vert.x JSON value), or an empty list. */
-    public List<Object> values() {
-        JsonArray values = new JsonObject(body).getJsonArray("values");
-        return values == null ? List.of() : values.getList().stream()
-                .map(value -> value instanceof java.util.Map<?, ?> map ? new JsonObject(cast(map)) : value)
-                .toList();
+    private String parsedContext() {
+        try {
+            return json().getString("context");
+        } catch (RuntimeException e) {
+            return null; // not JSON, or context not a string: treat as "no context"
+        }
+    }
+
+    /** The body parsed once; throws (and keeps nothing) when it is not a JSON object. */
+    private JsonObject json() {
+        if (json == null) {
+            json = new JsonObject(body);
+        }
+        return json;
     }
 
     @SuppressWarnings("unchecked")
     private static java.util.Map<String, Object> cast(java.util.Map<?, ?> map) {
         return (java.util.Map<String, Object>) map;
-    }
-
-    private String parsedContext() {
-        try {
-            return new JsonObject(body).getString("context");
-        } catch (RuntimeException e) {
-            return null; // not JSON, or context not a string: treat as "no context"
-        }
     }
 
     private static int skipSpace(String text, int from) {

@@ -48,9 +48,9 @@ public final class HtmlReport {
         for (RunResult run : report.runs()) {
             String ratio = report.ratioToCeiling(run).map(r -> String.format(Locale.ROOT, "%.2f", r)).orElse("");
             table.append(String.format(Locale.ROOT, "<tr><td class=\"l\">%s</td><td class=\"l\">%s</td><td class=\"l\">"
-                    + "ALL</td><td>%,d</td><td>%,.0f</td><td>%s</td><td colspan=\"5\"></td><td class=\"l\">%,d</td></tr>",
-                    run.target(), run.phase().name().toLowerCase(Locale.ROOT), run.successes(), run.throughput(),
-                    ratio, run.errors()));
+                    + "ALL</td><td>%,d</td><td>%,.0f</td><td>%s</td><td colspan=\"5\" class=\"l\">%s</td>"
+                    + "<td class=\"l\">%,d</td></tr>", run.target(), run.phase().name().toLowerCase(Locale.ROOT),
+                    run.successes(), run.throughput(), ratio, escape(TextReport.warmup(run).strip()), run.errors()));
             for (OperationSummary operation : run.operations()) {
                 LatencySummary l = operation.latency();
                 table.append(String.format(Locale.ROOT, "<tr><td></td><td></td><td class=\"l\">%s</td><td>%,d</td>"
@@ -94,8 +94,10 @@ public final class HtmlReport {
         for (double t = 0; t <= longest + step / 2; t += step) {
             ticks.add(new SvgChart.Tick(t, String.format(Locale.ROOT, "%.0f", t)));
         }
-        return SvgChart.render("Successful operations per second", "seconds into the phase", "ops/s", series, ticks,
-                false);
+        boolean warmedUp = report.runs().stream().anyMatch(run -> run.warmupSeconds() > 0);
+        return SvgChart.render("Successful operations per second",
+                warmedUp ? "seconds into the phase, after the warm-up" : "seconds into the phase", "ops/s", series,
+                ticks, false);
     }
 
     private static String percentileChart(BenchReport report) {

@@ -47,7 +47,8 @@ public final class JsonReport {
                     .put("errors", point.errors()).put("p50_micros", point.p50Micros()).put("p99_micros", point.p99Micros()));
         }
         JsonObject json = new JsonObject().put("target", run.target()).put("phase", run.phase().name().toLowerCase())
-                .put("elapsed_s", run.elapsedSeconds()).put("successes", run.successes()).put("errors", run.errors())
+                .put("warmup_s", run.warmupSeconds()).put("elapsed_s", run.elapsedSeconds())
+                .put("successes", run.successes()).put("errors", run.errors())
                 .put("throughput_ops_per_s", run.throughput()).put("operations", operations).put("timeline", timeline);
         if (run.check() != null) {
             json.put("check", checkJson(run.check()));

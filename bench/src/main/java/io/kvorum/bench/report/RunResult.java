@@ -11,15 +11,18 @@ import java.util.List;
  *
  * @param target         "kvorum" or "baseline"
  * @param phase          load or run
- * @param elapsedSeconds from the first operation's start to the last one's end
+ * @param warmupSeconds  how long the phase ran before it started counting (0: no warm-up)
+ * @param elapsedSeconds from the end of the warm-up (or the first operation's start) to the last
+ *                       counted operation's end
  * @param successes      operations that succeeded
  * @param errors         operations that failed
  * @param operations     per operation type
  * @param timeline       per-second intervals
  * @param check          the correctness check (on the last phase, when enabled), or null
  */
-public record RunResult(String target, Phase phase, double elapsedSeconds, long successes, long errors,
-                        List<OperationSummary> operations, List<IntervalPoint> timeline, CheckReport check) {
+public record RunResult(String target, Phase phase, double warmupSeconds, double elapsedSeconds, long successes,
+                        long errors, List<OperationSummary> operations, List<IntervalPoint> timeline,
+                        CheckReport check) {
 
     /** Copies. */
     public RunResult {
@@ -34,6 +37,7 @@ public record RunResult(String target, Phase phase, double elapsedSeconds, long 
 
     /** This result with {@code report} attached. */
     public RunResult withCheck(CheckReport report) {
-        return new RunResult(target, phase, elapsedSeconds, successes, errors, operations, timeline, report);
+        return new RunResult(target, phase, warmupSeconds, elapsedSeconds, successes, errors, operations, timeline,
+                report);
     }
 }

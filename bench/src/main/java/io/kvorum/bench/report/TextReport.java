@@ -25,7 +25,8 @@ public final class TextReport {
                     .map(value -> String.format(Locale.ROOT, "  (%.2f of the ceiling)", value)).orElse("");
             out.append(String.format(Locale.ROOT, "%-9s %-5s %-17s %,10d %,8.0f %s%n", run.target(),
                     run.phase().name().toLowerCase(Locale.ROOT), "ALL", run.successes(), run.throughput(),
-                    String.format(Locale.ROOT, "in %.1f s, %,d errors%s", run.elapsedSeconds(), run.errors(), ratio)));
+                    String.format(Locale.ROOT, "in %.1f s%s, %,d errors%s", run.elapsedSeconds(), warmup(run),
+                            run.errors(), ratio)));
             for (OperationSummary operation : run.operations()) {
                 out.append(operationLine(operation)).append('\n');
             }
@@ -42,6 +43,11 @@ public final class TextReport {
                 operation.operation(), latency.count(), "", ms(latency.p50Micros()), ms(latency.p95Micros()),
                 ms(latency.p99Micros()), ms(latency.p999Micros()), ms(latency.maxMicros()),
                 latency.meanMicros() / 1000.0, errors(operation.errors()));
+    }
+
+    /** {@code " after a 60.0 s warm-up"}, or nothing for a run without one. */
+    static String warmup(RunResult run) {
+        return run.warmupSeconds() > 0 ? " after a " + run.warmupSeconds() + " s warm-up" : "";
     }
 
     /** Errors as {@code UNAVAILABLE=3 TIMEOUT=1}, or {@code 0}. */

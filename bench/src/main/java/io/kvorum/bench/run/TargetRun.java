@@ -16,10 +16,13 @@ public final class TargetRun {
         List<RunResult> results = new ArrayList<>();
         PhaseRunner runner = new PhaseRunner(state, out);
         for (Phase phase : phases) {
-            out.accept(String.format("[%s %s] starting: %d threads%s", state.label(),
-                    phase.name().toLowerCase(java.util.Locale.ROOT), state.settings().threads(),
-                    state.settings().targetOpsPerSecond() > 0
-                            ? String.format(", target %,.0f ops/s", state.settings().targetOpsPerSecond()) : ""));
+            RunSettings settings = state.settings();
+            out.accept(String.format("[%s %s] starting: %d threads%s%s", state.label(),
+                    phase.name().toLowerCase(java.util.Locale.ROOT), settings.threads(),
+                    settings.targetOpsPerSecond() > 0
+                            ? String.format(", target %,.0f ops/s", settings.targetOpsPerSecond()) : "",
+                    phase == Phase.RUN && settings.warmupSeconds() > 0
+                            ? ", " + settings.warmupSeconds() + " s of warm-up first (not counted)" : ""));
             results.add(runner.run(phase));
         }
         if (state.checker() != null && !results.isEmpty()) {

@@ -54,9 +54,10 @@ public final class TargetState {
         return eventLoops.get(index % eventLoops.size());
     }
 
-    PhaseContext phaseContext(OperationStats stats, Budget budget) {
-        return new PhaseContext(vertx, client, spec, settings, clock, stats, checker, contexts, inserts,
-                loadSequence, records, budget);
+    PhaseContext phaseContext(OperationStats stats, OperationStats warmupStats, long measuredFromNanos,
+                              Budget budget) {
+        return new PhaseContext(vertx, client, spec, settings, clock, stats, warmupStats, measuredFromNanos, checker,
+                contexts, inserts, loadSequence, records, budget);
     }
 
     /** "kvorum" or "baseline". */

@@ -51,11 +51,11 @@ final class Worker {
 
     private void next() {
         long now = context.clock().getAsLong();
-        if (!context.budget().tryTake(now)) {
+        long intended = pacer.nextIntendedNanos(now);
+        if (!context.budget().tryTake(now, intended)) {
             done.tryComplete();
             return;
         }
-        long intended = pacer.nextIntendedNanos(now);
         long waitNanos = intended - now;
         if (waitNanos > 0) {
             // Round up: a timer that fires early would send before the intended time.
@@ -71,7 +71,7 @@ final class Worker {
         // omission); the timer above rounds up, so a send is never early.
         execute(operation).onComplete(result -> {
             Outcome outcome = result.succeeded() ? result.result() : Outcome.ofFailure(result.cause());
-            context.stats().record(operation, outcome, context.clock().getAsLong() - intendedNanos);
+            context.statsFor(intendedNanos).record(operation, outcome, context.clock().getAsLong() - intendedNanos);
             next();
         });
     }

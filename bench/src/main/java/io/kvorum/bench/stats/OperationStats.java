@@ -11,9 +11,12 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Records every operation of a phase: latency into a wait-free HdrHistogram {@link Recorder} per type,
- * failures into counters by kind. {@link #sample(double)} is called by one sampling thread only; it
- * moves each interval into the cumulative histograms and the timeline. Recording is thread-safe.
+ * Records every operation of a phase: the latency of a success into a wait-free HdrHistogram
+ * {@link Recorder} per type, a failure only into a counter by kind. A failure's time says how long the
+ * client waited for the error (an instant 503, a 10 s timeout), not how fast the store serves, so
+ * mixing it in would pull the percentiles of successes down or up; failures are reported next to
+ * them instead. {@link #sample(double)} is called by one sampling thread only; it moves each interval
+ * into the cumulative histograms and the timeline. Recording is thread-safe.
  */
 public final class OperationStats {
 
@@ -42,7 +45,10 @@ public final class OperationStats {
         }
     }
 
-    /** Records one finished operation; {@code latencyNanos} runs from its intended start. */
+    /**
+     * Records one finished operation; {@code latencyNanos} runs from its intended start and is kept
+     * only when {@code outcome} is {@link Outcome#OK}.
+     */
     public void record(Operation operation, Outcome outcome, long latencyNanos) {
         if (outcome == Outcome.OK) {
             long micros = Math.max(1, Math.min(HIGHEST_MICROS, latencyNanos / 1000));

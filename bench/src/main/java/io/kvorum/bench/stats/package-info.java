@@ -1,6 +1,6 @@
 /**
- * Measurement: HdrHistogram recorders per operation type (latency from each operation's intended
- * start), error counts by kind, and per-second interval snapshots for progress lines and the
- * throughput-over-time chart. Results are records.
+ * Measurement: HdrHistogram recorders per operation type (latency of successful operations from
+ * their intended start), error counts by kind (failures are counted, never timed), and per-second
+ * interval snapshots for progress lines and the throughput-over-time chart. Results are records.
  */
 package io.kvorum.bench.stats;

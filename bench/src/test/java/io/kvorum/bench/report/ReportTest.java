@@ -64,6 +64,30 @@ class ReportTest {
     }
 
     @Test
+    void theWarmupIsReportedWithTheRunItPreceded() {
+        OperationStats stats = filledStats(1.0);
+        RunResult load = new RunResult("kvorum", Phase.LOAD, 0, 1.0, 100, 0, stats.summaries(), stats.timeline(), null);
+        RunResult run = new RunResult("kvorum", Phase.RUN, 60, 30.0, 10_000, 4, stats.summaries(), stats.timeline(),
+                null);
+        BenchReport report = new BenchReport("test", "2025-01-01T00:00:00Z", 42,
+                Map.of("warm-up", "60.0 s before the run phase, not counted"), List.of(load, run));
+
+        String text = TextReport.render(report);
+        assertTrue(text.contains("warm-up: 60.0 s before the run phase, not counted"), text);
+        assertTrue(text.contains("in 30.0 s after a 60.0 s warm-up, 4 errors"), text);
+        assertFalse(text.contains("in 1.0 s after"), "the load phase had none: " + text);
+
+        JsonObject json = JsonReport.toJson(report);
+        assertEquals(0.0, json.getJsonArray("runs").getJsonObject(0).getDouble("warmup_s"));
+        assertEquals(60.0, json.getJsonArray("runs").getJsonObject(1).getDouble("warmup_s"));
+        assertEquals("60.0 s before the run phase, not counted", json.getJsonObject("settings").getString("warm-up"));
+
+        String html = HtmlReport.render(report);
+        assertTrue(html.contains("after a 60.0 s warm-up"), html);
+        assertTrue(html.contains("seconds into the phase, after the warm-up"), html);
+    }
+
+    @Test
     void percentileAxisIsLogOfOneOverOneMinusP() {
         assertEquals(0, HtmlReport.percentileX(0), 1e-9);
         assertEquals(2, HtmlReport.percentileX(99), 1e-9);
@@ -71,7 +95,7 @@ class ReportTest {
     }
 
     private static RunResult run(String target, double seconds, OperationStats stats, CheckReport check) {
-        return new RunResult(target, Phase.RUN, seconds, 10_000, 4, stats.summaries(), stats.timeline(), check);
+        return new RunResult(target, Phase.RUN, 0, seconds, 10_000, 4, stats.summaries(), stats.timeline(), check);
     }
 
     /** 10,000 reads uniform over 0..10 ms (times {@code scale}) in two one-second intervals, 4 errors. */

@@ -31,7 +31,7 @@ class IntendedStartLatencyTest {
         properties.setProperty("operationcount", "200");
         properties.setProperty("requestdistribution", "uniform");
         WorkloadSpec spec = StandardWorkloads.load("c", properties);
-        RunSettings settings = new RunSettings(1, 200, 0, null, null, 1, ContextMode.CACHE, false, 0, 1);
+        RunSettings settings = new RunSettings(1, 200, 0, 0, null, null, 1, ContextMode.CACHE, false, 0, 1);
         Vertx vertx = Vertx.vertx();
         try (FakeKvServer server = new FakeKvServer(500, Set.of())) {
             HttpKvClient client = new HttpKvClient(vertx,
