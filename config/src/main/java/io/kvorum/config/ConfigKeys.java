@@ -222,7 +222,7 @@ public final class ConfigKeys {
      */
     public static final ConfigKey<Integer> STORAGE_COMPRESSION_THRESHOLD = ConfigKey.of("storage.compression-threshold", "512",
             ValueTypes.bytes(1, VALUE_BYTES_MAX_LIMIT),
-            "Records whose payload (a key's whole sibling set) is at least this big are LZ4-compressed (kept only when smaller).");
+            "Records whose payload (a key's whole sibling set) is at least this big are LZ4-compressed, kept only when at least an eighth smaller; after a record that does not shrink, up to 64 further records skip the attempt.");
 
     public static final ConfigKey<Integer> STORAGE_COMPACTION_RATE = ConfigKey.of("storage.compaction-rate", "32MiB",
             ValueTypes.bytes((int) Units.MIB, (int) Units.GIB),

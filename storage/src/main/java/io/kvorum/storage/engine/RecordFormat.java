@@ -121,12 +121,16 @@ final class RecordFormat {
         return raw;
     }
 
-    /** The LZ4 form of {@code payload} (raw length, then the block), or null when it would not be smaller. */
+    /**
+     * The LZ4 form of {@code payload} (raw length, then the block), or null when it would not be at
+     * least an eighth smaller: a few percent saved (random text between JSON keys) is not worth a
+     * decompression on every read, nor, through {@link CompressionBackoff}, the next attempts.
+     */
     static byte[] compress(byte[] payload) {
         byte[] out = new byte[4 + COMPRESSOR.maxCompressedLength(payload.length)];
         ByteBuffer.wrap(out).order(ByteOrder.BIG_ENDIAN).putInt(payload.length);
         int length = COMPRESSOR.compress(payload, 0, payload.length, out, 4, out.length - 4);
-        if (4 + length >= payload.length) {
+        if (4 + length > payload.length - payload.length / 8) {
             return null;
         }
         byte[] exact = new byte[4 + length];

@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The two hash functions of a Merkle tree, SHA-256 truncated to 128 bits: an entry's hash over
- * (key, canonical state bytes) and an inner node's hash over its two children.
+ * (key, the state's versions) and an inner node's hash over its two children.
  *
  * <p>Why 128 bits of SHA-256 are enough. Truncated SHA-256 behaves as a random function, so a leaf
  * (a sum of entry hashes) hides a difference between two replicas only if the signed sum of the
@@ -20,8 +20,11 @@ import java.security.NoSuchAlgorithmException;
  * replica loses (Wagner's generalized birthday attack on additive hashes); nobody controls which
  * writes a failure drops, and read repair does not depend on these hashes.
  *
- * <p>The encoding hashed is injective: a tag byte, the key's length and bytes, then the state in
- * {@link VersionCodec}'s canonical form (equal states encode to equal bytes). Not thread-safe: one per owner.
+ * <p>The encoding hashed is injective on what identifies a state: a tag byte, the key's length and
+ * bytes, then the state's context and siblings' dots in {@link VersionCodec#writeVersions}'s
+ * canonical form (equal states encode to equal bytes). Values are left out: a dot names one write,
+ * so equal dots mean equal values, and hashing 100 bytes of versions instead of a kibibyte value
+ * made tree builds several times cheaper. Not thread-safe: one per owner.
  */
 final class EntryHasher {
     private static final int ENTRY_TAG = 1;
@@ -42,7 +45,7 @@ final class EntryHasher {
         ByteWriter out = new ByteWriter(32 + key.utf8().length() + state.siblings().size() * 48);
         out.writeByte(ENTRY_TAG);
         out.writeBytes(key.utf8());
-        VersionCodec.writeSiblings(out, state);
+        VersionCodec.writeVersions(out, state);
         return truncate(sha256.digest(out.toByteArray()));
     }
 

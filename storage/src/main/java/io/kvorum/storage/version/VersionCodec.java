@@ -49,6 +49,19 @@ public final class VersionCodec {
     }
 
     public static void writeSiblings(ByteWriter out, Siblings state) {
+        writeSiblings(out, state, true);
+    }
+
+    /**
+     * The state's canonical form without the value bytes: its context and each sibling's dot,
+     * tombstone flag and time. Identifies the state as well as the whole form does, because a dot
+     * names one write and so one value (Riak's anti-entropy likewise hashes only the vector clock).
+     */
+    public static void writeVersions(ByteWriter out, Siblings state) {
+        writeSiblings(out, state, false);
+    }
+
+    private static void writeSiblings(ByteWriter out, Siblings state, boolean withValues) {
         writeContext(out, state.context());
         List<Actor> actors = new ArrayList<>(state.context().entries().keySet());
         out.writeVarInt(state.siblings().size());
@@ -56,7 +69,7 @@ public final class VersionCodec {
             writeDot(out, actors, s.dot());
             out.writeBoolean(s.tombstone());
             out.writeVarLong(s.wallMillis());
-            if (!s.tombstone()) {
+            if (withValues && !s.tombstone()) {
                 out.writeBytes(s.value());
             }
         }
