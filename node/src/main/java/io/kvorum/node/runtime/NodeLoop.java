@@ -162,8 +162,14 @@ final class NodeLoop {
      */
     private void store(Effect.Storage storage) {
         long id = storage.operationId();
-        CompletionStage<StorageResult> started = StorageOp.startIfReady(this.storage, storage.operation(),
-                visible -> inline.add(new Input.StorageDone(id, visible)));
+        CompletionStage<StorageResult> started;
+        try {
+            started = StorageOp.startIfReady(this.storage, storage.operation(), visible -> inline.add(new Input.StorageDone(id, visible)));
+        } catch (RuntimeException e) {
+            // as a worker's unexpected failure below: the operation fails, the request does not hang
+            inline.add(new Input.StorageDone(id, new StorageResult.Failed(String.valueOf(e))));
+            return;
+        }
         if (started != null) {
             CompletableFuture<StorageResult> future = started.toCompletableFuture();
             if (future.isDone()) {
