@@ -1,5 +1,6 @@
 package io.kvorum.http;
 
+import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.kvorum.common.Key;
@@ -43,9 +44,17 @@ final class KvOperations {
         this.bodies = new RequestBodies(settings.bodyBytesMax(), settings.valueBytesMax());
         this.bodyTooLarge = responses.bodyTooLarge(settings.bodyBytesMax(), settings.valueBytesMax()); // immutable: built once
         MetricRegistry registry = service.metrics();
-        this.getTimer = registry.timer("kv.get");
-        this.putTimer = registry.timer("kv.put");
-        this.deleteTimer = registry.timer("kv.delete");
+        this.getTimer = registry.timer("kv.get", KvOperations::requestTimer);
+        this.putTimer = registry.timer("kv.put", KvOperations::requestTimer);
+        this.deleteTimer = registry.timer("kv.delete", KvOperations::requestTimer);
+    }
+
+    /**
+     * The default timer's reservoir takes a lock and updates a skip list on every request (2% of a
+     * node's CPU under load); the lock-free variant keeps the same forward-decaying sample.
+     */
+    private static Timer requestTimer() {
+        return new Timer(LockFreeExponentiallyDecayingReservoir.builder().build());
     }
 
     void get(Exchange exchange, String rawKey) {

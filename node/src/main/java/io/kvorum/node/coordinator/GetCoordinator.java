@@ -36,6 +36,8 @@ public final class GetCoordinator {
     private final QuorumTracker tracker;
     private final int maxActors;
     private final SortedMap<NodeId, Siblings> replies = new TreeMap<>();
+    /** Every reply merged so far: kept as they come, so each is merged once, not again for the answer and the repairs. */
+    private Siblings merged = Siblings.EMPTY;
     private boolean answered;
 
     /** @param healthy the failure detector's current view, consulted when a stand-in is needed */
@@ -57,6 +59,7 @@ public final class GetCoordinator {
         }
         tracker.succeed(from);
         replies.put(from, state);
+        merged = merged.merge(state, maxActors);
         return decide();
     }
 
@@ -85,7 +88,7 @@ public final class GetCoordinator {
         if (!answered && tracker.status() != QuorumTracker.Status.PENDING) {
             answered = true;
             answer = Optional.of(tracker.status() == QuorumTracker.Status.SATISFIED
-                    ? outcome(ReadRepairPlanner.merge(replies, maxActors))
+                    ? outcome(merged)
                     : new ReadOutcome.Unavailable(tracker.required(), tracker.acknowledged()));
         }
         boolean finished = tracker.allResponded();
@@ -95,7 +98,7 @@ public final class GetCoordinator {
     private List<Repair> repairs() {
         SortedMap<NodeId, Siblings> preferred = new TreeMap<>(replies);
         preferred.keySet().retainAll(placement.preferred());
-        return ReadRepairPlanner.plan(preferred, ReadRepairPlanner.merge(replies, maxActors));
+        return ReadRepairPlanner.plan(preferred, merged);
     }
 
     private static ReadOutcome outcome(Siblings merged) {
