@@ -63,6 +63,11 @@ public final class FakeKvServer implements AutoCloseable {
             });
             return;
         }
+        if (request.method() == HttpMethod.DELETE) {
+            values.remove(key);
+            reply(request, 200, "{\"key\":\"" + key + "\",\"context\":\"c\"}");
+            return;
+        }
         Buffer value = values.get(key);
         if (value == null) {
             reply(request, 404, "{\"error\":\"not_found\",\"message\":\"none\"}");

