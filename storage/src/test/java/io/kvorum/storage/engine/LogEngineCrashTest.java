@@ -34,25 +34,38 @@ class LogEngineCrashTest {
 
     @Test
     void everyAcknowledgedWriteSurvivesSigkill() throws Exception {
-        long seed = Long.getLong("kvorum.test.seed", System.nanoTime()); // only how many acks to wait for
-        System.out.println("LogEngineCrashTest seed=" + seed);
-        SplittableRandom random = new SplittableRandom(seed);
-        Map<String, String> acked = new ConcurrentHashMap<>(); // key -> last acknowledged value
-        for (int run = 1; run <= RUNS; run++) {
-            int killAfter = 300 + random.nextInt(2_000);
-            runAndKill(run, killAfter, acked);
-            verify(acked, "seed=" + seed + " run " + run);
-        }
+        killRepeatedly("blocking");
     }
 
-    private void runAndKill(int run, int killAfter, Map<String, String> acked) throws IOException, InterruptedException {
+    /** The path a node's event loop takes: appends without waiting, acknowledged when the sync task's fsync completes. */
+    @Test
+    void everyWriteAcknowledgedThroughTheNonBlockingPathSurvivesSigkill() throws Exception {
+        killRepeatedly("ready");
+    }
+
+    private void killRepeatedly(String mode) throws Exception {
+        long seed = Long.getLong("kvorum.test.seed", System.nanoTime()); // only how many acks to wait for
+        System.out.println("LogEngineCrashTest " + mode + " seed=" + seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        Map<String, String> acked = new ConcurrentHashMap<>(); // key -> last acknowledged value
+        AtomicInteger viaReadyPath = new AtomicInteger();
+        for (int run = 1; run <= RUNS; run++) {
+            int killAfter = 300 + random.nextInt(2_000);
+            runAndKill(run, killAfter, mode, acked, viaReadyPath);
+            verify(acked, mode + " seed=" + seed + " run " + run);
+        }
+        assertEquals(mode.equals("ready"), viaReadyPath.get() > 0, viaReadyPath + " writes took the non-blocking path");
+    }
+
+    private void runAndKill(int run, int killAfter, String mode, Map<String, String> acked, AtomicInteger viaReadyPath)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                dir.toString(), String.valueOf(WRITERS), String.valueOf(run));
+                dir.toString(), String.valueOf(WRITERS), String.valueOf(run), mode);
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process child = builder.start();
         AtomicInteger count = new AtomicInteger();
-        Thread reader = Thread.ofPlatform().start(() -> readAcks(child, acked, count));
+        Thread reader = Thread.ofPlatform().start(() -> readAcks(child, acked, count, viaReadyPath));
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> count.get() >= killAfter || !child.isAlive());
             assertTrue(child.isAlive(), "the child died by itself");
@@ -63,9 +76,13 @@ class LogEngineCrashTest {
         }
     }
 
-    private static void readAcks(Process child, Map<String, String> acked, AtomicInteger count) {
+    private static void readAcks(Process child, Map<String, String> acked, AtomicInteger count, AtomicInteger viaReadyPath) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("ACK-READY ")) {
+                    viaReadyPath.incrementAndGet();
+                    line = "ACK " + line.substring("ACK-READY ".length());
+                }
                 if (line.startsWith("ACK ")) {
                     String[] parts = line.split(" ", 3);
                     if (parts.length == 3) { // a line cut by the kill was never a whole acknowledgement
