@@ -35,7 +35,10 @@ import java.util.function.UnaryOperator;
  *       it reads, applies the change, appends and points the directory at the new record: per-key
  *       atomic read-merge-append, as the contract demands. It then releases the lock and waits for
  *       durability (group commit under {@code always}, see {@link GroupCommit}), so writers of one
- *       key queue on the append, never on the fsync. Readers take no lock but a directory shard's.</li>
+ *       key queue on the append, never on the fsync. Readers take no lock but a directory shard's.
+ *       {@link #getIfReady} and {@link #updateIfReady} are the same for an event loop: they answer
+ *       only from the cache and append only with uncontended locks into a segment with room, else
+ *       decline; their durability completes from a sync task, never blocking the caller.</li>
  *   <li><b>Recovery</b> ({@link Recovery}): hint files for sealed segments, a checked scan for the
  *       rest; a torn tail is truncated; a record failing its CRC is skipped, logged with segment and
  *       offset, counted and never served (on a read, too: the key then reads as absent here, and
