@@ -25,14 +25,13 @@ readonly ROOT
 DATA=$(kv_data_dir "$ROOT")
 readonly OUT="$DATA/bench-figures"
 readonly KVORUM="$ROOT/scripts/kvorum"
-readonly HOST=127.0.0.1
-readonly HTTP_BASE=${KVORUM_HTTP_BASE_PORT:-8080}
+KV_HTTP_BASE=${KVORUM_HTTP_BASE_PORT:-8080}
 
 RECORDS=10000
 while [ $# -gt 0 ]; do
   case $1 in
     --records) RECORDS=${2:?--records needs a number}; shift 2 ;;
-    -h | --help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) kv_header_help "${BASH_SOURCE[0]}"; exit 0 ;;
     *) printf 'bench-figures: unknown option %s\n' "$1" >&2; exit 2 ;;
   esac
 done
@@ -40,6 +39,8 @@ case $RECORDS in
   '' | 0 | *[!0-9]*) printf 'bench-figures: --records takes a positive number, got %s\n' "$RECORDS" >&2; exit 2 ;;
 esac
 
+# A run killed earlier may have left its cluster running under $OUT: stop it before deleting its pid files.
+KVORUM_DATA="$OUT/cluster" "$KVORUM" down >/dev/null 2>&1 || true
 rm -rf "$OUT"
 mkdir -p "$OUT/results"
 # The clusters live under the output folder, apart from a cluster the user runs under $KVORUM_DATA.
@@ -48,8 +49,8 @@ export KVORUM_NO_BUILD=1
 "$KVORUM" build >/dev/null || exit 1
 
 REC="-p recordcount=$RECORDS"
-NODES1="$HOST:$((HTTP_BASE + 1))"
-NODES3="$HOST:$((HTTP_BASE + 1)),$HOST:$((HTTP_BASE + 2)),$HOST:$((HTTP_BASE + 3))"
+NODES1="$KV_HOST:$(kv_port 1)"
+NODES3="$KV_HOST:$(kv_port 1),$KV_HOST:$(kv_port 2),$KV_HOST:$(kv_port 3)"
 
 say() {
   printf '[bench-figures %s] %s\n' "$(date +%H:%M:%S)" "$*"
@@ -107,9 +108,9 @@ for workload in a c; do
 done
 
 say "profile: JFR on every node during workload A"
+JCMD="$(kv_java_home "$ROOT")/bin/jcmd" # the nodes run on this JDK
 for pid in $(cat "$KVORUM_DATA"/node-*/pid 2>/dev/null); do
-  jcmd_bin=$(dirname "$(readlink -f "/proc/$pid/exe" 2>/dev/null || echo java)")/jcmd
-  "$jcmd_bin" "$pid" JFR.start name=figures duration=30s settings=profile filename="$OUT/jfr-$pid.jfr" >/dev/null 2>&1 ||
+  "$JCMD" "$pid" JFR.start name=figures duration=30s settings=profile filename="$OUT/jfr-$pid.jfr" >/dev/null 2>&1 ||
     say "no JFR for pid $pid"
 done
 bench three-a-profiled --nodes "$NODES3" --workload a $REC --phase run --duration 32 --connections 16 --r 2 --w 2

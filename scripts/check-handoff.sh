@@ -148,11 +148,9 @@ trap 'log "interrupted"; exit 130' INT TERM
 # Which of the settings this check relies on the build knows: they are listed by the node's --help.
 KNOWN_SETTINGS=""
 missing_settings() { # prints the ones the built node does not know
-  local jdk java key
+  local java key
   if [ -z "$KNOWN_SETTINGS" ]; then
-    jdk=$("$KVORUM_SCRIPT" jdk 2>/dev/null) || jdk=""
-    java=${jdk#JAVA_HOME=}
-    java="${java%% (*}/bin/java"
+    java="$(kv_java_home "$ROOT")/bin/java"
     KNOWN_SETTINGS=$("$java" -cp "$ROOT/node/target/kvorum-node.jar:$ROOT/node/target/lib/*" \
       io.kvorum.node.runtime.Main --help 2>/dev/null | sed -n 's/^ *--\([a-z.-]*\)=.*/\1/p' | tr '\n' ' ')
     KNOWN_SETTINGS=" ${KNOWN_SETTINGS:-?} "

@@ -31,7 +31,7 @@ FRESH=0
 for arg in "$@"; do
   case $arg in
     --fresh) FRESH=1 ;;
-    -h | --help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) kv_header_help "${BASH_SOURCE[0]}"; exit 0 ;;
     *) printf 'compose-test: unknown argument %s (usage: scripts/kvorum compose-test [--fresh])\n' "$arg" >&2; exit 2 ;;
   esac
 done
@@ -128,10 +128,9 @@ NODE_PID1=$(docker exec "$(cid node-1)" cat /proc/1/comm 2>/dev/null)
 
 # --- 2. API conformance ------------------------------------------------------------------------------
 log "API conformance: failsafe ApiConformanceIT against http://$HOST:8081..8083"
-JDK_LINE=$("$ROOT/scripts/kvorum" jdk 2>/dev/null) || JDK_LINE=""
-JAVA_HOME=${JDK_LINE#JAVA_HOME=}
-JAVA_HOME=${JAVA_HOME%% (*}
+JAVA_HOME=$(kv_java_home "$ROOT") || JAVA_HOME=""
 export JAVA_HOME
+JDK_LINE=$(sed -n 's/^JAVA_VERSION="\(.*\)"/Java \1/p' "$JAVA_HOME/release" 2>/dev/null || true)
 MAVEN_OPTS="${MAVEN_OPTS:-}"
 case $JDK_LINE in *"Java 2"[4-9]* | *"Java "[3-9][0-9]*) MAVEN_OPTS="$MAVEN_OPTS --sun-misc-unsafe-memory-access=allow" ;; esac
 export MAVEN_OPTS
@@ -155,11 +154,10 @@ log "API conformance: $CONFORMANCE (${CONFORMANCE_COUNT:-no test report})"
 WL="$OUT/workload"
 mkdir -p "$WL"
 echo steady >"$WL/phase"
-: >"$WL/stop"
-rm -f "$WL/stop"
 
 writer() { # i
-  local i=$1 port=$((8080 + $1)) n=0 c=0 ctx="" phase key body code resp
+  local i=$1 port n=0 c=0 ctx="" phase key body code resp
+  port=$(kv_port "$i")
   while [ ! -f "$WL/stop" ]; do
     n=$((n + 1))
     phase=$(cat "$WL/phase" 2>/dev/null || echo ?)
@@ -170,7 +168,7 @@ writer() { # i
         "http://$HOST:$port/kv/wl-counter-w$i?w=2&timeout_ms=1500" -d "$body" 2>/dev/null) || true
       code=${resp##*$'\n'}
       if [ "$code" = 200 ]; then
-        ctx=$(printf '%s' "$resp" | sed -n 's/.*"context":"\([^"]*\)".*/\1/p' | head -n 1)
+        ctx=$(kv_context "$resp")
       fi
       printf 'counter %s %s %s\n' "$c" "${code:-000}" "$phase" >>"$WL/w$i.log"
     else

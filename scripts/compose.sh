@@ -261,10 +261,7 @@ ensure_jdk_image() {
 }
 
 find_jdk() {
-  local line
-  line=$("$ROOT/scripts/kvorum" jdk) || die "no JDK >= 21 found (scripts/kvorum jdk)"
-  JAVA_HOME=${line#JAVA_HOME=}
-  JAVA_HOME=${JAVA_HOME%% (*}
+  JAVA_HOME=$(kv_java_home "$ROOT") || die "no JDK >= 21 found (scripts/kvorum jdk)"
   export JAVA_HOME
   JDK_MAJOR=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release" 2>/dev/null || true)
 }

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# checks.sh: helpers shared by the scripts that test a running cluster over HTTP (compose-test.sh,
-# check-sets.sh, check-handoff.sh). Source it; it defines functions and a few variables only.
+# checks.sh: helpers shared by the scripts that test or measure a running cluster over HTTP
+# (compose-test.sh, check-sets.sh, check-handoff.sh, bench-figures.sh). Source it; it defines functions and a few variables only.
 #
 # Node node-i serves HTTP on 127.0.0.1:$((KV_HTTP_BASE + i)), as `scripts/kvorum up` and the Compose
 # file lay them out; set KV_HTTP_BASE (default 8080) before calling. Needs curl. Bash 3.2 compatible:
@@ -19,6 +19,19 @@ kv_data_dir() { # repository root
     *) dir="$PWD/${KVORUM_DATA#./}" ;;
   esac
   printf '%s\n' "${dir%/}"
+}
+
+# The script's leading comment block (after the shebang) without the "# ": its --help text.
+kv_header_help() { # script
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"
+}
+
+# JAVA_HOME of the JDK scripts/kvorum uses (the one its nodes run on); fails when there is none.
+kv_java_home() { # repository root
+  local line
+  line=$("$1/scripts/kvorum" jdk 2>/dev/null) || return 1
+  line=${line#JAVA_HOME=}
+  printf '%s\n' "${line%% (*}"
 }
 
 kv_port() { # node-3 or 3 -> its HTTP port

@@ -30,11 +30,6 @@ public final class Reply {
         return status;
     }
 
-    /** The body as received. */
-    public Buffer body() {
-        return body;
-    }
-
     /** The top-level {@code context} of a Kvorum answer, or null. */
     public String context() {
         if (context == null) {
@@ -46,9 +41,7 @@ public final class Reply {
     /** The {@code values} of a 200 GET answer (each a Vert.x JSON value), or an empty list. */
     public List<Object> values() {
         JsonArray values = json().getJsonArray("values");
-        return values == null ? List.of() : values.getList().stream()
-                .map(value -> value instanceof java.util.Map<?, ?> map ? new JsonObject(cast(map)) : value)
-                .toList();
+        return values == null ? List.of() : values.stream().toList(); // its iterator wraps objects as JsonObject
     }
 
     /**
@@ -88,11 +81,6 @@ public final class Reply {
             json = new JsonObject(body);
         }
         return json;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static java.util.Map<String, Object> cast(java.util.Map<?, ?> map) {
-        return (java.util.Map<String, Object>) map;
     }
 
     private static int skipSpace(String text, int from) {

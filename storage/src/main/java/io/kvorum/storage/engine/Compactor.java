@@ -132,9 +132,9 @@ final class Compactor {
         if (header.tombstone()) {
             output.addTombstone(header.wallMillis());
         }
-        if (header.removed()) {
-            output.addDead(record.length); // a removal marker is garbage from birth, as LogStore.remove counts it
-        }
+        // A removal marker copied here is still needed (an older segment outside this compaction may
+        // hold the key), so it is not counted dead: counted dead, an output of mostly markers would be
+        // due again at once and be rewritten, markers and all, at every check.
         return new Location(output.handle(), offset, record.length);
     }
 
