@@ -96,7 +96,7 @@ public sealed interface StorageOp {
                     yield new StorageResult.Done();
                 }
                 case BuildTrees build -> new StorageResult.Trees(buildTrees(engine, tokenizer, build));
-                case Scan scan -> scan(engine, tokenizer, scan);
+                case Scan scan -> scan(engine, scan);
             };
         } catch (UncheckedIOException e) {
             return new StorageResult.Failed(describe(op) + ": " + e.getMessage());
@@ -250,25 +250,22 @@ public sealed interface StorageOp {
             builders.add(MerkleTree.builder(range, build.depth()));
         }
         RangeIndex index = new RangeIndex(build.ranges());
-        engine.scan(TokenRange.FULL_RING, (key, state) -> {
+        engine.scan(token -> index.find(token) >= 0, (key, state) -> {
             long token = tokenizer.applyAsLong(key);
-            int i = index.find(token);
-            if (i >= 0) {
-                builders.get(i).add(token, key, state);
-            }
+            builders.get(index.find(token)).add(token, key, state);
         });
         List<MerkleTree> trees = new ArrayList<>(builders.size());
         builders.forEach(builder -> trees.add(builder.build()));
         return trees;
     }
 
-    private static StorageResult scan(StorageEngine engine, ToLongFunction<Key> tokenizer, Scan scan) {
+    private static StorageResult scan(StorageEngine engine, Scan scan) {
         RangeIndex index = new RangeIndex(scan.ranges());
         List<KeyState> entries = new ArrayList<>();
         long[] bytes = {0};
         boolean[] complete = {true};
-        engine.scan(TokenRange.FULL_RING, (key, state) -> {
-            if (!complete[0] || index.find(tokenizer.applyAsLong(key)) < 0) {
+        engine.scan(token -> index.find(token) >= 0, (key, state) -> {
+            if (!complete[0]) {
                 return;
             }
             bytes[0] += sizeOf(key, state);

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.LongPredicate;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
@@ -352,6 +353,11 @@ class StorageOpTest {
         }
 
         @Override
+        public void scan(LongPredicate tokens, BiConsumer<Key, Siblings> visitor) {
+            delegate.scan(tokens, visitor);
+        }
+
+        @Override
         public long size() {
             return delegate.size();
         }
@@ -406,6 +412,11 @@ class StorageOpTest {
 
         @Override
         public void scan(TokenRange range, BiConsumer<Key, Siblings> visitor) {
+            throw gone();
+        }
+
+        @Override
+        public void scan(LongPredicate tokens, BiConsumer<Key, Siblings> visitor) {
             throw gone();
         }
 

@@ -115,6 +115,9 @@ final class GroupCommit {
      * completions run after it is released, because their callbacks are the callers' code.
      */
     private List<Runnable> takeCovered(RuntimeException unexpected) {
+        if (waiters.isEmpty()) {
+            return List.of(); // the common case of a blocking writer: no allocation
+        }
         List<Runnable> completions = new ArrayList<>();
         while (!waiters.isEmpty()) {
             Waiter waiter = waiters.peek();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.LongPredicate;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
@@ -90,6 +91,16 @@ public final class LogEngine implements StorageEngine {
     @Override
     public Siblings get(Key key) {
         byte[] bytes = key.utf8().toByteArray();
+        Siblings known = inMemory(key, bytes);
+        if (known != null) {
+            return known;
+        }
+        misses.increment();
+        return load(key, bytes);
+    }
+
+    /** The key's state when no disk read is needed: absent, or cached from its newest record; else null. */
+    private Siblings inMemory(Key key, byte[] bytes) {
         Location location = store.locate(bytes);
         if (location == null) {
             return Siblings.EMPTY;
@@ -99,8 +110,7 @@ public final class LogEngine implements StorageEngine {
             hits.increment();
             return cached.state();
         }
-        misses.increment();
-        return load(key, bytes);
+        return null;
     }
 
     @Override
@@ -130,16 +140,7 @@ public final class LogEngine implements StorageEngine {
     /** Ready when no disk read is needed (absent or cached), as {@link #get} but never loading. */
     @Override
     public Siblings getIfReady(Key key) {
-        Location location = store.locate(key.utf8().toByteArray());
-        if (location == null) {
-            return Siblings.EMPTY;
-        }
-        Cached cached = cache == null ? null : cache.getIfPresent(key);
-        if (cached != null && cached.location().equals(location)) {
-            hits.increment();
-            return cached.state();
-        }
-        return null;
+        return inMemory(key, key.utf8().toByteArray());
     }
 
     /**
@@ -153,8 +154,9 @@ public final class LogEngine implements StorageEngine {
         if (!lock.tryLock()) {
             return null;
         }
+        byte[] bytes = key.utf8().toByteArray();
         try {
-            Siblings current = getIfReady(key);
+            Siblings current = inMemory(key, bytes);
             if (current == null) {
                 return null;
             }
@@ -165,7 +167,6 @@ public final class LogEngine implements StorageEngine {
             if (next.equals(Siblings.EMPTY)) {
                 return null;
             }
-            byte[] bytes = key.utf8().toByteArray();
             LogStore.Appended appended = store.writeIfReady(bytes, VersionCodec.encode(next), !next.hasLiveValue(),
                     newestWallMillis(next));
             if (appended == null) {
@@ -221,10 +222,15 @@ public final class LogEngine implements StorageEngine {
 
     @Override
     public void scan(TokenRange range, BiConsumer<Key, Siblings> visitor) {
+        scan(range::contains, visitor);
+    }
+
+    @Override
+    public void scan(LongPredicate tokens, BiConsumer<Key, Siblings> visitor) {
         List<Key> keys = new ArrayList<>();
         store.forEachKey(bytes -> {
             Key key = new Key(io.kvorum.common.Bytes.wrapOwned(bytes));
-            if (range.contains(tokenizer.applyAsLong(key))) {
+            if (tokens.test(tokenizer.applyAsLong(key))) {
                 keys.add(key);
             }
         });

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.BiConsumer;
+import java.util.function.LongPredicate;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
@@ -87,6 +88,15 @@ public final class MemoryEngine implements StorageEngine {
             visit(range.startExclusive(), Long.MAX_VALUE, visitor);
             visitTo(range.endInclusive(), visitor);
         }
+    }
+
+    @Override
+    public void scan(LongPredicate tokens, BiConsumer<Key, Siblings> visitor) {
+        keys.forEach((slot, state) -> {
+            if (tokens.test(slot.token())) {
+                visitor.accept(slot.key(), state);
+            }
+        });
     }
 
     private void visit(long startExclusive, long endInclusive, BiConsumer<Key, Siblings> visitor) {

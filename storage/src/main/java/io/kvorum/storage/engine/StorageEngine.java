@@ -6,6 +6,7 @@ import io.kvorum.storage.version.Siblings;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -68,6 +69,13 @@ public interface StorageEngine extends AutoCloseable {
 
     /** Calls {@code visitor} for every stored key whose token lies in {@code range}, in no promised order. */
     void scan(TokenRange range, BiConsumer<Key, Siblings> visitor);
+
+    /**
+     * Calls {@code visitor} for every stored key whose token passes {@code tokens}, in no promised
+     * order: several ranges in one pass. The engine tests the token before it reads the state, so
+     * keys outside cost no read.
+     */
+    void scan(LongPredicate tokens, BiConsumer<Key, Siblings> visitor);
 
     /** How many keys are stored. */
     long size();

@@ -7,9 +7,8 @@ import java.util.HexFormat;
 /**
  * A 128-bit hash in a Merkle tree: a leaf's sum of entry hashes, or an inner node's digest of its children.
  *
- * <p>Leaf hashes form a group under {@link #plus} and {@link #minus} (two independent lanes, each
- * added modulo 2<sup>64</sup>), which is what lets a leaf be maintained incrementally: adding an
- * entry and removing it again restores the previous hash exactly, in any order.
+ * <p>A leaf's hash is the sum of its entries' hashes in two independent lanes, each modulo
+ * 2<sup>64</sup>, so it does not depend on the order the entries were added in.
  */
 public record MerkleHash(long high, long low) {
     /** The hash of an empty leaf: the sum of no entries. */
@@ -17,14 +16,6 @@ public record MerkleHash(long high, long low) {
 
     /** The number of bytes of the wire form. */
     public static final int BYTES = 16;
-
-    public MerkleHash plus(MerkleHash other) {
-        return new MerkleHash(high + other.high, low + other.low);
-    }
-
-    public MerkleHash minus(MerkleHash other) {
-        return new MerkleHash(high - other.high, low - other.low);
-    }
 
     public void writeTo(ByteWriter out) {
         out.writeLong(high).writeLong(low);

@@ -152,10 +152,6 @@ public final class MerkleTree {
         collectDifferences(2 * k + 1, other, leaves);
     }
 
-    LeafLayout layout() {
-        return layout;
-    }
-
     private MerkleHash node(int k) {
         return new MerkleHash(nodes[2 * k], nodes[2 * k + 1]);
     }

@@ -16,6 +16,7 @@ import io.kvorum.storage.version.Sibling;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -305,6 +306,20 @@ public abstract class StorageEngineContract {
         engine.scan(TokenRange.FULL_RING, (key, state) -> visited.add(state));
 
         assertEquals(List.of(stateOf("v")), visited);
+    }
+
+    @Test
+    void scanByTokenPredicateVisitsExactlyTheKeysWhoseTokensPass() {
+        StorageEngine engine = placedEngine();
+        for (long token : new long[] {Long.MIN_VALUE, -7, 0, 5, 9, Long.MAX_VALUE}) {
+            engine.update(keyAt(token, "k"), current -> stateOf("v" + token));
+        }
+        Map<Key, Siblings> visited = new TreeMap<>();
+
+        engine.scan(token -> token == -7 || token == 9 || token == Long.MAX_VALUE, visited::put);
+
+        assertEquals(Map.of(keyAt(-7, "k"), stateOf("v-7"), keyAt(9, "k"), stateOf("v9"),
+                keyAt(Long.MAX_VALUE, "k"), stateOf("v" + Long.MAX_VALUE)), visited);
     }
 
     @Test
