@@ -250,7 +250,7 @@ public final class AntiEntropy {
         outbox.storage(new StorageOp.BuildTrees(request.ranges(), request.depth()), result -> outbox.send(from,
                 result instanceof StorageResult.Trees trees
                         ? new TreeResponse(request.requestId(), trees.trees())
-                        : new ReplicaFailure(request.requestId(), failure(result))));
+                        : new ReplicaFailure(request.requestId(), StorageResult.failureReason(result))));
     }
 
     private void serveKeys(NodeId from, KeysRequest request) {
@@ -266,12 +266,8 @@ public final class AntiEntropy {
             outbox.storage(new StorageOp.Scan(request.ranges(), maxBytes), scanned -> outbox.send(from,
                     scanned instanceof StorageResult.Scanned s
                             ? new KeysResponse(request.requestId(), s.entries())
-                            : new ReplicaFailure(request.requestId(), failure(scanned))));
+                            : new ReplicaFailure(request.requestId(), StorageResult.failureReason(scanned))));
         });
-    }
-
-    private static String failure(StorageResult result) {
-        return result instanceof StorageResult.Failed failed ? failed.reason() : "unexpected storage result";
     }
 
     // ---- helpers -----------------------------------------------------------------------------

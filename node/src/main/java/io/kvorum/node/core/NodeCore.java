@@ -264,8 +264,12 @@ public final class NodeCore {
         decision.answer().ifPresent(outcome -> answerRead(op, outcome));
         if (decision.finished()) {
             finish(id);
+            ReadRepair message = null;
             for (Repair repair : decision.repairs()) {
-                send(repair.to(), new ReadRepair(op.key(), repair.state()));
+                if (message == null || message.state() != repair.state()) {
+                    message = new ReadRepair(op.key(), repair.state());
+                }
+                send(repair.to(), message); // every repair carries the one merged state: one message, encoded once
             }
             if (!decision.repairs().isEmpty()) {
                 metrics.readRepairsSent(decision.repairs().size());
@@ -430,7 +434,7 @@ public final class NodeCore {
             }
             case HintBatch m -> storage(new StorageWaiter.Then(result -> send(from, result instanceof StorageResult.Merged
                     ? new HintBatchAck(m.requestId())
-                    : new ReplicaFailure(m.requestId(), failure(result)))), new StorageOp.MergeAll(m.entries(), settings.maxActors()));
+                    : new ReplicaFailure(m.requestId(), StorageResult.failureReason(result)))), new StorageOp.MergeAll(m.entries(), settings.maxActors()));
             case HintBatchAck m -> handoff.onReply(from, m);
             case TreeRequest m -> antiEntropy.onMessage(from, m);
             case TreeResponse m -> antiEntropy.onMessage(from, m);
@@ -531,9 +535,9 @@ public final class NodeCore {
             case StorageWaiter.CoordinatorWrite w -> onLocalWrite(w.operationId(), result);
             case StorageWaiter.ServeGet s -> send(s.from(), result instanceof StorageResult.Loaded loaded
                     ? new ReplicaGetResponse(s.requestId(), loaded.state())
-                    : new ReplicaFailure(s.requestId(), failure(result)));
+                    : new ReplicaFailure(s.requestId(), StorageResult.failureReason(result)));
             case StorageWaiter.ServePut s -> send(s.from(), result instanceof StorageResult.Failed
-                    ? new ReplicaFailure(s.requestId(), failure(result))
+                    ? new ReplicaFailure(s.requestId(), StorageResult.failureReason(result))
                     : new ReplicaPutResponse(s.requestId()));
             case StorageWaiter.ApplyRepair r -> { }
             case StorageWaiter.Then then -> then.callback().accept(result);
@@ -557,10 +561,6 @@ public final class NodeCore {
         }
     }
 
-    private static String failure(StorageResult result) {
-        return result instanceof StorageResult.Failed failed ? failed.reason() : "unexpected storage result";
-    }
-
     // ---- hints -------------------------------------------------------------------------------
 
     /** A stand-in's side of a sloppy write: keep the state as a hint for its owner, then acknowledge. */
@@ -573,7 +573,7 @@ public final class NodeCore {
         storeHint(new Hint(owner, m.key(), m.state()), result -> send(from, switch (result) {
             case StorageResult.HintStored stored when stored.accepted() -> new ReplicaPutResponse(m.requestId());
             case StorageResult.HintStored refused -> new ReplicaFailure(m.requestId(), "the hint queue for " + owner + " is full");
-            default -> new ReplicaFailure(m.requestId(), failure(result));
+            default -> new ReplicaFailure(m.requestId(), StorageResult.failureReason(result));
         }));
     }
 

@@ -8,6 +8,11 @@ import java.util.List;
 
 /** The outcome of a {@link StorageOp}. */
 public sealed interface StorageResult {
+    /** Why a storage operation did not give the result its caller expected, for a failure reply. */
+    static String failureReason(StorageResult result) {
+        return result instanceof Failed failed ? failed.reason() : "unexpected storage result";
+    }
+
     /** The key's state after a read or merge. */
     record Loaded(Siblings state) implements StorageResult {}
 

@@ -33,10 +33,7 @@ class NodeCoreSloppyQuorumTest {
 
     @AfterEach
     void leavesNothingBehind() {
-        cluster.settle();
-        cluster.fireAllTimers();
-        cluster.settle();
-        cluster.assertQuiescent();
+        cluster.assertLeavesNothingBehind();
     }
 
     private static Ack primary(NodeId node) {

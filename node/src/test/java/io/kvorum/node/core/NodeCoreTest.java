@@ -42,10 +42,7 @@ class NodeCoreTest {
 
     @AfterEach
     void leavesNothingBehind() {
-        cluster.settle();
-        cluster.fireAllTimers();
-        cluster.settle();
-        cluster.assertQuiescent();
+        cluster.assertLeavesNothingBehind();
     }
 
     // ---- helpers ----

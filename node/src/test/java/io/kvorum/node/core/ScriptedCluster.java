@@ -382,6 +382,17 @@ public final class ScriptedCluster {
                 .map(String::valueOf).map(line -> line.length() <= 300 ? line : line.substring(0, 300) + "…").toList());
     }
 
+    /**
+     * Delivers everything, fires every timer (deadlines, retries) and delivers what that caused, then
+     * {@link #assertQuiescent}: what a test checks at its end, that it left nothing behind.
+     */
+    public void assertLeavesNothingBehind() {
+        settle();
+        fireAllTimers();
+        settle();
+        assertQuiescent();
+    }
+
     /** Fails unless nothing is in flight, pending or armed, and no core has an operation left. */
     public void assertQuiescent() {
         List<String> left = new ArrayList<>();
