@@ -26,6 +26,15 @@ public final class ConfigKeys {
      */
     static final int FRAME_VALUES_MIN = 4;
     static final int FRAME_OVERHEAD_BYTES = (int) Units.MIB;
+    /** Largest storage.siblings-max: the version codec reads at most this many siblings of one key. */
+    static final int SIBLINGS_MAX_LIMIT = 65_536;
+    /** Room a key's state needs beyond its one largest value: its version history and framing. */
+    static final int KEY_HISTORY_BYTES = (int) (64 * Units.KIB);
+    /**
+     * Default of storage.key-bytes-max where nothing forces less or more. Riak warns at 5 MB objects
+     * and refuses 50 MB; a state is rewritten on every write of its key, so a few MiB keeps that cheap.
+     */
+    static final int KEY_BYTES_MAX_DEFAULT = (int) (8 * Units.MIB);
 
     public static final ConfigKey<NodeId> NODE_ID = ConfigKey.of("node.id", "node-1", ValueTypes.nodeId(),
             "This node's stable name; must be one of cluster.members and names the default data directory.");
@@ -237,6 +246,19 @@ public final class ConfigKeys {
             "How long (default 10 days) a deleted key's tombstones are kept before compaction drops them;"
             + " run repair on every node more often than this, or a stale replica can bring deleted data back.");
 
+    public static final ConfigKey<Integer> STORAGE_SIBLINGS_MAX = ConfigKey.of("storage.siblings-max", "100",
+            ValueTypes.integer(1, SIBLINGS_MAX_LIMIT),
+            "Most siblings (concurrent versions, tombstones included) a write may leave on a key; a write that would add"
+            + " one more is refused with 409 too_many_siblings until a client writes with a context that resolves them."
+            + " A warning is logged when a key passes half of it (Riak refuses at 100 too).");
+
+    public static final ConfigKey<Integer> STORAGE_KEY_BYTES_MAX = ConfigKey.derived("storage.key-bytes-max",
+            "8MiB, less when quorum.n of it would not fit in internode.frame-bytes-max, never below http.value-bytes-max + 64KiB",
+            ValueTypes.bytes((int) (64 * Units.KIB), (int) Units.GIB), ConfigKeys::keyBytesMaxDefault,
+            "Most bytes a key's whole state (every sibling's value plus its version history) may take after a write;"
+            + " a write that would grow it further is refused with 413 key_too_large. Must hold the largest value"
+            + " (http.value-bytes-max + 64KiB), and quorum.n of it must fit in internode.frame-bytes-max + 1MiB.");
+
     /** Every key, in declaration order; a derived default may read only keys listed before it. */
     private static final List<ConfigKey<?>> ALL = List.of(
             NODE_ID, NODE_DATA_DIR, NODE_SHUTDOWN_TIMEOUT,
@@ -251,7 +273,8 @@ public final class ConfigKeys {
             HANDOFF_ENABLED, HANDOFF_MAX_HINTS_PER_OWNER, HANDOFF_RATE, HANDOFF_BATCH_SIZE, HANDOFF_RETRY_MIN, HANDOFF_RETRY_MAX,
             ANTI_ENTROPY_ENABLED, ANTI_ENTROPY_INTERVAL, ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE, ANTI_ENTROPY_TIMEOUT,
             STORAGE_ENGINE, STORAGE_SYNC, STORAGE_SYNC_INTERVAL, STORAGE_SEGMENT_SIZE, STORAGE_CACHE_SIZE,
-            STORAGE_COMPRESSION_THRESHOLD, STORAGE_COMPACTION_RATE, STORAGE_COMPACTION_TRIGGER, STORAGE_TOMBSTONE_GRACE);
+            STORAGE_COMPRESSION_THRESHOLD, STORAGE_COMPACTION_RATE, STORAGE_COMPACTION_TRIGGER, STORAGE_TOMBSTONE_GRACE,
+            STORAGE_SIBLINGS_MAX, STORAGE_KEY_BYTES_MAX);
 
     private ConfigKeys() {}
 
@@ -268,6 +291,13 @@ public final class ConfigKeys {
     /** The smallest frame that fits the largest value (see {@link #FRAME_VALUES_MIN}). */
     static long frameBytesMin(int valueBytesMax) {
         return (long) valueBytesMax * FRAME_VALUES_MIN + FRAME_OVERHEAD_BYTES;
+    }
+
+    /** See {@link #STORAGE_KEY_BYTES_MAX}'s default text; {@code KvorumConfig} checks the result against the frame. */
+    private static int keyBytesMaxDefault(ConfigKey.Lookup lookup) {
+        long fitsFrame = ((long) lookup.get(INTERNODE_FRAME_BYTES_MAX) - FRAME_OVERHEAD_BYTES) / lookup.get(QUORUM_N);
+        long fitsValue = (long) lookup.get(HTTP_VALUE_BYTES_MAX) + KEY_HISTORY_BYTES;
+        return (int) Math.min(Units.GIB, Math.max(fitsValue, Math.min(KEY_BYTES_MAX_DEFAULT, fitsFrame)));
     }
 
     private static List<MemberAddress> selfAsOnlyMember(ConfigKey.Lookup lookup) {

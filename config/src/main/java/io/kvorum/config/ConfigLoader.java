@@ -141,6 +141,8 @@ public final class ConfigLoader {
                         settings.get(ConfigKeys.STORAGE_COMPRESSION_THRESHOLD),
                         settings.get(ConfigKeys.STORAGE_COMPACTION_RATE),
                         settings.get(ConfigKeys.STORAGE_COMPACTION_TRIGGER),
-                        settings.get(ConfigKeys.STORAGE_TOMBSTONE_GRACE)));
+                        settings.get(ConfigKeys.STORAGE_TOMBSTONE_GRACE),
+                        settings.get(ConfigKeys.STORAGE_SIBLINGS_MAX),
+                        settings.get(ConfigKeys.STORAGE_KEY_BYTES_MAX)));
     }
 }

@@ -37,6 +37,7 @@ public record KvorumConfig(
         requireSet(antiEntropy, "antiEntropy");
         requireSet(storage, "storage");
         requireFrameFitsValue(internode, http);
+        requireKeyLimitFits(storage, http, internode, quorum);
         requireSelfIsMember(node, cluster);
     }
 
@@ -106,6 +107,33 @@ public record KvorumConfig(
                     + ", the minimum for " + valueKey + " " + Units.formatBytes(http.valueBytesMax())
                     + " (must be at least " + valueKey + " * " + ConfigKeys.FRAME_VALUES_MIN
                     + " + " + Units.formatBytes(ConfigKeys.FRAME_OVERHEAD_BYTES) + ")");
+        }
+    }
+
+    /**
+     * A key must hold one value of the largest size, or a write resolving its siblings could be
+     * refused; and a replica's state, which may join what up to N coordinators each admitted, must
+     * fit in one frame, or the key could no longer be read or repaired.
+     */
+    private static void requireKeyLimitFits(StorageConfig storage, HttpConfig http, InternodeConfig internode, QuorumConfig quorum) {
+        String keyKey = ConfigKeys.STORAGE_KEY_BYTES_MAX.name();
+        long keyBytesMin = (long) http.valueBytesMax() + ConfigKeys.KEY_HISTORY_BYTES;
+        if (storage.keyBytesMax() < keyBytesMin) {
+            String valueKey = ConfigKeys.HTTP_VALUE_BYTES_MAX.name();
+            throw new ConfigException(List.of(keyKey, valueKey), keyKey + ": " + Units.formatBytes(storage.keyBytesMax())
+                    + " is below " + Units.formatBytes(keyBytesMin) + ", the minimum for " + valueKey + " "
+                    + Units.formatBytes(http.valueBytesMax()) + " (must be at least " + valueKey + " + "
+                    + Units.formatBytes(ConfigKeys.KEY_HISTORY_BYTES) + ", so that one value always fits)");
+        }
+        long frameBytesMin = (long) storage.keyBytesMax() * quorum.n() + ConfigKeys.FRAME_OVERHEAD_BYTES;
+        if (internode.frameBytesMax() < frameBytesMin) {
+            String frameKey = ConfigKeys.INTERNODE_FRAME_BYTES_MAX.name();
+            String nKey = ConfigKeys.QUORUM_N.name();
+            throw new ConfigException(List.of(frameKey, keyKey, nKey), frameKey + ": " + Units.formatBytes(internode.frameBytesMax())
+                    + " is below " + Units.formatBytes(frameBytesMin) + ", the minimum for " + keyKey + " "
+                    + Units.formatBytes(storage.keyBytesMax()) + " and " + nKey + " " + quorum.n() + " (must be at least "
+                    + keyKey + " * " + nKey + " + " + Units.formatBytes(ConfigKeys.FRAME_OVERHEAD_BYTES)
+                    + ": a replica may hold what each of N coordinators admitted)");
         }
     }
 

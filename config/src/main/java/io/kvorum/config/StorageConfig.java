@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param compactionBytesPerSecond most bytes per second compaction reads
  * @param compactionTriggerPercent dead share of a sealed segment that makes it due for compaction
  * @param tombstoneGrace how long tombstone-only states are kept before compaction drops them
+ * @param siblingsMax most siblings a write may leave on a key
+ * @param keyBytesMax most encoded bytes a write may leave a key's state at
  */
 public record StorageConfig(
         Engine engine,
@@ -24,7 +26,9 @@ public record StorageConfig(
         int compressionThresholdBytes,
         int compactionBytesPerSecond,
         int compactionTriggerPercent,
-        Duration tombstoneGrace) {
+        Duration tombstoneGrace,
+        int siblingsMax,
+        int keyBytesMax) {
 
     public StorageConfig {
         ConfigKeys.STORAGE_ENGINE.check(engine);
@@ -36,20 +40,29 @@ public record StorageConfig(
         ConfigKeys.STORAGE_COMPACTION_RATE.check(compactionBytesPerSecond);
         ConfigKeys.STORAGE_COMPACTION_TRIGGER.check(compactionTriggerPercent);
         ConfigKeys.STORAGE_TOMBSTONE_GRACE.check(tombstoneGrace);
+        ConfigKeys.STORAGE_SIBLINGS_MAX.check(siblingsMax);
+        ConfigKeys.STORAGE_KEY_BYTES_MAX.check(keyBytesMax);
     }
 
-    /** {@code engine} with every other {@code storage.*} key at its default (none is derived, so no lookup is needed). */
+    /** {@code engine} with every other {@code storage.*} key at its default (for key-bytes-max: the default of the default settings). */
     public StorageConfig(Engine engine) {
         this(engine, ConfigKeys.STORAGE_SYNC.defaultValue(null), ConfigKeys.STORAGE_SYNC_INTERVAL.defaultValue(null),
                 ConfigKeys.STORAGE_SEGMENT_SIZE.defaultValue(null), ConfigKeys.STORAGE_CACHE_SIZE.defaultValue(null),
                 ConfigKeys.STORAGE_COMPRESSION_THRESHOLD.defaultValue(null), ConfigKeys.STORAGE_COMPACTION_RATE.defaultValue(null),
-                ConfigKeys.STORAGE_COMPACTION_TRIGGER.defaultValue(null), ConfigKeys.STORAGE_TOMBSTONE_GRACE.defaultValue(null));
+                ConfigKeys.STORAGE_COMPACTION_TRIGGER.defaultValue(null), ConfigKeys.STORAGE_TOMBSTONE_GRACE.defaultValue(null),
+                ConfigKeys.STORAGE_SIBLINGS_MAX.defaultValue(null), ConfigKeys.KEY_BYTES_MAX_DEFAULT);
     }
 
     /** This configuration with {@code engine} replaced. */
     public StorageConfig withEngine(Engine engine) {
         return new StorageConfig(engine, sync, syncInterval, segmentBytes, cacheBytes, compressionThresholdBytes,
-                compactionBytesPerSecond, compactionTriggerPercent, tombstoneGrace);
+                compactionBytesPerSecond, compactionTriggerPercent, tombstoneGrace, siblingsMax, keyBytesMax);
+    }
+
+    /** This configuration with the per-key limits replaced. */
+    public StorageConfig withKeyLimits(int siblingsMax, int keyBytesMax) {
+        return new StorageConfig(engine, sync, syncInterval, segmentBytes, cacheBytes, compressionThresholdBytes,
+                compactionBytesPerSecond, compactionTriggerPercent, tombstoneGrace, siblingsMax, keyBytesMax);
     }
 
     /** The storage engines a node can run; written in lower case in settings. */

@@ -83,7 +83,9 @@ class ValidationTest {
                 Arguments.of("storage.compression-threshold", "0", "storage.compression-threshold: 0 is out of range 1..64MiB"),
                 Arguments.of("storage.compaction-rate", "1KiB", "storage.compaction-rate: 1KiB is out of range 1MiB..1GiB"),
                 Arguments.of("storage.compaction-trigger", "101", "storage.compaction-trigger: 101 is out of range 1..100"),
-                Arguments.of("storage.tombstone-grace", "P400D", "storage.tombstone-grace: 9600h is out of range 0s..8760h"));
+                Arguments.of("storage.tombstone-grace", "P400D", "storage.tombstone-grace: 9600h is out of range 0s..8760h"),
+                Arguments.of("storage.siblings-max", "0", "storage.siblings-max: 0 is out of range 1..65536"),
+                Arguments.of("storage.key-bytes-max", "1KiB", "storage.key-bytes-max: 1KiB is out of range 64KiB..1GiB"));
     }
 
     @ParameterizedTest
@@ -159,6 +161,35 @@ class ValidationTest {
 
         assertConfigError(() -> config.withInternode(small),
                 "internode.frame-bytes-max: 1MiB is below 5MiB", "http.value-bytes-max");
+    }
+
+    @Test
+    void keyLimitMustHoldTheLargestValue() {
+        ConfigException error = assertConfigError(() -> fromFlags("--storage.key-bytes-max=1MiB"),
+                "storage.key-bytes-max: 1MiB is below 1088KiB, the minimum for http.value-bytes-max 1MiB",
+                "(must be at least http.value-bytes-max + 64KiB, so that one value always fits)");
+        assertEquals(List.of("storage.key-bytes-max", "http.value-bytes-max"), error.keys());
+        assertEquals((int) (2 * Units.MIB), fromFlags("--storage.key-bytes-max=2MiB").storage().keyBytesMax());
+    }
+
+    @Test
+    void frameMustHoldNKeyLimits() {
+        ConfigException error = assertConfigError(() -> fromFlags("--storage.key-bytes-max=40MiB"),
+                "internode.frame-bytes-max: 80MiB is below 121MiB, the minimum for storage.key-bytes-max 40MiB and quorum.n 3",
+                "a replica may hold what each of N coordinators admitted");
+        assertEquals(List.of("internode.frame-bytes-max", "storage.key-bytes-max", "quorum.n"), error.keys());
+        assertEquals((int) (40 * Units.MIB), fromFlags("--storage.key-bytes-max=40MiB", "--internode.frame-bytes-max=121MiB")
+                .storage().keyBytesMax());
+    }
+
+    @Test
+    void keyLimitDefaultFollowsTheFrameTheValueAndN() {
+        assertEquals((int) (8 * Units.MIB), KvorumConfig.defaults().storage().keyBytesMax());
+        assertEquals(100, KvorumConfig.defaults().storage().siblingsMax());
+        assertEquals((int) (79 * Units.MIB / 16), fromFlags("--quorum.n=16", "--quorum.r=1", "--quorum.w=1").storage().keyBytesMax(),
+                "(80MiB - 1MiB) / 16");
+        assertEquals((int) (32 * Units.MIB + 64 * Units.KIB), fromFlags("--http.value-bytes-max=32MiB",
+                "--internode.frame-bytes-max=129MiB").storage().keyBytesMax());
     }
 
     @Test

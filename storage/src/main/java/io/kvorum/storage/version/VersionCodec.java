@@ -26,6 +26,9 @@ public final class VersionCodec {
     public static final int MAX_CLOUD_DOTS = 65_536;
     public static final int MAX_SIBLINGS = 65_536;
     private static final int MAX_NODE_ID_BYTES = 64;
+    private static final int VARINT_BYTES_MAX = 5;
+    private static final int VARLONG_BYTES_MAX = 10;
+    private static final int DOT_BYTES_MAX = VARINT_BYTES_MAX + VARLONG_BYTES_MAX;
 
     private VersionCodec() {}
 
@@ -88,6 +91,22 @@ public final class VersionCodec {
             siblings.add(new Sibling(dot, tombstone, value, wallMillis));
         }
         return build(() -> new Siblings(context, siblings));
+    }
+
+    /**
+     * An upper bound of {@code encode(state).length}, in time linear in the number of siblings and
+     * actors but without encoding anything: each varint counted at its widest, each value at its length.
+     */
+    public static long encodedBytesBound(Siblings state) {
+        long bytes = 3L * VARINT_BYTES_MAX;
+        for (Actor actor : state.context().entries().keySet()) {
+            bytes += VARINT_BYTES_MAX + actor.node().value().length() + 3L * VARLONG_BYTES_MAX;
+        }
+        bytes += (long) state.context().cloud().size() * DOT_BYTES_MAX;
+        for (Sibling s : state.siblings()) {
+            bytes += DOT_BYTES_MAX + 1 + VARLONG_BYTES_MAX + VARINT_BYTES_MAX + s.value().length();
+        }
+        return bytes;
     }
 
     public static byte[] encode(Siblings state) {
