@@ -44,12 +44,14 @@ COPY node/target/kvorum-node.jar /opt/kvorum/kvorum-node.jar
 # Configuration comes from KVORUM_* variables (every setting has one: KVORUM_ + the key in upper
 # case with . and - as _). Listen on every interface; a cluster advertises each node by name or
 # address in KVORUM_CLUSTER_MEMBERS (id@internodeHost:port/httpHost:port,...), which must be the
-# same list, in the same order, on every node. JDK_JAVA_OPTIONS takes JVM options (e.g. -Xmx512m).
+# same list, in the same order, on every node. JDK_JAVA_OPTIONS takes JVM options: the heap is
+# 512 MiB by default, as scripts/kvorum starts nodes (set it to e.g. -Xmx1g for more).
 ENV KVORUM_HTTP_HOST=0.0.0.0 \
     KVORUM_HTTP_PORT=8081 \
     KVORUM_INTERNODE_HOST=0.0.0.0 \
     KVORUM_INTERNODE_PORT=9081 \
     KVORUM_NODE_DATA_DIR=/var/lib/kvorum \
+    JDK_JAVA_OPTIONS=-Xmx512m \
     JAVA_HOME=/opt/kvorum/jre \
     PATH=/opt/kvorum/jre/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -67,5 +69,6 @@ HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
 # cleanly (in-flight requests finish within node.shutdown-timeout, 10 s by default; docker stop
 # waits 10 s before SIGKILL, so compose gives the nodes stop_grace_period: 20s).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["/opt/kvorum/jre/bin/java", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAMPercentage=75", "-Dkvorum.log.dir=/var/lib/kvorum", "-cp", "/opt/kvorum/kvorum-node.jar:/opt/kvorum/lib/*", "io.kvorum.node.runtime.Main"]
+# A node that runs out of memory exits at once (and compose's restart policy starts it again).
+ENTRYPOINT ["/opt/kvorum/jre/bin/java", "-XX:+ExitOnOutOfMemoryError", "-Dkvorum.log.dir=/var/lib/kvorum", "-cp", "/opt/kvorum/kvorum-node.jar:/opt/kvorum/lib/*", "io.kvorum.node.runtime.Main"]
 CMD []

@@ -37,7 +37,10 @@ final class Responses {
         };
     }
 
-    /** PUT and DELETE: 200 with the new version's context and receipts, 503, or 400 {@code invalid_context}. */
+    /**
+     * PUT and DELETE: 200 with the new version's context and receipts, 503, 400 {@code invalid_context},
+     * or 409 / 413 for a key limit.
+     */
     Reply written(Key key, WriteResult result) {
         return switch (result) {
             case WriteResult.Written written -> Reply.ok(json.render(out -> {
@@ -52,6 +55,7 @@ final class Responses {
                 out.writeEndObject();
             }));
             case WriteResult.Unavailable(int required, int acknowledged) -> error(quorumError(required, acknowledged));
+            case WriteResult.LimitExceeded exceeded -> error(limitError(exceeded));
             case WriteResult.InvalidContext(String message) -> error(ApiError.of(ErrorCode.INVALID_CONTEXT,
                     message == null || message.isBlank() ? "the context could not be decoded" : message));
         };
@@ -113,6 +117,20 @@ final class Responses {
     /** {@code /metrics}: a body that is already JSON. */
     Reply metrics(Bytes registryJson) {
         return Reply.ok(registryJson);
+    }
+
+    /** A write refused by a per-key limit: which limit, the numbers, and how to bring the key back. */
+    static ApiError limitError(WriteResult.LimitExceeded exceeded) {
+        String limit = exceeded.limit().configKey();
+        ApiError error = switch (exceeded.limit()) {
+            case SIBLINGS -> ApiError.of(ErrorCode.TOO_MANY_SIBLINGS, "the write would leave " + exceeded.actual()
+                    + " siblings on this key, more than " + limit + " (" + exceeded.max() + "); nothing was stored. Read the key"
+                    + " and write with the context of that read to resolve its siblings, which is always accepted");
+            case BYTES -> ApiError.of(ErrorCode.KEY_TOO_LARGE, "the write would grow this key to " + exceeded.actual()
+                    + " bytes, more than " + limit + " (" + exceeded.max() + "); nothing was stored. Read the key and write"
+                    + " with the context of that read to replace its siblings with one value");
+        };
+        return error.with("limit", limit).with("max", exceeded.max()).with("actual", exceeded.actual());
     }
 
     /** Any error: its status, {@code {"error", "message"}} and the extra fields, in order. */

@@ -7,7 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The outcome of a PUT or DELETE, mapped to 200 / 400 / 503 by the router. */
+/** The outcome of a PUT or DELETE, mapped to 200 / 400 / 409 / 413 / 503 by the router. */
 public sealed interface WriteResult {
     /**
      * Stored durably on at least {@code w} replicas; {@code context} is the new version's, and
@@ -26,6 +26,30 @@ public sealed interface WriteResult {
 
     /** Fewer than {@code required} replicas acknowledged in time; the write may still exist on some. */
     record Unavailable(int required, int acknowledged) implements WriteResult {}
+
+    /**
+     * Refused before anything was stored: the write would have left the key with {@code actual}
+     * siblings or bytes where the node's {@code limit} allows {@code max}.
+     */
+    record LimitExceeded(KeyLimit limit, long actual, long max) implements WriteResult {}
+
+    /** A per-key limit, named by its configuration key. */
+    enum KeyLimit {
+        /** {@code storage.siblings-max}: 409 {@code too_many_siblings}. */
+        SIBLINGS("storage.siblings-max"),
+        /** {@code storage.key-bytes-max}: 413 {@code key_too_large}. */
+        BYTES("storage.key-bytes-max");
+
+        private final String configKey;
+
+        KeyLimit(String configKey) {
+            this.configKey = configKey;
+        }
+
+        public String configKey() {
+            return configKey;
+        }
+    }
 
     /** The client's context could not be decoded; nothing was written. */
     record InvalidContext(String message) implements WriteResult {}

@@ -5,6 +5,7 @@ import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.Placement.Target;
 import io.kvorum.node.core.WriteOutcome;
 import io.kvorum.node.message.PeerMessage.Ack;
+import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,8 @@ import java.util.function.Predicate;
  * deadline or too many failures answer {@code Unavailable} with the count. When the write finishes,
  * every preferred replica whose copy no target acknowledged gets a hint kept by the coordinator
  * (Cassandra's rule), so a replica that was down still receives the write by handoff; such a hint
- * does not count towards W. A write whose local store fails is not sent anywhere: there is no dot.
+ * does not count towards W. A write whose local store fails is not sent anywhere: there is no dot;
+ * nor is one that the local store refused because it would take the key past a limit ({@code KeyLimits}).
  */
 public final class PutCoordinator {
     /**
@@ -118,6 +120,15 @@ public final class PutCoordinator {
             return decide();
         }
         Optional<WriteOutcome> answer = answered ? Optional.empty() : Optional.of(unavailable());
+        answered = true;
+        finished = true;
+        return new Decision(answer, List.of(), true, List.of());
+    }
+
+    /** The local engine refused the write for a key limit: nothing was stored or issued, so the write is refused. */
+    public Decision onLocalRefused(KeyLimits.Exceeded exceeded) {
+        Invariants.check(version.isEmpty(), "a write refused after its version was issued");
+        Optional<WriteOutcome> answer = answered ? Optional.empty() : Optional.of(new WriteOutcome.Refused(exceeded));
         answered = true;
         finished = true;
         return new Decision(answer, List.of(), true, List.of());

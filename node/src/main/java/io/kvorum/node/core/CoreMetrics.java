@@ -1,10 +1,21 @@
 package io.kvorum.node.core;
 
+import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
+import io.kvorum.storage.version.KeyLimits;
 
 /** The counters the core reports; the runtime backs them with Dropwizard metrics, tests with counts. */
 public interface CoreMetrics {
     CoreMetrics NONE = new CoreMetrics() {};
+
+    /** A write was refused because it would take a key past {@code limit}. */
+    default void writeRefused(KeyLimits.Limit limit) {}
+
+    /** A write left {@code key} past half of a limit, with {@code siblings} siblings in about {@code bytes} bytes. */
+    default void keyNearLimit(Key key, int siblings, long bytes) {}
+
+    /** A read found {@code siblings} live values of {@code bytes} bytes in all (Riak's siblings and objsize histograms). */
+    default void readFound(int siblings, long bytes) {}
 
     /** A read or write answered {@code Unavailable}. */
     default void quorumFailed(boolean write) {}

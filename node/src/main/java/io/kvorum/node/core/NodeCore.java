@@ -40,7 +40,9 @@ import io.kvorum.ring.Ring;
 import io.kvorum.storage.hint.Hint;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.DotIssuer;
+import io.kvorum.storage.version.Sibling;
 import io.kvorum.storage.version.Siblings;
+import io.kvorum.storage.version.VersionCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -278,8 +280,10 @@ public final class NodeCore {
     }
 
     private void answerRead(ReadOp op, ReadOutcome outcome) {
-        if (outcome instanceof ReadOutcome.Unavailable) {
-            metrics.quorumFailed(op.thenDelete().isPresent());
+        switch (outcome) {
+            case ReadOutcome.Unavailable unavailable -> metrics.quorumFailed(op.thenDelete().isPresent());
+            case ReadOutcome.Found found -> metrics.readFound(found.values().size(), valueBytes(found));
+            case ReadOutcome.NotFound notFound -> { }
         }
         if (op.thenDelete().isEmpty()) {
             if (op.replyTo() instanceof ReplyTo.Client client) {
@@ -294,6 +298,14 @@ public final class NodeCore {
             case ReadOutcome.Unavailable unavailable ->
                     replyWrite(op.replyTo(), new WriteOutcome.Unavailable(delete.w(), unavailable.acknowledged()));
         }
+    }
+
+    private static long valueBytes(ReadOutcome.Found found) {
+        long bytes = 0;
+        for (Sibling sibling : found.values()) {
+            bytes += sibling.value().length();
+        }
+        return bytes;
     }
 
     private static WriteParams withContext(WriteParams params, CausalContext context) {
@@ -330,7 +342,8 @@ public final class NodeCore {
         long storageId = nextId++;
         storageWaiters.put(storageId, new StorageWaiter.CoordinatorWrite(id));
         emit(new Effect.Storage(storageId, new StorageOp.CoordinateWrite(params.key(), issuer,
-                params.context().orElse(CausalContext.EMPTY), params.value(), params.wallMillis(), settings.maxActors())));
+                params.context().orElse(CausalContext.EMPTY), params.value(), params.wallMillis(), settings.maxActors(),
+                settings.keyLimits())));
     }
 
     private void apply(long id, PutCoordinator.Decision decision) {
@@ -351,8 +364,10 @@ public final class NodeCore {
             }
         }
         decision.answer().ifPresent(outcome -> {
-            if (outcome instanceof WriteOutcome.Unavailable) {
-                metrics.quorumFailed(true);
+            switch (outcome) {
+                case WriteOutcome.Unavailable unavailable -> metrics.quorumFailed(true);
+                case WriteOutcome.Refused refused -> metrics.writeRefused(refused.exceeded().limit());
+                case WriteOutcome.Written written -> { }
             }
             replyWrite(op.replyTo, outcome);
         });
@@ -400,6 +415,8 @@ public final class NodeCore {
                         new ForwardWriteResponse(peer.requestId(), Optional.of(written.versionContext()), written.acks(), 0, 0);
                 case WriteOutcome.Unavailable u ->
                         new ForwardWriteResponse(peer.requestId(), Optional.empty(), List.of(), u.required(), u.acknowledged());
+                case WriteOutcome.Refused refused ->
+                        new ForwardWriteResponse(peer.requestId(), Optional.empty(), List.of(), 0, 0, Optional.of(refused.exceeded()));
             });
         }
     }
@@ -468,9 +485,15 @@ public final class NodeCore {
             return;
         }
         finish(m.requestId());
-        replyWrite(op.replyTo, m.versionContext()
-                .<WriteOutcome>map(context -> new WriteOutcome.Written(context, m.acks()))
-                .orElseGet(() -> new WriteOutcome.Unavailable(m.required(), m.acknowledged())));
+        WriteOutcome outcome;
+        if (m.versionContext().isPresent()) {
+            outcome = new WriteOutcome.Written(m.versionContext().get(), m.acks());
+        } else if (m.refused().isPresent()) {
+            outcome = new WriteOutcome.Refused(m.refused().get());
+        } else {
+            outcome = new WriteOutcome.Unavailable(m.required(), m.acknowledged());
+        }
+        replyWrite(op.replyTo, outcome);
     }
 
     private void onSendFailed(NodeId to, PeerMessage message) {
@@ -551,12 +574,16 @@ public final class NodeCore {
         switch (result) {
             case StorageResult.Written written -> {
                 op.stored = written.version().state();
+                if (settings.keyLimits().pastHalf(op.stored)) {
+                    metrics.keyNearLimit(op.key, op.stored.siblings().size(), VersionCodec.encodedBytesBound(op.stored));
+                }
                 apply(id, written.durable()
                         ? op.coordinator.onLocalWritten(written.version())
                         : op.coordinator.onLocalIssued(written.version()));
             }
             case StorageResult.Durable durable -> apply(id, op.coordinator.onLocalDurable());
             case StorageResult.Failed failed -> apply(id, op.coordinator.onLocalFailed());
+            case StorageResult.Refused refused -> apply(id, op.coordinator.onLocalRefused(refused.exceeded()));
             default -> Invariants.check(false, "a coordinated write was answered with %s", result);
         }
     }

@@ -11,6 +11,7 @@ import io.kvorum.storage.hint.Hints;
 import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.DotIssuer;
+import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Sibling;
 import io.kvorum.storage.version.Siblings;
 import java.io.UncheckedIOException;
@@ -22,7 +23,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
-import java.util.function.UnaryOperator;
 
 /**
  * A request to the local storage (engine and hint store), executed by the driver (worker pool,
@@ -35,9 +35,12 @@ public sealed interface StorageOp {
     /** Merge a replica state into the stored one. */
     record Merge(Key key, Siblings incoming, int maxActors) implements StorageOp {}
 
-    /** The coordinator's write: issue a new dot through {@code issuer} and store the new version. */
+    /**
+     * The coordinator's write: issue a new dot through {@code issuer} and store the new version,
+     * unless it would take the key past {@code limits} (then nothing is stored).
+     */
     record CoordinateWrite(Key key, DotIssuer issuer, CausalContext clientContext, Optional<Bytes> value,
-                           long wallMillis, int maxActors) implements StorageOp {}
+                           long wallMillis, int maxActors, KeyLimits limits) implements StorageOp {}
 
     /** Merge many states (handoff, anti-entropy), durable together; reports how many changed. */
     record MergeAll(List<KeyState> entries, int maxActors) implements StorageOp {
@@ -114,9 +117,12 @@ public sealed interface StorageOp {
             return execute(storage, op);
         }
         try {
-            Siblings.NewVersion[] outcome = new Siblings.NewVersion[1];
-            StorageEngine.Deferred deferred = storage.engine().updateDeferred(write.key(), change(write, outcome));
-            visible.accept(new StorageResult.Written(outcome[0], false));
+            WriteAdmission admission = new WriteAdmission(write);
+            StorageEngine.Deferred deferred = storage.engine().updateDeferred(write.key(), admission::apply);
+            if (admission.refused != null) {
+                return admission.refused;
+            }
+            visible.accept(new StorageResult.Written(admission.version, false));
             deferred.awaitDurable().run();
             return new StorageResult.Durable();
         } catch (UncheckedIOException e) {
@@ -145,12 +151,15 @@ public sealed interface StorageOp {
                     return deferred == null ? null : whenDurable(op, deferred, new StorageResult.Loaded(deferred.state()));
                 }
                 case CoordinateWrite write -> {
-                    Siblings.NewVersion[] outcome = new Siblings.NewVersion[1];
-                    StorageEngine.Deferred deferred = engine.updateIfReady(write.key(), change(write, outcome));
+                    WriteAdmission admission = new WriteAdmission(write);
+                    StorageEngine.Deferred deferred = engine.updateIfReady(write.key(), admission::apply);
                     if (deferred == null) {
                         return null;
                     }
-                    visible.accept(new StorageResult.Written(outcome[0], false));
+                    if (admission.refused != null) {
+                        return CompletableFuture.completedStage(admission.refused);
+                    }
+                    visible.accept(new StorageResult.Written(admission.version, false));
                     return whenDurable(op, deferred, new StorageResult.Durable());
                 }
                 default -> {
@@ -197,17 +206,9 @@ public sealed interface StorageOp {
     }
 
     private static StorageResult coordinate(StorageEngine engine, CoordinateWrite write) {
-        Siblings.NewVersion[] outcome = new Siblings.NewVersion[1];
-        engine.update(write.key(), change(write, outcome));
-        return new StorageResult.Written(outcome[0], true);
-    }
-
-    /** The coordinator's write as an engine change; the engine may apply it more than once, so keep the last outcome. */
-    private static UnaryOperator<Siblings> change(CoordinateWrite write, Siblings.NewVersion[] outcome) {
-        return current -> {
-            outcome[0] = current.write(write.issuer(), write.clientContext(), write.value(), write.wallMillis(), write.maxActors());
-            return outcome[0].state();
-        };
+        WriteAdmission admission = new WriteAdmission(write);
+        engine.update(write.key(), admission::apply);
+        return admission.refused != null ? admission.refused : new StorageResult.Written(admission.version, true);
     }
 
     /** Appends every merge first and waits for durability once, so a batch costs one sync, not one per key. */

@@ -3,6 +3,7 @@ package io.kvorum.node.core;
 import io.kvorum.node.message.PeerMessage.KeyState;
 import io.kvorum.storage.hint.Hints;
 import io.kvorum.storage.merkle.MerkleTree;
+import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Siblings;
 import java.util.List;
 
@@ -21,6 +22,9 @@ public sealed interface StorageResult {
      * still running and a {@link Durable} (or {@link Failed}) for the same operation follows.
      */
     record Written(Siblings.NewVersion version, boolean durable) implements StorageResult {}
+
+    /** The coordinator's write was not stored: it would have taken the key past a limit. */
+    record Refused(KeyLimits.Exceeded exceeded) implements StorageResult {}
 
     /** The coordinator's earlier {@link Written} version is now durable. */
     record Durable() implements StorageResult {}

@@ -2,6 +2,7 @@ package io.kvorum.node.core;
 
 import io.kvorum.node.message.PeerMessage.Ack;
 import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.KeyLimits;
 import java.util.List;
 
 /** What a client write or delete gets. */
@@ -18,4 +19,7 @@ public sealed interface WriteOutcome {
 
     /** Fewer than {@code required} replicas acknowledged in time. */
     record Unavailable(int required, int acknowledged) implements WriteOutcome {}
+
+    /** Refused before anything was stored: the write would have taken the key past a limit. */
+    record Refused(KeyLimits.Exceeded exceeded) implements WriteOutcome {}
 }

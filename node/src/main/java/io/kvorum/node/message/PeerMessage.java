@@ -7,6 +7,7 @@ import io.kvorum.common.TokenRange;
 import io.kvorum.gossip.GossipMessage;
 import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Siblings;
 import java.util.List;
 import java.util.Optional;
@@ -50,12 +51,17 @@ public sealed interface PeerMessage {
 
     /**
      * The outcome of a forwarded write: written with {@code versionContext} and acknowledged by
-     * {@code acks}, or (no context) unavailable.
+     * {@code acks}; or (no context) refused by a key limit when {@code refused} is present, else unavailable.
      */
     record ForwardWriteResponse(long requestId, Optional<CausalContext> versionContext, List<Ack> acks, int required,
-                                int acknowledged) implements PeerMessage {
+                                int acknowledged, Optional<KeyLimits.Exceeded> refused) implements PeerMessage {
         public ForwardWriteResponse {
             acks = List.copyOf(acks);
+        }
+
+        /** Written or unavailable: not refused. */
+        public ForwardWriteResponse(long requestId, Optional<CausalContext> versionContext, List<Ack> acks, int required, int acknowledged) {
+            this(requestId, versionContext, acks, required, acknowledged, Optional.empty());
         }
     }
 

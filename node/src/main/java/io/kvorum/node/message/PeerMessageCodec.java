@@ -28,6 +28,7 @@ import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.storage.merkle.MerkleCodec;
 import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.VersionCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -103,6 +104,7 @@ public final class PeerMessageCodec {
                     writeOptionalNode(out, ack.standInFor());
                 }
                 out.writeVarInt(m.required()).writeVarInt(m.acknowledged());
+                writeOptionalRefusal(out, m.refused());
             }
             case Gossip m -> {
                 out.writeByte(GOSSIP);
@@ -146,7 +148,7 @@ public final class PeerMessageCodec {
             case READ_REPAIR -> new ReadRepair(readKey(in), VersionCodec.readSiblings(in, valueBytesMax));
             case FORWARD_WRITE_REQUEST -> decodeForward(in);
             case FORWARD_WRITE_RESPONSE -> new ForwardWriteResponse(in.readVarLong(), readOptionalContext(in), readAcks(in),
-                    in.readVarInt(), in.readVarInt());
+                    in.readVarInt(), in.readVarInt(), readOptionalRefusal(in));
             case GOSSIP -> new Gossip(GossipCodec.read(in));
             case HINT_BATCH -> new HintBatch(in.readVarLong(), readEntries(in));
             case HINT_BATCH_ACK -> new HintBatchAck(in.readVarLong());
@@ -288,6 +290,23 @@ public final class PeerMessageCodec {
 
     private static Optional<CausalContext> readOptionalContext(ByteReader in) {
         return in.readBoolean() ? Optional.of(VersionCodec.readContext(in)) : Optional.empty();
+    }
+
+    private static void writeOptionalRefusal(ByteWriter out, Optional<KeyLimits.Exceeded> refused) {
+        out.writeBoolean(refused.isPresent());
+        refused.ifPresent(r -> out.writeByte(r.limit().ordinal()).writeVarLong(r.actual()).writeVarLong(r.max()));
+    }
+
+    private static Optional<KeyLimits.Exceeded> readOptionalRefusal(ByteReader in) {
+        if (!in.readBoolean()) {
+            return Optional.empty();
+        }
+        int limit = in.readByte();
+        KeyLimits.Limit[] limits = KeyLimits.Limit.values();
+        if (limit < 0 || limit >= limits.length) {
+            throw new MalformedException("unknown key limit " + limit);
+        }
+        return Optional.of(new KeyLimits.Exceeded(limits[limit], in.readVarLong(), in.readVarLong()));
     }
 
     private static Key readKey(ByteReader in) {

@@ -51,6 +51,7 @@ public final class Main {
         }
         System.setProperty("kvorum.node.id", config.node().id().value());
         Logger log = LoggerFactory.getLogger("kvorum.startup");
+        FatalErrors.halting().installAsDefault();
         NodeServer server;
         try {
             server = NodeServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

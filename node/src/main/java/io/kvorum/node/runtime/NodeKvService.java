@@ -95,6 +95,10 @@ final class NodeKvService implements KvService {
             case WriteOutcome.Written written ->
                     new WriteResult.Written(key, ContextCodec.encode(written.versionContext()), receipts(written.acks()));
             case WriteOutcome.Unavailable u -> new WriteResult.Unavailable(u.required(), u.acknowledged());
+            case WriteOutcome.Refused refused -> new WriteResult.LimitExceeded(switch (refused.exceeded().limit()) {
+                case SIBLINGS -> WriteResult.KeyLimit.SIBLINGS;
+                case BYTES -> WriteResult.KeyLimit.BYTES;
+            }, refused.exceeded().actual(), refused.exceeded().max());
         });
     }
 

@@ -21,6 +21,7 @@ import io.kvorum.ring.Partitioner;
 import io.kvorum.storage.engine.LogEngine;
 import io.kvorum.storage.engine.StorageEngine;
 import io.kvorum.storage.version.Actor;
+import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Siblings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -97,6 +98,9 @@ public final class NodeServer {
         // them, so on a small machine (one server) a request never crosses threads between parsing
         // and the core (on 2 cores: single-node reads from 0.63 to 0.82 of the benchmark ceiling).
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(httpServerInstances()));
+        FatalErrors fatalErrors = FatalErrors.halting();
+        // Vert.x hands every throwable escaping a handler on an event loop here (it would only log it).
+        vertx.exceptionHandler(error -> fatalErrors.handle(Thread.currentThread().getName(), error));
         CoreVerticle core = new CoreVerticle(config, new Actor(config.node().id(), epoch), membership, partitioner, storage, metrics);
         return vertx.deployVerticle(core)
                 .recover(e -> Future.failedFuture("cannot listen on " + config.internode().host() + ":" + config.internode().port()
@@ -214,8 +218,9 @@ public final class NodeServer {
         @Override
         public Future<?> start() {
             NodeId self = config.node().id();
+            KeyLimits keyLimits = new KeyLimits(config.storage().siblingsMax(), config.storage().keyBytesMax());
             NodeCore nodeCore = new NodeCore(new NodeCoreSettings(self, actor, config.quorum().n(), Siblings.DEFAULT_MAX_ACTORS,
-                    handoffSettings(config.handoff()), antiEntropySettings(config.antiEntropy())),
+                    keyLimits, handoffSettings(config.handoff()), antiEntropySettings(config.antiEntropy())),
                     membership, partitioner::token, new RuntimeMetrics(metrics, storage.hints()));
             SystemClock clock = new SystemClock();
             loop = new NodeLoop(vertx, context, nodeCore, clock, new LocalStorage(storage.engine(), storage.hints(), partitioner::token),

@@ -1,11 +1,14 @@
 package io.kvorum.node.runtime;
 
 import com.codahale.metrics.Counter;
+import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
+import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.core.CoreMetrics;
 import io.kvorum.storage.engine.LogStats;
 import io.kvorum.storage.hint.Hints;
+import io.kvorum.storage.version.KeyLimits;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,8 @@ final class RuntimeMetrics implements CoreMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeMetrics.class);
     /** A full hint queue is logged at most this often per owner: it stays full while the owner is down. */
     private static final long FULL_QUEUE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** A key near its limit is written to again and again by the client causing it: one line a minute says enough. */
+    private static final long NEAR_LIMIT_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Counter readQuorumFailures;
     private final Counter writeQuorumFailures;
@@ -32,6 +37,11 @@ final class RuntimeMetrics implements CoreMetrics {
     private final Counter rangesCompared;
     private final Counter rangesInSync;
     private final Counter keysRepaired;
+    private final Counter refusedForSiblings;
+    private final Counter refusedForBytes;
+    private final Histogram readSiblings;
+    private final Histogram readObjectBytes;
+    private final RateLimitedLog nearLimitLog = new RateLimitedLog(NEAR_LIMIT_LOG_INTERVAL_NANOS);
     private final Hints hints;
     private final Map<NodeId, Long> fullQueueLoggedAt = new ConcurrentHashMap<>();
     private volatile long oldestSyncAgeMillis = -1;
@@ -51,6 +61,10 @@ final class RuntimeMetrics implements CoreMetrics {
         rangesInSync = registry.counter("anti-entropy.ranges-in-sync");
         keysRepaired = registry.counter("anti-entropy.keys-repaired");
         registry.gauge("anti-entropy.oldest-sync-age-ms", () -> () -> oldestSyncAgeMillis);
+        refusedForSiblings = registry.counter("kv.writes-refused.siblings-max");
+        refusedForBytes = registry.counter("kv.writes-refused.key-bytes-max");
+        readSiblings = registry.histogram("kv.read.siblings");
+        readObjectBytes = registry.histogram("kv.read.object-bytes");
     }
 
     /** Gauges over the log engine's statistics (each reading takes a fresh, cheap snapshot). */
@@ -75,6 +89,29 @@ final class RuntimeMetrics implements CoreMetrics {
 
     private static void gauge(MetricRegistry registry, String name, Supplier<LogStats> stats, ToLongFunction<LogStats> field) {
         registry.gauge(name, () -> () -> field.applyAsLong(stats.get()));
+    }
+
+    @Override
+    public void writeRefused(KeyLimits.Limit limit) {
+        switch (limit) {
+            case SIBLINGS -> refusedForSiblings.inc();
+            case BYTES -> refusedForBytes.inc();
+        }
+    }
+
+    @Override
+    public void keyNearLimit(Key key, int siblings, long bytes) {
+        if (nearLimitLog.due(System.nanoTime())) {
+            LOG.warn("key {} has {} siblings in about {} bytes, past half of storage.siblings-max or storage.key-bytes-max:"
+                    + " a client is writing it without the context of a read; writes past the limit will be refused"
+                    + " (this line is logged at most once a minute)", key, siblings, bytes);
+        }
+    }
+
+    @Override
+    public void readFound(int siblings, long bytes) {
+        readSiblings.update(siblings);
+        readObjectBytes.update(bytes);
     }
 
     @Override

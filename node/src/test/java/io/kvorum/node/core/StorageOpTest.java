@@ -19,6 +19,7 @@ import io.kvorum.storage.hint.Hints;
 import io.kvorum.storage.hint.MemoryHintStore;
 import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Seeds;
 import io.kvorum.storage.version.Siblings;
 import java.io.IOException;
@@ -291,7 +292,7 @@ class StorageOpTest {
         List<StorageResult> visible = new ArrayList<>();
 
         CompletableFuture<StorageResult> done = StorageOp.startIfReady(storage, new StorageOp.CoordinateWrite(key(1),
-                issuer(actor("node-a")), CausalContext.EMPTY, Optional.of(bytes("x")), 1_000, NO_PRUNING), visible::add)
+                issuer(actor("node-a")), CausalContext.EMPTY, Optional.of(bytes("x")), 1_000, NO_PRUNING, KeyLimits.NONE), visible::add)
                 .toCompletableFuture();
 
         assertEquals(1, visible.size());

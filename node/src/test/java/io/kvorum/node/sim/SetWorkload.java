@@ -18,17 +18,21 @@ import java.util.stream.Collectors;
 /**
  * A Jepsen-style set workload: clients add unique elements to a few keys by read-modify-write with
  * contexts (reading every sibling, taking their union, adding one element, writing with the read's
- * context). An element whose write was acknowledged must be in the final set; an element nobody
- * tried to add must never appear.
+ * context). Careless clients add elements by blind writes (no context), each a new sibling, so keys
+ * reach their sibling limit; the read-modify-write clients' next write, whose context covers every
+ * sibling, brings them back. An element whose write was acknowledged must be in the final set; an
+ * element nobody tried to add, or whose write was refused for a key limit, must never appear.
  */
 final class SetWorkload {
     private final Simulator sim;
     private final List<Key> keys = new ArrayList<>();
     private final Map<Key, TreeSet<Long>> attempted = new TreeMap<>();
     private final Map<Key, TreeSet<Long>> acknowledged = new TreeMap<>();
+    private final Map<Key, TreeSet<Long>> refused = new TreeMap<>();
     private long nextElement = 1;
     private long writesAcknowledged;
     private long writesUnavailable;
+    private long writesRefused;
     private long readsUnavailable;
 
     SetWorkload(Simulator sim) {
@@ -38,6 +42,7 @@ final class SetWorkload {
             keys.add(key);
             attempted.put(key, new TreeSet<>());
             acknowledged.put(key, new TreeSet<>());
+            refused.put(key, new TreeSet<>());
         }
     }
 
@@ -53,14 +58,66 @@ final class SetWorkload {
         return acknowledged;
     }
 
+    /** Elements whose write a key limit refused: nothing was stored, so they must never appear. */
+    Map<Key, TreeSet<Long>> refused() {
+        return refused;
+    }
+
+    long writesRefused() {
+        return writesRefused;
+    }
+
     String summary() {
-        return "writes acknowledged=" + writesAcknowledged + " unavailable=" + writesUnavailable + ", reads unavailable=" + readsUnavailable;
+        return "writes acknowledged=" + writesAcknowledged + " unavailable=" + writesUnavailable + " refused=" + writesRefused
+                + ", reads unavailable=" + readsUnavailable;
     }
 
     void start() {
         for (int client = 0; client < sim.config().clients(); client++) {
             int c = client;
             sim.schedule(sim.random().nextLong(100), "client " + c, () -> next(c));
+        }
+        for (int writer = 0; writer < sim.config().blindWriters(); writer++) {
+            int b = writer;
+            sim.schedule(sim.random().nextLong(100), "blind writer " + b, () -> nextBlind(b));
+        }
+    }
+
+    /** One blind write of a fresh one-element set, then the next soon after, until the workload ends. */
+    private void nextBlind(int writer) {
+        if (sim.nowMillis() > sim.config().workloadMillis()) {
+            return;
+        }
+        Key key = keys.get(sim.random().nextInt(keys.size()));
+        NodeId coordinator = sim.nodeIds().get(sim.random().nextInt(sim.nodeIds().size()));
+        boolean[] finished = {false};
+        Runnable again = () -> {
+            if (!finished[0]) {
+                finished[0] = true;
+                sim.schedule(sim.random().nextLong(5, 60), "blind writer " + writer, () -> nextBlind(writer));
+            }
+        };
+        sim.schedule(sim.config().requestTimeoutMillis() * 4, "blind writer watchdog " + writer, again);
+        long element = nextElement++;
+        attempted.get(key).add(element);
+        sim.write(coordinator, key, Optional.of(encode(new TreeSet<>(List.of(element)))), Optional.empty(), sim.config().w(),
+                written -> {
+                    record(key, element, written);
+                    again.run();
+                });
+    }
+
+    private void record(Key key, long element, WriteOutcome outcome) {
+        switch (outcome) {
+            case WriteOutcome.Written written -> {
+                acknowledged.get(key).add(element);
+                writesAcknowledged++;
+            }
+            case WriteOutcome.Unavailable unavailable -> writesUnavailable++;
+            case WriteOutcome.Refused limit -> {
+                refused.get(key).add(element);
+                writesRefused++;
+            }
         }
     }
 
@@ -102,12 +159,7 @@ final class SetWorkload {
         set.add(element);
         attempted.get(key).add(element);
         sim.write(coordinator, key, Optional.of(encode(set)), context, sim.config().w(), written -> {
-            if (written instanceof WriteOutcome.Written) {
-                acknowledged.get(key).add(element);
-                writesAcknowledged++;
-            } else {
-                writesUnavailable++;
-            }
+            record(key, element, written);
             again.run();
         });
     }

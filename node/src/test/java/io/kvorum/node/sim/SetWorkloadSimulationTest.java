@@ -57,7 +57,16 @@ class SetWorkloadSimulationTest {
     void noAcknowledgedElementIsLostAndReplicasConverge(long seed) {
         Outcome outcome = run(seed, config());
         TOTALS.add(outcome.sim.counts());
+        REFUSED.add(outcome.workload.writesRefused());
         check(outcome);
+    }
+
+    @Test
+    void blindWritersDriveKeysToTheirLimitWithoutLosingAcknowledgedElements() {
+        Outcome outcome = run(4243, SimConfig.defaults());
+        check(outcome);
+        assertTrue(outcome.workload.writesRefused() > 0, "no write reached a key limit, so the limits went untested: "
+                + outcome.workload.summary());
     }
 
     /** The defaults; {@code -Dkvorum.sim.handoff=false} or {@code -Dkvorum.sim.anti-entropy-ms=0} switch repair off to prove the checker notices. */
@@ -79,6 +88,7 @@ class SetWorkloadSimulationTest {
     private static final long CONVERGENCE_BOUND_MILLIS = 120_000;
     private static final List<Long> CONVERGENCE_MILLIS = new CopyOnWriteArrayList<>();
     private static final List<Simulator.Counts> TOTALS = new CopyOnWriteArrayList<>();
+    private static final List<Long> REFUSED = new CopyOnWriteArrayList<>();
 
     private record Outcome(Simulator sim, SetWorkload workload, Map<Key, TreeSet<Long>> finalSets, long convergedAfterMillis) {}
 
@@ -95,6 +105,8 @@ class SetWorkloadSimulationTest {
                     TOTALS.stream().mapToLong(c -> c.hintsStored).sum(), TOTALS.stream().mapToLong(c -> c.hintsRefused).sum(),
                     TOTALS.stream().mapToLong(c -> c.hintsDelivered).sum(), TOTALS.stream().mapToLong(c -> c.readRepairs).sum(),
                     TOTALS.stream().mapToLong(c -> c.rangesCompared).sum(), TOTALS.stream().mapToLong(c -> c.antiEntropyKeysRepaired).sum());
+            System.out.printf("set workload: %d blind or read-modify-write writes refused for a key limit over %d seeds%n",
+                    REFUSED.stream().mapToLong(Long::longValue).sum(), REFUSED.size());
         }
     }
 
@@ -160,6 +172,11 @@ class SetWorkloadSimulationTest {
             lost.removeAll(seen);
             TreeSet<Long> invented = new TreeSet<>(seen);
             invented.removeAll(o.workload.attempted().get(key));
+            TreeSet<Long> refusedButStored = new TreeSet<>(seen);
+            refusedButStored.retainAll(o.workload.refused().get(key));
+            if (!refusedButStored.isEmpty()) {
+                problems.add(key + ": elements whose write was refused for a key limit were stored " + refusedButStored);
+            }
             if (!lost.isEmpty()) {
                 problems.add(key + ": acknowledged elements lost " + lost);
             }

@@ -339,7 +339,7 @@ public final class Simulator {
         AntiEntropySettings antiEntropy = new AntiEntropySettings(config.antiEntropyIntervalMillis() > 0,
                 Math.max(1, config.antiEntropyIntervalMillis()), 1L << 20, 5_000);
         HandoffSettings handoff = new HandoffSettings(config.handoff(), 1_000, 20, HandoffSettings.BATCH_BYTES_MAX, 2_000, 200, 2_000);
-        return new NodeCore(new NodeCoreSettings(node.id, new Actor(node.id, node.epoch), config.n(), Siblings.DEFAULT_MAX_ACTORS,
+        return new NodeCore(new NodeCoreSettings(node.id, new Actor(node.id, node.epoch), config.n(), Siblings.DEFAULT_MAX_ACTORS, config.keyLimits(),
                 handoff, antiEntropy), node.membership, Murmur3Partitioner.INSTANCE::token, counts);
     }
 

@@ -1,0 +1,29 @@
+package io.kvorum.node.core;
+
+import io.kvorum.storage.version.KeyLimits;
+import io.kvorum.storage.version.Siblings;
+import java.util.Optional;
+
+/**
+ * The coordinator's write as an engine change: the new version, or the unchanged state when the
+ * key's limits refuse it, decided under the engine's per-key lock so no concurrent write slips
+ * past the limit. The engine may apply it more than once, so only the last outcome counts.
+ */
+final class WriteAdmission {
+    private final StorageOp.CoordinateWrite write;
+    Siblings.NewVersion version;
+    StorageResult.Refused refused;
+
+    WriteAdmission(StorageOp.CoordinateWrite write) {
+        this.write = write;
+    }
+
+    Siblings apply(Siblings current) {
+        Siblings.NewVersion next = current.write(write.issuer(), write.clientContext(), write.value(), write.wallMillis(),
+                write.maxActors());
+        Optional<KeyLimits.Exceeded> exceeded = write.limits().check(current, next.state());
+        version = exceeded.isPresent() ? null : next;
+        refused = exceeded.map(StorageResult.Refused::new).orElse(null);
+        return exceeded.isPresent() ? current : next.state();
+    }
+}
