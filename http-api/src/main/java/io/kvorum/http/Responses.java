@@ -130,7 +130,8 @@ final class Responses {
                     + " bytes, more than " + limit + " (" + exceeded.max() + "); nothing was stored. Read the key and write"
                     + " with the context of that read to replace its siblings with one value");
         };
-        return error.with("limit", limit).with("max", exceeded.max()).with("actual", exceeded.actual());
+        // "limit" is a number, as in every 413 body (api-reference.md decision 16); "setting" names it.
+        return error.with("limit", exceeded.max()).with("actual", exceeded.actual()).with("setting", limit);
     }
 
     /** Any error: its status, {@code {"error", "message"}} and the extra fields, in order. */

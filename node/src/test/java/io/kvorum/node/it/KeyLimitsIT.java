@@ -92,8 +92,8 @@ class KeyLimitsIT {
             assertEquals(refusedStatus, answer.status(), context + "write " + i + " of " + key + ": " + answer.body());
             JsonNode body = answer.json();
             assertEquals(errorCode, body.path("error").asText(), context + answer.body());
-            assertEquals(limitName, body.path("limit").asText(), context + answer.body());
-            assertEquals(limit, body.path("max").asLong(), context + answer.body());
+            assertEquals(limitName, body.path("setting").asText(), context + answer.body());
+            assertEquals(limit, body.path("limit").asLong(), context + answer.body());
             assertTrue(body.path("actual").asLong() > limit, context + answer.body());
             assertTrue(body.path("message").asText().contains("context"), context + "the message should say how to resolve: " + answer.body());
             refused++;
