@@ -11,8 +11,8 @@ public interface CoreMetrics {
     /** A write was refused because it would take a key past {@code limit}. */
     default void writeRefused(KeyLimits.Limit limit) {}
 
-    /** A write left {@code key} past half of a limit, with {@code siblings} siblings in about {@code bytes} bytes. */
-    default void keyNearLimit(Key key, int siblings, long bytes) {}
+    /** A write left {@code key} past half of {@code limit}, with {@code siblings} siblings in about {@code bytes} bytes. */
+    default void keyNearLimit(Key key, KeyLimits.Limit limit, int siblings, long bytes) {}
 
     /** A read found {@code siblings} live values of {@code bytes} bytes in all (Riak's siblings and objsize histograms). */
     default void readFound(int siblings, long bytes) {}

@@ -574,9 +574,8 @@ public final class NodeCore {
         switch (result) {
             case StorageResult.Written written -> {
                 op.stored = written.version().state();
-                if (settings.keyLimits().pastHalf(op.stored)) {
-                    metrics.keyNearLimit(op.key, op.stored.siblings().size(), VersionCodec.encodedBytesBound(op.stored));
-                }
+                settings.keyLimits().pastHalf(op.stored).ifPresent(limit ->
+                        metrics.keyNearLimit(op.key, limit, op.stored.siblings().size(), VersionCodec.encodedBytesBound(op.stored)));
                 apply(id, written.durable()
                         ? op.coordinator.onLocalWritten(written.version())
                         : op.coordinator.onLocalIssued(written.version()));

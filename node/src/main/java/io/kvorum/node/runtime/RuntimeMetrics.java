@@ -100,11 +100,14 @@ final class RuntimeMetrics implements CoreMetrics {
     }
 
     @Override
-    public void keyNearLimit(Key key, int siblings, long bytes) {
+    public void keyNearLimit(Key key, KeyLimits.Limit limit, int siblings, long bytes) {
         if (nearLimitLog.due(System.nanoTime())) {
-            LOG.warn("key {} has {} siblings in about {} bytes, past half of storage.siblings-max or storage.key-bytes-max:"
-                    + " a client is writing it without the context of a read; writes past the limit will be refused"
-                    + " (this line is logged at most once a minute)", key, siblings, bytes);
+            LOG.warn("key {} has {} siblings in about {} bytes, past half of {}: a client is writing it without the context"
+                    + " of a read; writes past the limit will be refused (this line is logged at most once a minute)", key, siblings,
+                    bytes, switch (limit) {
+                        case SIBLINGS -> "storage.siblings-max";
+                        case BYTES -> "storage.key-bytes-max";
+                    });
         }
     }
 

@@ -3,6 +3,8 @@ package io.kvorum.node.core;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
+import io.kvorum.node.antientropy.AntiEntropySettings;
+import io.kvorum.node.handoff.HandoffSettings;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.node.membership.StaticMembership;
 import io.kvorum.node.message.PeerMessage;
@@ -13,6 +15,7 @@ import io.kvorum.storage.hint.MemoryHintStore;
 import io.kvorum.storage.version.Actor;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.Dot;
+import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -108,6 +111,11 @@ public final class ScriptedCluster {
 
     /** {@code nodeCount} nodes named {@code node-1}… joined in that order, replicating each key {@code n} times. */
     public ScriptedCluster(int nodeCount, int n) {
+        this(nodeCount, n, KeyLimits.NONE);
+    }
+
+    /** As {@link #ScriptedCluster(int, int)}, every coordinator keeping keys within {@code keyLimits}. */
+    public ScriptedCluster(int nodeCount, int n, KeyLimits keyLimits) {
         for (int i = 1; i <= nodeCount; i++) {
             nodes.add(NodeId.of("node-" + i));
         }
@@ -117,7 +125,8 @@ public final class ScriptedCluster {
             members.add(new Membership.Member(node, node + ":7000", node + ":8080", Membership.Status.UP, OptionalDouble.empty()));
         }
         for (NodeId node : nodes) {
-            NodeCoreSettings settings = new NodeCoreSettings(node, new Actor(node, 0), n, MAX_ACTORS);
+            NodeCoreSettings settings = new NodeCoreSettings(node, new Actor(node, 0), n, MAX_ACTORS, keyLimits,
+                    HandoffSettings.defaults(), AntiEntropySettings.defaults());
             cores.put(node, new NodeCore(settings, new StaticMembership(members, ring), Murmur3Partitioner.INSTANCE::token, CoreMetrics.NONE));
             engines.put(node, new MemoryEngine(Murmur3Partitioner.INSTANCE::token));
             hints.put(node, new MemoryHintStore(100_000));

@@ -40,6 +40,7 @@ import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.Actor;
 import io.kvorum.storage.version.CausalContext;
+import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Seeds;
 import io.kvorum.storage.version.Sibling;
 import io.kvorum.storage.version.Siblings;
@@ -127,6 +128,10 @@ class PeerMessageCodecTest {
                         List.of(new Ack(NodeId.of("node-a"), Optional.empty()), new Ack(NODE_D, Optional.of(NODE_B))), 0, 0),
                 new ForwardWriteResponse(13, Optional.of(CausalContext.EMPTY), List.of(new Ack(LONGEST_NODE, Optional.of(LONGEST_NODE))), 0, 0),
                 new ForwardWriteResponse(14, Optional.empty(), List.of(), 3, 1),
+                new ForwardWriteResponse(15, Optional.empty(), List.of(), 0, 0,
+                        Optional.of(new KeyLimits.Exceeded(KeyLimits.Limit.SIBLINGS, 101, 100))),
+                new ForwardWriteResponse(16, Optional.empty(), List.of(), 0, 0,
+                        Optional.of(new KeyLimits.Exceeded(KeyLimits.Limit.BYTES, Long.MAX_VALUE, 65_536))),
                 new HintBatch(17, ENTRIES),
                 new HintBatch(Long.MAX_VALUE, List.of()),
                 new HintBatchAck(18),
@@ -272,6 +277,18 @@ class PeerMessageCodecTest {
         byte[] tooLong = splice(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), List.of(new Ack(LONGEST_NODE, Optional.empty())), 1, 1)),
                 LONGEST_NODE.value(), LONGEST_NODE.value() + "n");
         assertMalformed(tooLong, "a node id of 65 characters");
+    }
+
+    @Test
+    void aRefusalNamingNoKnownLimitOrNoExcessIsMalformed() {
+        byte[] encoded = CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), List.of(), 0, 0,
+                Optional.of(new KeyLimits.Exceeded(KeyLimits.Limit.SIBLINGS, 3, 2))));
+        int limit = encoded.length - 3; // the refusal ends with the limit's byte, then actual and max (one byte each here)
+        encoded[limit] = 7;
+        assertMalformedSaying(encoded, "unknown key limit 7");
+        encoded[limit] = 0;
+        encoded[encoded.length - 2] = 1;
+        assertMalformedSaying(encoded, "a limit exceeded by 1 of 2 is not exceeded");
     }
 
     @Test
@@ -436,7 +453,8 @@ class PeerMessageCodecTest {
                     random.nextBoolean() ? Optional.of(state.context()) : Optional.empty(),
                     1 + random.nextInt(5), random.nextBoolean(), random.nextLong(1, 60_000), random.nextLong());
             case 7 -> new ForwardWriteResponse(id, random.nextBoolean() ? Optional.of(state.context()) : Optional.empty(),
-                    randomAcks(random), random.nextInt(6), random.nextInt(6));
+                    randomAcks(random), random.nextInt(6), random.nextInt(6), random.nextBoolean() ? Optional.empty()
+                            : Optional.of(new KeyLimits.Exceeded(KeyLimits.Limit.values()[random.nextInt(2)], 1 + random.nextInt(1000), random.nextInt(1))));
             case 8 -> new ReplicaPutRequest(id, key, state, Optional.of(randomNode(random)));
             case 9 -> new HintBatch(id, randomEntries(random));
             case 10 -> new HintBatchAck(id);

@@ -64,9 +64,14 @@ public record KeyLimits(int siblingsMax, long bytesMax) {
         return Optional.empty();
     }
 
-    /** True when the state has crossed half of a limit: worth a warning before writes are refused. */
-    public boolean pastHalf(Siblings state) {
-        return state.siblings().size() > siblingsMax / 2
-                || (bytesMax != Long.MAX_VALUE && VersionCodec.encodedBytesBound(state) > bytesMax / 2);
+    /** The limit whose half the state has crossed, if any: worth a warning before writes are refused. */
+    public Optional<Limit> pastHalf(Siblings state) {
+        if (state.siblings().size() > siblingsMax / 2) {
+            return Optional.of(Limit.SIBLINGS);
+        }
+        if (bytesMax != Long.MAX_VALUE && VersionCodec.encodedBytesBound(state) > bytesMax / 2) {
+            return Optional.of(Limit.BYTES);
+        }
+        return Optional.empty();
     }
 }

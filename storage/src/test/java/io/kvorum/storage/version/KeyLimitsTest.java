@@ -5,7 +5,6 @@ import static io.kvorum.storage.version.VersionFixtures.actor;
 import static io.kvorum.storage.version.VersionFixtures.bytes;
 import static io.kvorum.storage.version.VersionFixtures.issuer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvorum.common.Bytes;
@@ -97,9 +96,9 @@ class KeyLimitsTest {
     @Test
     void pastHalfWarnsBeforeEitherLimitIsReached() {
         KeyLimits limits = new KeyLimits(10, 1_000);
-        assertFalse(limits.pastHalf(blindWrites(5, "x")));
-        assertTrue(limits.pastHalf(blindWrites(6, "x")));
-        assertTrue(limits.pastHalf(blindWrites(1, "x".repeat(600))));
+        assertEquals(Optional.empty(), limits.pastHalf(blindWrites(5, "x")));
+        assertEquals(Optional.of(KeyLimits.Limit.SIBLINGS), limits.pastHalf(blindWrites(6, "x")));
+        assertEquals(Optional.of(KeyLimits.Limit.BYTES), limits.pastHalf(blindWrites(1, "x".repeat(600))));
     }
 
     @Test
