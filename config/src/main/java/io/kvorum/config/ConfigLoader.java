@@ -141,6 +141,9 @@ public final class ConfigLoader {
                         settings.get(ConfigKeys.STORAGE_COMPRESSION_THRESHOLD),
                         settings.get(ConfigKeys.STORAGE_COMPACTION_RATE),
                         settings.get(ConfigKeys.STORAGE_COMPACTION_TRIGGER),
-                        settings.get(ConfigKeys.STORAGE_TOMBSTONE_GRACE)));
+                        settings.get(ConfigKeys.STORAGE_TOMBSTONE_GRACE)),
+                new LoggingConfig(
+                        settings.get(ConfigKeys.LOGGING_FORMAT),
+                        settings.get(ConfigKeys.LOGGING_REQUESTS)));
     }
 }
