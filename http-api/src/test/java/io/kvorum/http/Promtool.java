@@ -37,16 +37,25 @@ public final class Promtool {
 
     /** Runs {@code promtool check metrics} on {@code exposition}. */
     public static Verdict checkMetrics(Path promtool, String exposition) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(promtool.toString(), "check", "metrics"))
+        return run(promtool, List.of("check", "metrics"), Path.of("."), exposition);
+    }
+
+    /** Runs {@code promtool <arguments>} in {@code directory}, with {@code input} on its stdin. */
+    public static Verdict run(Path promtool, List<String> arguments, Path directory, String input)
+            throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(promtool.toString()));
+        command.addAll(arguments);
+        Process process = new ProcessBuilder(command)
+                .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .start();
         try (OutputStream in = process.getOutputStream()) {
-            in.write(exposition.getBytes(StandardCharsets.UTF_8));
+            in.write(input.getBytes(StandardCharsets.UTF_8));
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("promtool check metrics did not finish within 60 s");
+            throw new AssertionError("promtool " + arguments + " did not finish within 60 s");
         }
         return new Verdict(process.exitValue(), output);
     }
