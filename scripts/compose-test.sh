@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # compose-test.sh (`scripts/kvorum compose-test [--fresh]`): the Docker Compose cluster, tested for
 # real, from nothing to nothing:
-#   1. starts the 3-node Compose cluster (installing packages, starting an engine and building the
-#      images as `compose up` does); --fresh first wipes the engine state this script keeps (images
-#      included), as on a new machine;
+#   1. starts the 3-node Compose cluster with the `monitoring` profile (installing packages, starting
+#      an engine and building the images as `compose up --monitoring` does); --fresh first wipes the
+#      engine state this script keeps (images included), as on a new machine; checks that Prometheus
+#      reports every node's target up and has loaded Kvorum's alert rules;
 #   2. runs the API conformance checks (failsafe's ApiConformanceIT) against it;
 #   3. runs a set/counter workload over HTTP (one writer per node) while it partitions node-3 (and
 #      checks that the failure detectors on both sides mark the other side down), pauses node-2 and
-#      kills node-1, healing each fault in turn;
+#      kills node-1 (checking that Prometheus sees its target down, then up again), healing each fault
+#      in turn;
 #   4. reads every set key with r=3 through every node and checks that every write acknowledged with
 #      200 is there (union of the siblings), and that no counter went below its last acknowledged value;
 #   5. removes the cluster and its volumes, and stops the engine if this run started it.
@@ -102,7 +104,7 @@ log "starting the Compose cluster (scripts/kvorum compose up)"
 KVORUM_COMPOSE_KEEP_ENGINE=1 "$COMPOSE_SH" down --volumes >"$OUT/predown.log" 2>&1 || true
 UP_STARTED=$SECONDS
 CLUSTER_STARTED=1
-"$COMPOSE_SH" up --nodes 3 >"$OUT/up.log" 2>&1
+"$COMPOSE_SH" up --nodes 3 --monitoring >"$OUT/up.log" 2>&1
 status=$?
 if [ "$status" = 77 ]; then
   cat "$OUT/up.log"
@@ -125,6 +127,28 @@ NODE_USER=$(docker exec "$(cid node-1)" id -u 2>/dev/null)
 [ "$NODE_USER" != 0 ] && [ -n "$NODE_USER" ] || fail "the node runs as uid '${NODE_USER}', not as a non-root user"
 NODE_PID1=$(docker exec "$(cid node-1)" cat /proc/1/comm 2>/dev/null)
 [ "$NODE_PID1" = java ] || fail "PID 1 in the container is '$NODE_PID1', not java"
+
+# --- 1b. Prometheus (profile monitoring) --------------------------------------------------------------
+PROM="http://$HOST:9090"
+prom_targets_up() { # how many of job kvorum's targets Prometheus reports up
+  curl -s --max-time 5 "$PROM/api/v1/targets?state=active" 2>/dev/null | grep -o '"scrapePool":"kvorum"[^{}]*"health":"up"' | wc -l | tr -d ' '
+}
+prom_wait() { # seconds description command... -> waits until the command succeeds
+  local deadline=$((SECONDS + $1)) what=$2
+  shift 2
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || { fail "Prometheus: $what"; return 1; }
+    sleep 1
+  done
+}
+targets_up_is() { [ "$(prom_targets_up)" = "$1" ]; }
+node1_target_down() { curl -s --max-time 5 "$PROM/api/v1/targets?state=active" 2>/dev/null | grep -q '"scrapeUrl":"http://node-1:8081/metrics/prometheus"[^{}]*"health":"down"'; }
+PROM_TARGETS=$(prom_targets_up)
+[ "$PROM_TARGETS" = 3 ] || fail "Prometheus reports $PROM_TARGETS of 3 node targets up (see $PROM/targets)"
+PROM_RULES=$(curl -s --max-time 5 "$PROM/api/v1/rules?type=alert" 2>/dev/null | grep -o '"name":"Kvorum[A-Za-z]*"' | sort -u | tr -d '"' | sed 's/name://' | tr '\n' ' ')
+[ "$(printf '%s' "$PROM_RULES" | wc -w)" = 5 ] || fail "Prometheus loaded alert rules '$PROM_RULES', not the 5 of monitoring/kvorum-rules.yml"
+log "Prometheus: $PROM_TARGETS of 3 node targets up; alert rules: $PROM_RULES"
+PROM_KILL="not checked"
 
 # --- 2. API conformance ------------------------------------------------------------------------------
 log "API conformance: failsafe ApiConformanceIT against http://$HOST:8081..8083"
@@ -227,10 +251,13 @@ phase kill-node-1
 if t=$(kv_wait_status node-2 node-1 down 40); then DETECT_KILL="node-2 saw killed node-1 down after ${t}s"; else
   DETECT_KILL="node-2 never saw killed node-1 down"; fail "$DETECT_KILL"; fi
 log "kill: $DETECT_KILL"
+if prom_wait 30 "never reported killed node-1's target down" node1_target_down; then PROM_KILL="node-1's target down"; fi
 sleep 3
 phase restart-node-1
 "$COMPOSE_SH" start node-1 >>"$OUT/faults.log" 2>&1 || fail "start node-1 failed (see $OUT/faults.log)"
 kv_wait_all_up 60 node-1 node-2 node-3 || fail "after restarting node-1, not every node sees every node up within 60 s"
+if prom_wait 60 "does not report all 3 node targets up again after node-1 restarted" targets_up_is 3; then PROM_KILL="$PROM_KILL, then all 3 up again"; fi
+log "Prometheus: $PROM_KILL"
 phase steady-after
 sleep 3
 touch "$WL/stop"
@@ -286,7 +313,7 @@ log "workload: $TOTAL writes, $TOTAL_OK acknowledged; during the partition: via 
 
 ELAPSED=$((SECONDS - STARTED))
 [ "$ELAPSED" -le 600 ] || fail "took ${ELAPSED}s, over the 10-minute budget"
-TEXT="up in ${UP_SECONDS}s (image $IMAGE_SIZE, uid $NODE_USER); conformance $CONFORMANCE (${CONFORMANCE_COUNT:-?}); workload $TOTAL_OK/$TOTAL writes acked, $LOST of $ACKED acked set elements lost; partition: $DETECT_PARTITION; node-3 writes while cut off $P3"
+TEXT="up in ${UP_SECONDS}s (image $IMAGE_SIZE, uid $NODE_USER); prometheus $PROM_TARGETS/3 targets up, kill: $PROM_KILL; conformance $CONFORMANCE (${CONFORMANCE_COUNT:-?}); workload $TOTAL_OK/$TOTAL writes acked, $LOST of $ACKED acked set elements lost; partition: $DETECT_PARTITION; node-3 writes while cut off $P3"
 if [ "${#FAILURES[@]}" -gt 0 ]; then
   trap - EXIT
   cleanup

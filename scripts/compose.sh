@@ -40,8 +40,11 @@ usage() {
   cat <<EOF
 Usage: scripts/kvorum compose <verb> [arguments]
 
-  up [--nodes 3|5]   start the cluster (node-i on http://$HOST:808i): install what is missing, start
-                     an engine if none runs, build the images, wait until all are healthy
+  up [--nodes 3|5] [--monitoring]
+                     start the cluster (node-i on http://$HOST:808i): install what is missing, start
+                     an engine if none runs, build the images, wait until all are healthy;
+                     --monitoring adds the compose profile 'monitoring' (Prometheus on
+                     http://$HOST:9090 with Kvorum's alert rules) and waits until it scrapes every node
   down [--volumes]   stop and remove the containers (and, with --volumes, their data); stop the
                      engine if this script started it
   status             containers, their health, and each node's view of the members
@@ -109,10 +112,16 @@ ensure_tools() { # [with-debootstrap]
   fi
 }
 
-compose() { # compose arguments, with the right files
+compose() { # compose arguments, with the right files (and the monitoring profile when it is on)
   local files=(-f "$ROOT/docker-compose.yml")
   [ "$(node_count)" -le 3 ] || files+=(-f "$ROOT/docker-compose.5.yml")
+  ! monitoring_on || files+=(--profile monitoring)
   "${COMPOSE[@]}" -p "$PROJECT" --project-directory "$ROOT" "${files[@]}" "$@"
+}
+
+# Whether the last `up` asked for --monitoring (down always includes it, to remove its container).
+monitoring_on() {
+  [ "${FORCE_MONITORING:-0}" = 1 ] || { [ -f "$STATE/monitoring" ] && [ "$(cat "$STATE/monitoring")" = 1 ]; }
 }
 
 node_count() {
@@ -297,6 +306,11 @@ build_image() {
   ensure_jdk_image
   info "building the image (base $BASE_IMAGE, jlink from $JDK_IMAGE) ..."
   compose build --force-rm node-1 >"$STATE/build.log" 2>&1 || { tail -n 30 "$STATE/build.log" >&2; die "docker build failed (see $STATE/build.log)"; }
+  if monitoring_on; then
+    info "building the Prometheus image (Debian's prometheus package on $BASE_IMAGE) ..."
+    compose build --force-rm prometheus >"$STATE/build-prometheus.log" 2>&1 ||
+      { tail -n 30 "$STATE/build-prometheus.log" >&2; die "docker build of prometheus failed (see $STATE/build-prometheus.log)"; }
+  fi
   # The jlink stage's leftovers (about 500 MB), only in an engine of our own.
   if engine_is_ours; then docker image prune -f >/dev/null 2>&1 || true; fi
 }
@@ -366,30 +380,54 @@ wait_healthy() { # nodes...
 
 all_nodes() { seq -f 'node-%g' 1 "$(node_count)"; }
 
+# Prints how many of job kvorum's targets Prometheus reports with health "up".
+prometheus_targets_up() {
+  curl_json "http://$HOST:9090/api/v1/targets?state=active" 5 | grep -o '"scrapePool":"kvorum"[^{}]*"health":"up"' | wc -l | tr -d ' '
+}
+
+# Waits until Prometheus scrapes every node successfully (its targets of job kvorum are all "up").
+wait_prometheus() {
+  local timeout=${KVORUM_UP_TIMEOUT:-180} deadline up
+  deadline=$((SECONDS + timeout))
+  while :; do
+    up=$(prometheus_targets_up)
+    [ "$up" = "$(node_count)" ] && return 0
+    [ "$SECONDS" -lt "$deadline" ] || die "Prometheus reports ${up:-0} of $(node_count) node targets up after ${timeout}s (http://$HOST:9090/targets)"
+    sleep 1
+  done
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Verbs
 
 cmd_up() {
-  local count=3 started=$SECONDS
+  local count=3 monitoring=0 started=$SECONDS
   while [ "$#" -gt 0 ]; do
     case $1 in
       --nodes) count=${2:-}; shift 2 || die "--nodes needs 3 or 5" ;;
       --nodes=*) count=${1#--nodes=}; shift ;;
-      *) die "up: unknown argument '$1' (usage: $PROG up [--nodes 3|5])" ;;
+      --monitoring) monitoring=1; shift ;;
+      *) die "up: unknown argument '$1' (usage: $PROG up [--nodes 3|5] [--monitoring])" ;;
     esac
   done
   case $count in 3 | 5) ;; *) die "--nodes must be 3 or 5 (docker-compose.yml, plus docker-compose.5.yml)" ;; esac
   ensure_tools with-debootstrap
   printf '%s\n' "$count" >"$STATE/nodes"
+  printf '%s\n' "$monitoring" >"$STATE/monitoring"
   ensure_engine
   build_image
   info "starting $count node(s) ..."
   compose up -d --no-build >"$STATE/up.log" 2>&1 || { cat "$STATE/up.log" >&2; die "docker-compose up failed"; }
   # shellcheck disable=SC2046 # node ids are plain words
   wait_healthy $(all_nodes)
+  if monitoring_on; then
+    info "waiting until Prometheus scrapes every node ..."
+    wait_prometheus
+  fi
   info "Kvorum (Compose) is up in $((SECONDS - started)) s: $count nodes, every one healthy and seeing all members up"
   local node
   for node in $(all_nodes); do info "  $node  http://$HOST:$(http_port "$node")"; done
+  ! monitoring_on || info "  Prometheus  http://$HOST:9090 (every node's target up; alerts: http://$HOST:9090/alerts)"
   info "Engine: DOCKER_HOST=$DOCKER_HOST; stop everything with: scripts/kvorum compose down"
 }
 
@@ -403,7 +441,7 @@ cmd_down() {
   ensure_tools
   if [ -n "${DOCKER_HOST:-}" ] || engine_is_ours || { [ -S /var/run/docker.sock ] && DOCKER_HOST=unix:///var/run/docker.sock engine_answers; }; then
     ensure_engine
-    compose down --remove-orphans "${volumes[@]}" -t 20 >"$STATE/down.log" 2>&1 || { cat "$STATE/down.log" >&2; warn "docker-compose down failed"; }
+    FORCE_MONITORING=1 compose down --remove-orphans "${volumes[@]}" -t 20 >"$STATE/down.log" 2>&1 || { cat "$STATE/down.log" >&2; warn "docker-compose down failed"; }
     info "cluster removed${volumes:+ (and its volumes)}"
   else
     info "no engine runs: no cluster to remove"

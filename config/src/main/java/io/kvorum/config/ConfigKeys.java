@@ -259,6 +259,15 @@ public final class ConfigKeys {
             + " a write that would grow it further is refused with 413 key_too_large. Must hold the largest value"
             + " (http.value-bytes-max + 64KiB), and quorum.n of it must fit in internode.frame-bytes-max + 1MiB.");
 
+    public static final ConfigKey<LoggingConfig.Format> LOGGING_FORMAT = ConfigKey.of("logging.format", "text",
+            ValueTypes.lowerCaseEnum(LoggingConfig.Format.class),
+            "Format of the node's log file and stderr lines: text for people, or json (one JSON object per line:"
+            + " timestamp, level, thread, logger, message, key-value pairs, exception) for log shippers.");
+
+    public static final ConfigKey<Boolean> LOGGING_REQUESTS = ConfigKey.of("logging.requests", "false", ValueTypes.bool(),
+            "Whether the node logs one line per HTTP request (method, path, status, duration, client) from start-up;"
+            + " PUT /admin/request-log {\"enabled\": true|false} switches it while the node runs.");
+
     /** Every key, in declaration order; a derived default may read only keys listed before it. */
     private static final List<ConfigKey<?>> ALL = List.of(
             NODE_ID, NODE_DATA_DIR, NODE_SHUTDOWN_TIMEOUT,
@@ -274,7 +283,8 @@ public final class ConfigKeys {
             ANTI_ENTROPY_ENABLED, ANTI_ENTROPY_INTERVAL, ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE, ANTI_ENTROPY_TIMEOUT,
             STORAGE_ENGINE, STORAGE_SYNC, STORAGE_SYNC_INTERVAL, STORAGE_SEGMENT_SIZE, STORAGE_CACHE_SIZE,
             STORAGE_COMPRESSION_THRESHOLD, STORAGE_COMPACTION_RATE, STORAGE_COMPACTION_TRIGGER, STORAGE_TOMBSTONE_GRACE,
-            STORAGE_SIBLINGS_MAX, STORAGE_KEY_BYTES_MAX);
+            STORAGE_SIBLINGS_MAX, STORAGE_KEY_BYTES_MAX,
+            LOGGING_FORMAT, LOGGING_REQUESTS);
 
     private ConfigKeys() {}
 

@@ -143,6 +143,9 @@ public final class ConfigLoader {
                         settings.get(ConfigKeys.STORAGE_COMPACTION_TRIGGER),
                         settings.get(ConfigKeys.STORAGE_TOMBSTONE_GRACE),
                         settings.get(ConfigKeys.STORAGE_SIBLINGS_MAX),
-                        settings.get(ConfigKeys.STORAGE_KEY_BYTES_MAX)));
+                        settings.get(ConfigKeys.STORAGE_KEY_BYTES_MAX)),
+                new LoggingConfig(
+                        settings.get(ConfigKeys.LOGGING_FORMAT),
+                        settings.get(ConfigKeys.LOGGING_REQUESTS)));
     }
 }

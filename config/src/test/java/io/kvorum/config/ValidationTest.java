@@ -85,7 +85,9 @@ class ValidationTest {
                 Arguments.of("storage.compaction-trigger", "101", "storage.compaction-trigger: 101 is out of range 1..100"),
                 Arguments.of("storage.tombstone-grace", "P400D", "storage.tombstone-grace: 9600h is out of range 0s..8760h"),
                 Arguments.of("storage.siblings-max", "0", "storage.siblings-max: 0 is out of range 1..65536"),
-                Arguments.of("storage.key-bytes-max", "1KiB", "storage.key-bytes-max: 1KiB is out of range 64KiB..1GiB"));
+                Arguments.of("storage.key-bytes-max", "1KiB", "storage.key-bytes-max: 1KiB is out of range 64KiB..1GiB"),
+                Arguments.of("logging.format", "xml", "logging.format: 'xml' is not a known value (allowed text, json)"),
+                Arguments.of("logging.requests", "on", "logging.requests: 'on' is not a boolean (allowed true, false)"));
     }
 
     @ParameterizedTest
@@ -216,6 +218,7 @@ class ValidationTest {
                 "node.shutdown-timeout: -1ms is out of range 0s..5m");
         assertConfigError(() -> new RingConfig(0), "ring.vnodes-per-node: 0 is out of range 1..4096");
         assertConfigError(() -> new StorageConfig(null), "storage.engine: must be set");
+        assertConfigError(() -> new LoggingConfig(null, false), "logging.format: must be set");
         assertConfigError(() -> new StorageConfig(StorageConfig.Engine.LOG).withEngine(null), "storage.engine: must be set");
         assertConfigError(() -> new HandoffConfig(true, 0, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1)),
                 "handoff.max-hints-per-owner: 0 is out of range 1..2147483647");

@@ -1,6 +1,5 @@
 package io.kvorum.http;
 
-import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -19,14 +18,16 @@ final class Exchange {
     private static final String CONTENT_TYPE = "application/json";
 
     private final HttpServerRequest request;
-    private final MetricRegistry registry;
+    private final Telemetry telemetry;
     private final Responses responses;
+    private final long startNanos = System.nanoTime();
     private Timer.Context timing;
+    private String timedOperation;
     private boolean answered;
 
-    Exchange(HttpServerRequest request, MetricRegistry registry, Responses responses) {
+    Exchange(HttpServerRequest request, Telemetry telemetry, Responses responses) {
         this.request = request;
-        this.registry = registry;
+        this.telemetry = telemetry;
         this.responses = responses;
     }
 
@@ -38,9 +39,13 @@ final class Exchange {
         return answered;
     }
 
-    /** Times this exchange with {@code timer} until its response is sent. */
-    void timeWith(Timer timer) {
+    /**
+     * Times this exchange with {@code timer} until its response is sent, and records it in
+     * {@code kvorum_requests_seconds} under {@code operation} and the outcome it answers.
+     */
+    void timeWith(Timer timer, String operation) {
         timing = timer.time();
+        timedOperation = operation;
     }
 
     /** Sends {@code reply} unless a reply was already sent; counts errors; closes when the reply says so. */
@@ -50,9 +55,11 @@ final class Exchange {
         }
         answered = true;
         if (timing != null) {
-            timing.stop();
+            long nanos = timing.stop();
+            telemetry.prometheus().observeRequest(timedOperation, reply.error().map(ErrorCode::wire).orElse("ok"), nanos);
         }
-        reply.error().ifPresent(code -> registry.counter(code.counterName()).inc());
+        reply.error().ifPresent(code -> telemetry.registry().counter(code.counterName()).inc());
+        telemetry.requestLog().log(request, reply, startNanos, System.nanoTime());
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
             return; // the client went away; there is nobody to answer

@@ -22,6 +22,7 @@ public final class HttpApi {
     private final HttpApiSettings settings;
     private final KvService service;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final RequestLog requestLog = new RequestLog(false);
     private final AtomicBoolean started = new AtomicBoolean();
     private final List<String> deployments = new CopyOnWriteArrayList<>();
     private volatile int port = -1;
@@ -38,7 +39,7 @@ public final class HttpApi {
      */
     public Future<Integer> start() {
         Invariants.check(started.compareAndSet(false, true), "HttpApi.start() called twice");
-        KvRouter router = new KvRouter(vertx, settings, service, draining::get);
+        KvRouter router = new KvRouter(vertx, settings, service, draining::get, requestLog);
         return listenPort().compose(listenPort -> {
             ServerVerticle first = new ServerVerticle(settings, listenPort, router, service.metrics());
             return vertx.deployVerticle(first).compose(id -> {
@@ -71,6 +72,19 @@ public final class HttpApi {
         return vertx.sharedData().getLocalCounter(SHARED_EPHEMERAL_PORT_IDS)
                 .compose(counter -> counter.incrementAndGet())
                 .map(id -> -Math.toIntExact(id));
+    }
+
+    /**
+     * Switches the one-line-per-request log (logger {@code kvorum.requests}) on or off; off until called.
+     * Clients switch it with {@code PUT /admin/request-log}.
+     */
+    public void logRequests(boolean on) {
+        requestLog.enable(on);
+    }
+
+    /** Whether requests are being logged. */
+    public boolean loggingRequests() {
+        return requestLog.enabled();
     }
 
     /** The bound port once {@link #start()} has completed, else -1. */

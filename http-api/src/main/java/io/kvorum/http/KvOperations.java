@@ -32,9 +32,12 @@ final class KvOperations {
     private final KvService service;
     private final Responses responses;
     private final RequestBodies bodies;
-    private final Timer getTimer;
-    private final Timer putTimer;
-    private final Timer deleteTimer;
+    /** A key operation's name (the {@code op} label) and its Dropwizard timer. */
+    private record Operation(String name, Timer timer) {}
+
+    private final Operation getOperation;
+    private final Operation putOperation;
+    private final Operation deleteOperation;
 
     KvOperations(Vertx vertx, HttpApiSettings settings, KvService service, Responses responses) {
         this.vertx = vertx;
@@ -44,9 +47,9 @@ final class KvOperations {
         this.bodies = new RequestBodies(settings.bodyBytesMax(), settings.valueBytesMax());
         this.bodyTooLarge = responses.bodyTooLarge(settings.bodyBytesMax(), settings.valueBytesMax()); // immutable: built once
         MetricRegistry registry = service.metrics();
-        this.getTimer = registry.timer("kv.get", KvOperations::requestTimer);
-        this.putTimer = registry.timer("kv.put", KvOperations::requestTimer);
-        this.deleteTimer = registry.timer("kv.delete", KvOperations::requestTimer);
+        this.getOperation = new Operation("get", registry.timer("kv.get", KvOperations::requestTimer));
+        this.putOperation = new Operation("put", registry.timer("kv.put", KvOperations::requestTimer));
+        this.deleteOperation = new Operation("delete", registry.timer("kv.delete", KvOperations::requestTimer));
     }
 
     /**
@@ -60,7 +63,7 @@ final class KvOperations {
     void get(Exchange exchange, String rawKey) {
         switch (head(exchange, rawKey, "r")) {
             case Validated.Invalid<Head>(ApiError error) -> exchange.send(responses.error(error));
-            case Validated.Valid<Head>(Head head) -> call(exchange, getTimer, head.timeoutMillis(),
+            case Validated.Valid<Head>(Head head) -> call(exchange, getOperation, head.timeoutMillis(),
                     () -> service.get(new GetRequest(head.key(), head.replicaCount(), head.timeoutMillis(),
                             head.sloppy())),
                     result -> responses.read(head.key(), result));
@@ -87,7 +90,7 @@ final class KvOperations {
             case Validated.Valid<PutBody>(PutBody put) -> {
                 PutRequest request = new PutRequest(head.key(), put.valueJson(), put.context(), head.replicaCount(),
                         head.timeoutMillis(), head.sloppy());
-                call(exchange, putTimer, head.timeoutMillis(), () -> service.put(request),
+                call(exchange, putOperation, head.timeoutMillis(), () -> service.put(request),
                         result -> responses.written(head.key(), result));
             }
         }
@@ -99,7 +102,7 @@ final class KvOperations {
             case Validated.Valid<DeleteBody>(DeleteBody delete) -> {
                 DeleteRequest request = new DeleteRequest(head.key(), delete.context(), head.replicaCount(),
                         head.timeoutMillis(), head.sloppy());
-                call(exchange, deleteTimer, head.timeoutMillis(), () -> service.delete(request),
+                call(exchange, deleteOperation, head.timeoutMillis(), () -> service.delete(request),
                         result -> responses.written(head.key(), result));
             }
         }
@@ -122,15 +125,15 @@ final class KvOperations {
     }
 
     /**
-     * Calls the service and answers with its result, timed by {@code timer}. The answer is bounded:
+     * Calls the service and answers with its result, timed as {@code operation}. The answer is bounded:
      * past the request's timeout plus the service grace the router answers 503 on its own, so a lost
      * future cannot hold a connection forever. Exceptions, thrown or in the future, answer 500.
      */
-    private <T> void call(Exchange exchange, Timer timer, OptionalLong timeoutMillis,
+    private <T> void call(Exchange exchange, Operation operation, OptionalLong timeoutMillis,
             Supplier<CompletionStage<T>> invoke, Function<T, Reply> render) {
         Context context = vertx.getOrCreateContext();
         long ceilingMillis = timeoutMillis.orElse(settings.requestTimeoutMillis()) + settings.serviceGraceMillis();
-        exchange.timeWith(timer);
+        exchange.timeWith(operation.timer(), operation.name());
         long ceiling = vertx.setTimer(ceilingMillis, id -> exchange.send(responses.serviceSilent(ceilingMillis)));
         CompletionStage<T> stage;
         try {

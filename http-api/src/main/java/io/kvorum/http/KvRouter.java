@@ -24,11 +24,15 @@ final class KvRouter implements Handler<HttpServerRequest> {
     private final KvOperations operations;
     private final MetricRegistry registry;
     private final ObjectMapper metricsMapper;
+    private final Telemetry telemetry;
+    private final RequestLogAdmin requestLogAdmin;
 
-    KvRouter(Vertx vertx, HttpApiSettings settings, KvService service, BooleanSupplier draining) {
+    KvRouter(Vertx vertx, HttpApiSettings settings, KvService service, BooleanSupplier draining, RequestLog requestLog) {
         this.service = service;
         this.draining = draining;
         this.registry = service.metrics();
+        this.telemetry = new Telemetry(registry, new PrometheusExposition(registry, service::members), requestLog);
+        this.requestLogAdmin = new RequestLogAdmin(requestLog, responses);
         this.operations = new KvOperations(vertx, settings, service, responses);
         // Rates per second and durations in milliseconds, as operators read them; no raw samples.
         this.metricsMapper = new ObjectMapper()
@@ -37,7 +41,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        Exchange exchange = new Exchange(request, registry, responses);
+        Exchange exchange = new Exchange(request, telemetry, responses);
         exchange.guard(() -> route(exchange));
     }
 
@@ -63,7 +67,9 @@ final class KvRouter implements Handler<HttpServerRequest> {
             case Route.Health() -> exchange.send(responses.health(service.self()));
             case Route.Members() -> exchange.send(responses.members(service.members()));
             case Route.Ring() -> exchange.send(responses.ring(service.ring()));
-            case Route.Metrics() -> exchange.send(responses.metrics(registryJson()));
+            case Route.Metrics() -> metrics(exchange);
+            case Route.PrometheusMetrics() -> exchange.send(telemetry.prometheus().scrape(request.getHeader("Accept")));
+            case Route.RequestLogging() -> requestLogAdmin.handle(exchange, method);
             case Route.Unknown() -> throw new IllegalStateException("unknown routes are answered above");
         }
     }
@@ -82,6 +88,16 @@ final class KvRouter implements Handler<HttpServerRequest> {
             case Validated.Invalid<Key>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<Key>(Key key) ->
                     exchange.send(responses.replicas(service.replicas(key)));
+        }
+    }
+
+    /** JSON as ever, unless the client asks for Prometheus' text (as a Prometheus server's scrape does). */
+    private void metrics(Exchange exchange) {
+        String accept = exchange.request().getHeader("Accept");
+        if (PrometheusExposition.wantsPrometheus(accept)) {
+            exchange.send(telemetry.prometheus().scrape(accept));
+        } else {
+            exchange.send(responses.metrics(registryJson()));
         }
     }
 

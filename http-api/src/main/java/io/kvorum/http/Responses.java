@@ -156,7 +156,7 @@ final class Responses {
 
     Reply noSuchRoute(String method, String path) {
         return error(ApiError.of(ErrorCode.NO_SUCH_ROUTE, "there is no route " + method + " " + abbreviate(path)
-                + "; see /health, /kv/{key}, /kv/{key}/replicas, /cluster/members, /cluster/ring, /metrics"));
+                + "; see /health, /kv/{key}, /kv/{key}/replicas, /cluster/members, /cluster/ring, /metrics, /metrics/prometheus, /admin/request-log"));
     }
 
     Reply methodNotAllowed(String method, List<String> allowed) {

@@ -54,6 +54,20 @@ sealed interface Route {
         }
     }
 
+    /** {@code /metrics/prometheus}: the metrics in Prometheus' text format (issue 15). */
+    record PrometheusMetrics() implements Route {
+        public List<String> allowedMethods() {
+            return GET_ONLY;
+        }
+    }
+
+    /** {@code /admin/request-log}: read or switch request logging. */
+    record RequestLogging() implements Route {
+        public List<String> allowedMethods() {
+            return List.of("GET", "PUT");
+        }
+    }
+
     /** Any other path: 404 {@code no_such_route}. */
     record Unknown() implements Route {
         public List<String> allowedMethods() {
@@ -75,6 +89,8 @@ sealed interface Route {
             case "/cluster/members" -> new Members();
             case "/cluster/ring" -> new Ring();
             case "/metrics" -> new Metrics();
+            case "/metrics/prometheus" -> new PrometheusMetrics();
+            case "/admin/request-log" -> new RequestLogging();
             default -> matchKeyRoute(rawPath);
         };
     }

@@ -12,6 +12,8 @@ class RouteTest {
         assertEquals(new Route.Members(), Route.match("/cluster/members"));
         assertEquals(new Route.Ring(), Route.match("/cluster/ring"));
         assertEquals(new Route.Metrics(), Route.match("/metrics"));
+        assertEquals(new Route.PrometheusMetrics(), Route.match("/metrics/prometheus"));
+        assertEquals(new Route.RequestLogging(), Route.match("/admin/request-log"));
         for (String path : List.of("/", "", "/health/", "/HEALTH", "/cluster", "/cluster/", "/kv", "/kvx/a",
                 "//kv/a", "/metrics/x", "*")) {
             assertEquals(new Route.Unknown(), Route.match(path), path);

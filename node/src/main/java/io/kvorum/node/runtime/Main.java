@@ -50,6 +50,7 @@ public final class Main {
             System.setProperty("kvorum.log.dir", config.node().dataDir().toAbsolutePath().toString());
         }
         System.setProperty("kvorum.node.id", config.node().id().value());
+        LogSetup.chooseFormat(config.logging().format());
         Logger log = LoggerFactory.getLogger("kvorum.startup");
         FatalErrors.halting().installAsDefault();
         NodeServer server;

@@ -107,6 +107,7 @@ public final class NodeServer {
                         + " (internode.port): " + e.getMessage()))
                 .compose(deployed -> {
                     HttpApi http = new HttpApi(vertx, httpSettings(config), core.service());
+                    http.logRequests(config.logging().requests());
                     return http.start()
                             .recover(e -> Future.failedFuture("cannot listen on " + config.http().host() + ":" + config.http().port()
                                     + " (http.port): " + e.getMessage()))

@@ -1,0 +1,188 @@
+package io.kvorum.http;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.PrometheusNaming;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.function.Supplier;
+
+/**
+ * The node's Dropwizard registry and its membership view as Prometheus families, named by Prometheus'
+ * conventions: {@code kvorum_} prefix, base units ({@code _seconds}, {@code _bytes}), {@code _total}
+ * on counters, and one family with a label where Dropwizard has one metric per variant
+ * ({@code kv.quorum-failures.read} and {@code .write} become {@code kvorum_quorum_failures_total{op}}).
+ *
+ * <p>Why not the client's Dropwizard bridge: it exports every Dropwizard metric as a family of its own
+ * named after it, so it can neither add units nor merge variants into one labelled family. Metrics the
+ * table below does not know (added later) are still exported, under a name derived from theirs, so the
+ * exposition never silently loses one. The request timers ({@code kv.get} ...) are left out: the
+ * labelled histogram {@code kvorum_requests_seconds} replaces them.
+ */
+final class PrometheusFamilies implements MultiCollector {
+    /** How one Dropwizard counter or gauge appears: its family, the labels of its sample, and a scale. */
+    private record Mapping(String family, String help, Kind kind, Labels labels, double scale, Unit unit) {}
+
+    private enum Kind { COUNTER, GAUGE }
+
+    private static final String HTTP_ERRORS_PREFIX = "http.errors.";
+    private static final List<String> REQUEST_TIMERS = List.of("kv.get", "kv.put", "kv.delete");
+    private static final Map<String, Mapping> MAPPINGS = mappings();
+
+    private final MetricRegistry registry;
+    private final Supplier<MembersView> members;
+
+    PrometheusFamilies(MetricRegistry registry, Supplier<MembersView> members) {
+        this.registry = registry;
+        this.members = members;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        Map<String, List<Sample>> families = new LinkedHashMap<>();
+        Map<String, Mapping> heads = new LinkedHashMap<>();
+        SortedMap<String, Counter> counters = registry.getCounters();
+        counters.forEach((name, counter) -> add(families, heads, mappingFor(name, Kind.COUNTER), counter.getCount()));
+        SortedMap<String, Gauge> gauges = registry.getGauges();
+        gauges.forEach((name, gauge) -> {
+            if (gauge.getValue() instanceof Number number) {
+                add(families, heads, mappingFor(name, Kind.GAUGE), number.doubleValue());
+            }
+        });
+        MetricSnapshots.Builder out = MetricSnapshots.builder();
+        families.forEach((family, samples) -> out.metricSnapshot(snapshot(heads.get(family), samples)));
+        out.metricSnapshot(members());
+        return out.build();
+    }
+
+    /** One sample of a family: its labels and value. */
+    private record Sample(Labels labels, double value) {}
+
+    private static void add(Map<String, List<Sample>> families, Map<String, Mapping> heads, Mapping mapping, double raw) {
+        if (mapping == null) {
+            return;
+        }
+        heads.putIfAbsent(mapping.family(), mapping);
+        List<Sample> samples = families.computeIfAbsent(mapping.family(), f -> new ArrayList<>());
+        // Anti-entropy's sync age is -1 before the first exchange: no sample rather than a false age.
+        boolean noAgeYet = mapping.kind() == Kind.GAUGE && mapping.unit() == Unit.SECONDS && raw < 0;
+        if (!noAgeYet) {
+            samples.add(new Sample(mapping.labels(), raw * mapping.scale()));
+        }
+    }
+
+    private static MetricSnapshot snapshot(Mapping head, List<Sample> samples) {
+        return switch (head.kind()) {
+            case COUNTER -> {
+                CounterSnapshot.Builder builder = CounterSnapshot.builder().name(head.family()).help(head.help());
+                if (head.unit() != null) {
+                    builder.unit(head.unit());
+                }
+                samples.forEach(s -> builder.dataPoint(CounterDataPointSnapshot.builder().labels(s.labels()).value(s.value()).build()));
+                yield builder.build();
+            }
+            case GAUGE -> {
+                GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name(head.family()).help(head.help());
+                if (head.unit() != null) {
+                    builder.unit(head.unit());
+                }
+                samples.forEach(s -> builder.dataPoint(GaugeDataPointSnapshot.builder().labels(s.labels()).value(s.value()).build()));
+                yield builder.build();
+            }
+        };
+    }
+
+    /** {@code kvorum_members{status}}: every status, 0 where no member has it, so alerts see a steady series. */
+    private MetricSnapshot members() {
+        Map<MembersView.Status, Integer> byStatus = new EnumMap<>(MembersView.Status.class);
+        for (MembersView.Status status : MembersView.Status.values()) {
+            byStatus.put(status, 0);
+        }
+        members.get().members().forEach(member -> byStatus.merge(member.status(), 1, Integer::sum));
+        GaugeSnapshot.Builder builder = GaugeSnapshot.builder().name("kvorum_members")
+                .help("Cluster members by status, as this node's failure detector and gossip see them.");
+        byStatus.forEach((status, count) -> builder.dataPoint(GaugeDataPointSnapshot.builder()
+                .labels(Labels.of("status", status.wire())).value(count).build()));
+        return builder.build();
+    }
+
+    /** The known mapping, one for an HTTP error counter, else a derived one; null for the request timers. */
+    private static Mapping mappingFor(String name, Kind kind) {
+        Mapping known = MAPPINGS.get(name);
+        if (known != null) {
+            return known;
+        }
+        if (REQUEST_TIMERS.contains(name)) {
+            return null;
+        }
+        if (kind == Kind.COUNTER && name.startsWith(HTTP_ERRORS_PREFIX)) {
+            return new Mapping("kvorum_http_errors", "HTTP error responses by error code (api.md's table).", Kind.COUNTER,
+                    Labels.of("code", name.substring(HTTP_ERRORS_PREFIX.length())), 1, null);
+        }
+        String family = PrometheusNaming.sanitizeMetricName("kvorum_" + name.replace('.', '_').replace('-', '_'));
+        return new Mapping(family, "Dropwizard metric " + name + ".", kind, Labels.EMPTY, 1, null);
+    }
+
+    private static Map<String, Mapping> mappings() {
+        Map<String, Mapping> m = new LinkedHashMap<>();
+        counter(m, "kv.quorum-failures.read", "kvorum_quorum_failures",
+                "Requests answered 503 unavailable because too few replicas replied in time.", Labels.of("op", "read"));
+        counter(m, "kv.quorum-failures.write", "kvorum_quorum_failures",
+                "Requests answered 503 unavailable because too few replicas replied in time.", Labels.of("op", "write"));
+        counter(m, "kv.read-repairs", "kvorum_read_repairs", "Read repairs sent to stale replicas after reads.", Labels.EMPTY);
+        counter(m, "kv.writes-forwarded", "kvorum_writes_forwarded",
+                "Writes forwarded to a replica because this node is none of the key's replicas.", Labels.EMPTY);
+        counter(m, "storage.failures", "kvorum_storage_failures",
+                "Replica requests that failed because the local storage engine failed.", Labels.EMPTY);
+        counter(m, "hints.stored", "kvorum_hints_stored", "Hints stored here for down or slow owners.", Labels.EMPTY);
+        counter(m, "hints.delivered", "kvorum_hints_delivered", "Hints handed back to their owners and deleted.", Labels.EMPTY);
+        counter(m, "hints.dropped", "kvorum_hints_dropped",
+                "Hints refused because their owner's queue was full (handoff.max-hints-per-owner).", Labels.EMPTY);
+        counter(m, "anti-entropy.ranges-compared", "kvorum_anti_entropy_ranges_compared",
+                "Token ranges compared by Merkle-tree exchanges.", Labels.EMPTY);
+        counter(m, "anti-entropy.ranges-in-sync", "kvorum_anti_entropy_ranges_in_sync",
+                "Compared token ranges that were found identical.", Labels.EMPTY);
+        counter(m, "anti-entropy.keys-repaired", "kvorum_anti_entropy_keys_repaired",
+                "Keys changed on this node by anti-entropy merges.", Labels.EMPTY);
+        gauge(m, "hints.pending", "kvorum_hints_pending", "Hints this node holds for other nodes, not yet handed back.", 1, null);
+        gauge(m, "anti-entropy.oldest-sync-age-ms", "kvorum_anti_entropy_oldest_sync_age_seconds",
+                "How long ago the least recently synchronised (peer, range) pair was last found identical;"
+                + " absent before the first exchange.", 1e-3, Unit.SECONDS);
+        gauge(m, "storage.keys", "kvorum_storage_keys", "Keys stored in this node's own engine (hints excluded).", 1, null);
+        gauge(m, "storage.keydir-heap-bytes", "kvorum_storage_keydir_heap_bytes", "Heap held by the log engine's key directory.", 1, Unit.BYTES);
+        gauge(m, "storage.segments", "kvorum_storage_segments", "Segment files of the log engine.", 1, null);
+        gauge(m, "storage.disk-bytes", "kvorum_storage_disk_bytes", "Bytes in all segment files.", 1, Unit.BYTES);
+        gauge(m, "storage.dead-bytes", "kvorum_storage_dead_bytes", "Bytes of overwritten or removed records not yet compacted away.", 1, Unit.BYTES);
+        counter(m, "storage.corrupt-records", "kvorum_storage_corrupt_records",
+                "Records that failed their checksum (at recovery or on read), skipped and never served.", Labels.EMPTY);
+        counter(m, "storage.compactions", "kvorum_storage_compactions", "Compactions completed.", Labels.EMPTY);
+        m.put("storage.bytes-reclaimed", new Mapping("kvorum_storage_reclaimed_bytes", "Disk bytes freed by compaction.",
+                Kind.COUNTER, Labels.EMPTY, 1, Unit.BYTES));
+        counter(m, "storage.fsyncs", "kvorum_storage_fsyncs", "fsyncs of the log engine's active segment.", Labels.EMPTY);
+        counter(m, "storage.cache.hits", "kvorum_storage_cache_hits", "Reads served by the read cache.", Labels.EMPTY);
+        counter(m, "storage.cache.misses", "kvorum_storage_cache_misses", "Reads that missed the read cache.", Labels.EMPTY);
+        return Map.copyOf(m);
+    }
+
+    private static void counter(Map<String, Mapping> m, String name, String family, String help, Labels labels) {
+        m.put(name, new Mapping(family, help, Kind.COUNTER, labels, 1, null));
+    }
+
+    private static void gauge(Map<String, Mapping> m, String name, String family, String help, double scale, Unit unit) {
+        m.put(name, new Mapping(family, help, Kind.GAUGE, Labels.EMPTY, scale, unit));
+    }
+}
