@@ -2,7 +2,9 @@ package io.kvorum.http;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Snapshot;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -12,6 +14,9 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -65,8 +70,29 @@ final class PrometheusFamilies implements MultiCollector {
         });
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         families.forEach((family, samples) -> out.metricSnapshot(snapshot(heads.get(family), samples)));
+        registry.getHistograms().forEach((name, histogram) -> out.metricSnapshot(summary(name, histogram)));
         out.metricSnapshot(members());
         return out.build();
+    }
+
+    /**
+     * A Dropwizard histogram as a summary: its count and the median, 0.9 and 0.99 quantiles of its
+     * (exponentially decaying) reservoir. No {@code _sum}: the reservoir holds samples, not their total.
+     */
+    private static MetricSnapshot summary(String name, Histogram histogram) {
+        Mapping known = MAPPINGS.get(name);
+        String family = known != null ? known.family()
+                : PrometheusNaming.sanitizeMetricName("kvorum_" + name.replace('.', '_').replace('-', '_'));
+        Snapshot reservoir = histogram.getSnapshot();
+        Quantiles quantiles = Quantiles.of(new Quantile(0.5, reservoir.getMedian()), new Quantile(0.9, reservoir.getValue(0.9)),
+                new Quantile(0.99, reservoir.get99thPercentile()));
+        SummarySnapshot.Builder builder = SummarySnapshot.builder().name(family)
+                .help(known != null ? known.help() : "Dropwizard histogram " + name + ".");
+        if (known != null && known.unit() != null) {
+            builder.unit(known.unit());
+        }
+        return builder.dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder()
+                .count(histogram.getCount()).quantiles(quantiles).build()).build();
     }
 
     /** One sample of a family: its labels and value. */
@@ -175,6 +201,16 @@ final class PrometheusFamilies implements MultiCollector {
         counter(m, "storage.fsyncs", "kvorum_storage_fsyncs", "fsyncs of the log engine's active segment.", Labels.EMPTY);
         counter(m, "storage.cache.hits", "kvorum_storage_cache_hits", "Reads served by the read cache.", Labels.EMPTY);
         counter(m, "storage.cache.misses", "kvorum_storage_cache_misses", "Reads that missed the read cache.", Labels.EMPTY);
+        counter(m, "kv.writes-refused.siblings-max", "kvorum_writes_refused",
+                "Writes refused before anything was stored because they would take a key past a limit.",
+                Labels.of("limit", "storage.siblings-max"));
+        counter(m, "kv.writes-refused.key-bytes-max", "kvorum_writes_refused",
+                "Writes refused before anything was stored because they would take a key past a limit.",
+                Labels.of("limit", "storage.key-bytes-max"));
+        m.put("kv.read.siblings", new Mapping("kvorum_read_siblings", "Live values per successful read (Riak's siblings).",
+                Kind.GAUGE, Labels.EMPTY, 1, null));
+        m.put("kv.read.object-bytes", new Mapping("kvorum_read_object_bytes", "Bytes of the live values per successful read"
+                + " (Riak's objsize).", Kind.GAUGE, Labels.EMPTY, 1, Unit.BYTES));
         return Map.copyOf(m);
     }
 
