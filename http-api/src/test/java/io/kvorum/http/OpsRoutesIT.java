@@ -101,8 +101,10 @@ class OpsRoutesIT {
     @Test
     void withoutTheDashboardResourceUiIs404() {
         // The page ships in the node's jar; this module's tests do not have it on the class path.
-        JsonNode error = assertError(node.get("/ui"), 404, "no_such_route");
-        assertTrue(error.get("message").asText().contains("kvorum-ui/index.html"), error.toString());
+        for (String path : List.of("/ui", "/ui/")) {
+            JsonNode error = assertError(node.get(path), 404, "no_such_route");
+            assertTrue(error.get("message").asText().contains("kvorum-ui/index.html"), error.toString());
+        }
     }
 
     private static int closedPort() {

@@ -86,6 +86,12 @@ class AdminIT {
     }
 
     private void healthyClusterViews() {
+        for (String path : List.of("/ui", "/ui/")) { // the dashboard ships in the node's jar
+            ApiClient.Answer page = cluster.client(1).get(ApiClient.raw(path));
+            assertEquals(200, page.status(), path);
+            assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElse(""), path);
+            assertTrue(page.body().contains("<title>Kvorum</title>"), path);
+        }
         Run status = admin("status");
         assertEquals(AdminMain.OK, status.exit(), status::toString);
         List<String> lines = status.out().lines().toList();
