@@ -15,26 +15,8 @@ import java.util.function.LongSupplier;
  * from any thread: the engine's key count, the thread-safe hint store, the anti-entropy snapshot the
  * core publishes through {@link RuntimeMetrics}, and the membership's immutable member list.
  */
-final class NodeStatusSource {
-    private final NodeId self;
-    private final Membership membership;
-    private final LongSupplier keys;
-    private final Hints hints;
-    private final RuntimeMetrics metrics;
-    private final Clock clock;
-    private final boolean antiEntropyEnabled;
-
-    NodeStatusSource(NodeId self, Membership membership, LongSupplier keys, Hints hints, RuntimeMetrics metrics, Clock clock,
-                     boolean antiEntropyEnabled) {
-        this.self = self;
-        this.membership = membership;
-        this.keys = keys;
-        this.hints = hints;
-        this.metrics = metrics;
-        this.clock = clock;
-        this.antiEntropyEnabled = antiEntropyEnabled;
-    }
-
+record NodeStatusSource(NodeId self, Membership membership, LongSupplier keys, Hints hints, RuntimeMetrics metrics, Clock clock,
+                        boolean antiEntropyEnabled) {
     NodeStatus status() {
         Membership.Member me = membership.members().stream().filter(m -> m.id().equals(self)).findFirst().orElse(null);
         List<NodeStatus.HintQueue> queues = new ArrayList<>();
