@@ -22,6 +22,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
     private final BooleanSupplier draining;
     private final Responses responses = new Responses();
     private final KvOperations operations;
+    private final OpsRoutes ops;
     private final MetricRegistry registry;
     private final ObjectMapper metricsMapper;
     private final Telemetry telemetry;
@@ -34,6 +35,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
         this.telemetry = new Telemetry(registry, new PrometheusExposition(registry, service::members), requestLog);
         this.requestLogAdmin = new RequestLogAdmin(requestLog, responses);
         this.operations = new KvOperations(vertx, settings, service, responses);
+        this.ops = new OpsRoutes(vertx, service, responses);
         // Rates per second and durations in milliseconds, as operators read them; no raw samples.
         this.metricsMapper = new ObjectMapper()
                 .registerModule(new MetricsModule(TimeUnit.SECONDS, TimeUnit.MILLISECONDS, false));
@@ -65,6 +67,11 @@ final class KvRouter implements Handler<HttpServerRequest> {
             case Route.Item(String rawKey) -> item(exchange, method, rawKey);
             case Route.Replicas(String rawKey) -> replicas(exchange, rawKey);
             case Route.Health() -> exchange.send(responses.health(service.self()));
+            case Route.OwnStatus() -> ops.ownStatus(exchange);
+            case Route.ClusterStatus() -> ops.clusterStatus(exchange);
+            case Route.Transfers() -> ops.transfers(exchange);
+            case Route.ContextDecode(String rawContext) -> ops.decodeContext(exchange, rawContext);
+            case Route.Dashboard() -> ops.dashboard(exchange);
             case Route.Members() -> exchange.send(responses.members(service.members()));
             case Route.Ring() -> exchange.send(responses.ring(service.ring()));
             case Route.Metrics() -> metrics(exchange);

@@ -31,6 +31,12 @@ public interface KvService {
 
     RingView ring();
 
+    /** This node's own figures for {@code GET /node/status}; cheap enough to call once a second. */
+    NodeStatus status();
+
+    /** The client context {@code text} decoded, for {@code GET /context/{context}}. */
+    ContextView decodeContext(String text);
+
     /** The registry the node records into; the router adds its per-operation timers. */
     MetricRegistry metrics();
 }

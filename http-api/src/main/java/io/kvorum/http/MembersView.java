@@ -10,8 +10,11 @@ public record MembersView(NodeId self, List<Member> members) {
         members = List.copyOf(members);
     }
 
-    /** How this node sees one member; {@code phi} is empty when the failure detector has no figure. */
-    public record Member(NodeId id, String http, Status status, OptionalDouble phi) {}
+    /**
+     * How this node sees one member; {@code internode} is where its peers reach it, {@code phi} is
+     * empty when the failure detector has no figure.
+     */
+    public record Member(NodeId id, String http, String internode, Status status, OptionalDouble phi) {}
 
     /** A member's status as api.md spells it. */
     public enum Status {

@@ -156,7 +156,7 @@ final class Responses {
 
     Reply noSuchRoute(String method, String path) {
         return error(ApiError.of(ErrorCode.NO_SUCH_ROUTE, "there is no route " + method + " " + abbreviate(path)
-                + "; see /health, /kv/{key}, /kv/{key}/replicas, /cluster/members, /cluster/ring, /metrics, /metrics/prometheus, /admin/request-log"));
+                + "; see /health, /kv/{key}, /kv/{key}/replicas, /cluster/members, /cluster/ring, /cluster/status, /node/status, /metrics, /metrics/prometheus, /admin/request-log, /ui"));
     }
 
     Reply methodNotAllowed(String method, List<String> allowed) {
@@ -214,6 +214,7 @@ final class Responses {
         out.writeStartObject();
         out.writeStringField("id", member.id().value());
         out.writeStringField("http", member.http());
+        out.writeStringField("internode", member.internode());
         out.writeStringField("status", member.status().wire());
         OptionalDouble phi = member.phi();
         out.writeFieldName("phi");

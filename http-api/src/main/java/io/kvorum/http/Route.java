@@ -33,6 +33,41 @@ sealed interface Route {
         }
     }
 
+    /** {@code /node/status}: this node's own figures. */
+    record OwnStatus() implements Route {
+        public List<String> allowedMethods() {
+            return GET_ONLY;
+        }
+    }
+
+    /** {@code /cluster/status}: every member as this node sees it, with each one's own figures. */
+    record ClusterStatus() implements Route {
+        public List<String> allowedMethods() {
+            return GET_ONLY;
+        }
+    }
+
+    /** {@code /cluster/transfers}. */
+    record Transfers() implements Route {
+        public List<String> allowedMethods() {
+            return GET_ONLY;
+        }
+    }
+
+    /** {@code /context/{context}}; {@code rawContext} is everything after {@code /context/}. */
+    record ContextDecode(String rawContext) implements Route {
+        public List<String> allowedMethods() {
+            return GET_ONLY;
+        }
+    }
+
+    /** {@code /ui} (and {@code /ui/}): the dashboard page. */
+    record Dashboard() implements Route {
+        public List<String> allowedMethods() {
+            return GET_ONLY;
+        }
+    }
+
     /** {@code /cluster/members}. */
     record Members() implements Route {
         public List<String> allowedMethods() {
@@ -86,6 +121,10 @@ sealed interface Route {
         }
         return switch (rawPath) {
             case "/health" -> new Health();
+            case "/node/status" -> new OwnStatus();
+            case "/cluster/status" -> new ClusterStatus();
+            case "/cluster/transfers" -> new Transfers();
+            case "/ui", "/ui/" -> new Dashboard();
             case "/cluster/members" -> new Members();
             case "/cluster/ring" -> new Ring();
             case "/metrics" -> new Metrics();
@@ -96,6 +135,9 @@ sealed interface Route {
     }
 
     private static Route matchKeyRoute(String rawPath) {
+        if (rawPath.startsWith("/context/")) {
+            return new ContextDecode(rawPath.substring("/context/".length()));
+        }
         if (!rawPath.startsWith("/kv/")) {
             return new Unknown();
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A single-node, in-memory {@link KvService} that records every request it receives. Contexts are
@@ -29,6 +30,7 @@ final class RecordingKvService implements KvService {
     volatile Function<GetRequest, CompletionStage<GetResult>> onGet = this::storedGet;
     volatile Function<PutRequest, CompletionStage<WriteResult>> onPut = this::storedPut;
     volatile Function<DeleteRequest, CompletionStage<WriteResult>> onDelete = this::storedDelete;
+    volatile Supplier<MembersView> onMembers = RecordingKvService::threeMembers;
     volatile Function<Key, ReplicasView> onReplicas =
             key -> new ReplicasView(key, List.of(SELF, NodeId.of("node-2"), NodeId.of("node-3")), 3);
 
@@ -72,17 +74,39 @@ final class RecordingKvService implements KvService {
 
     @Override
     public MembersView members() {
+        return onMembers.get();
+    }
+
+    static MembersView threeMembers() {
         return new MembersView(SELF, List.of(
-                new MembersView.Member(SELF, "127.0.0.1:8001", MembersView.Status.UP, OptionalDouble.of(0.25)),
-                new MembersView.Member(NodeId.of("node-2"), "127.0.0.1:8002", MembersView.Status.DOWN,
+                new MembersView.Member(SELF, "127.0.0.1:8001", "127.0.0.1:9001", MembersView.Status.UP, OptionalDouble.of(0.25)),
+                new MembersView.Member(NodeId.of("node-2"), "127.0.0.1:8002", "127.0.0.1:9002", MembersView.Status.DOWN,
                         OptionalDouble.of(Double.POSITIVE_INFINITY)),
-                new MembersView.Member(NodeId.of("node-3"), "127.0.0.1:8003", MembersView.Status.JOINING,
+                new MembersView.Member(NodeId.of("node-3"), "127.0.0.1:8003", "127.0.0.1:9003", MembersView.Status.JOINING,
                         OptionalDouble.empty())));
     }
 
     @Override
     public RingView ring() {
         return new RingView(128, 3, List.of(new RingView.Owner(SELF, 0.5), new RingView.Owner(NodeId.of("node-2"), 0.5)));
+    }
+
+    @Override
+    public NodeStatus status() {
+        return new NodeStatus(SELF, "127.0.0.1:8001", "127.0.0.1:9001", 42,
+                List.of(new NodeStatus.HintQueue(NodeId.of("node-2"), 7)),
+                new NodeStatus.AntiEntropyStatus(true, List.of(
+                        new NodeStatus.RangeSync(NodeId.of("node-3"), Long.MIN_VALUE, Long.MIN_VALUE, 1500, true))));
+    }
+
+    /** Contexts are {@code v<version>}: decoded as one write by node-1 in its first run. */
+    @Override
+    public ContextView decodeContext(String text) {
+        if (!text.matches("v[0-9]{1,18}")) {
+            return new ContextView.Invalid("context '" + text + "' is not one this node issued");
+        }
+        return new ContextView.Decoded(List.of(new ContextView.Version(SELF.value(), 1, Long.parseLong(text.substring(1)), 0)),
+                List.of());
     }
 
     @Override

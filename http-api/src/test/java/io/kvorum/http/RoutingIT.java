@@ -72,9 +72,9 @@ class RoutingIT {
         RunningApi.Answer members = node.get("/cluster/members?ignored=1");
         assertEquals(200, members.status());
         assertEquals("{\"self\":\"node-1\",\"members\":["
-                + "{\"id\":\"node-1\",\"http\":\"127.0.0.1:8001\",\"status\":\"up\",\"phi\":0.25},"
-                + "{\"id\":\"node-2\",\"http\":\"127.0.0.1:8002\",\"status\":\"down\",\"phi\":null},"
-                + "{\"id\":\"node-3\",\"http\":\"127.0.0.1:8003\",\"status\":\"joining\",\"phi\":null}]}", members.body());
+                + "{\"id\":\"node-1\",\"http\":\"127.0.0.1:8001\",\"internode\":\"127.0.0.1:9001\",\"status\":\"up\",\"phi\":0.25},"
+                + "{\"id\":\"node-2\",\"http\":\"127.0.0.1:8002\",\"internode\":\"127.0.0.1:9002\",\"status\":\"down\",\"phi\":null},"
+                + "{\"id\":\"node-3\",\"http\":\"127.0.0.1:8003\",\"internode\":\"127.0.0.1:9003\",\"status\":\"joining\",\"phi\":null}]}", members.body());
     }
 
     @Test

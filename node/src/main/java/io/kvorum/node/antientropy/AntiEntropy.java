@@ -4,6 +4,7 @@ import io.kvorum.common.NodeId;
 import io.kvorum.common.TokenRange;
 import io.kvorum.node.core.CoreMetrics;
 import io.kvorum.node.core.Outbox;
+import io.kvorum.node.core.RangeSync;
 import io.kvorum.node.core.StorageOp;
 import io.kvorum.node.core.StorageResult;
 import io.kvorum.node.message.PeerMessage;
@@ -192,6 +193,9 @@ public final class AntiEntropy {
             differing.addAll(leaves);
         }
         metrics.antiEntropyCompared(exchange.ranges().size(), inSync);
+        if (inSync > 0) {
+            metrics.antiEntropySyncs(syncs());
+        }
         if (differing.isEmpty()) {
             finish(exchange);
             return;
@@ -234,6 +238,15 @@ public final class AntiEntropy {
             lastInSync.putIfAbsent(new Synced(exchange.peer(), range), startedMillis);
         }
         metrics.antiEntropySyncAge(oldestSyncAge(outbox.nowMillis()).orElse(-1L));
+        metrics.antiEntropySyncs(syncs());
+    }
+
+    /** A snapshot of {@link #lastInSync}; a pair still at {@link #startedMillis} has not been in sync since the start. */
+    private List<RangeSync> syncs() {
+        List<RangeSync> syncs = new ArrayList<>(lastInSync.size());
+        lastInSync.forEach((synced, millis) ->
+                syncs.add(new RangeSync(synced.peer(), synced.range(), millis, millis != startedMillis)));
+        return List.copyOf(syncs);
     }
 
     private boolean isCurrent(NodeId from, long requestId) {

@@ -3,6 +3,7 @@ package io.kvorum.node.core;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.storage.version.KeyLimits;
+import java.util.List;
 
 /** The counters the core reports; the runtime backs them with Dropwizard metrics, tests with counts. */
 public interface CoreMetrics {
@@ -46,4 +47,7 @@ public interface CoreMetrics {
 
     /** How long ago the least recently synchronised (peer, range) pair was last found identical; -1 before any exchange. */
     default void antiEntropySyncAge(long ageMillis) {}
+
+    /** Every (peer, range) pair anti-entropy compares, after a change; for {@code /node/status}. */
+    default void antiEntropySyncs(List<RangeSync> syncs) {}
 }

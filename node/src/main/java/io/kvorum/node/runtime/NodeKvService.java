@@ -4,11 +4,13 @@ import com.codahale.metrics.MetricRegistry;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
+import io.kvorum.http.ContextView;
 import io.kvorum.http.DeleteRequest;
 import io.kvorum.http.GetRequest;
 import io.kvorum.http.GetResult;
 import io.kvorum.http.KvService;
 import io.kvorum.http.MembersView;
+import io.kvorum.http.NodeStatus;
 import io.kvorum.http.PutRequest;
 import io.kvorum.http.Receipt;
 import io.kvorum.http.ReplicasView;
@@ -21,6 +23,7 @@ import io.kvorum.node.message.PeerMessage.Ack;
 import io.kvorum.ring.Ring;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.ContextCodec;
+import io.kvorum.storage.version.Dot;
 import io.kvorum.storage.version.Sibling;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,15 +46,17 @@ final class NodeKvService implements KvService {
     private final Membership membership;
     private final ToLongFunction<Key> tokenizer;
     private final MetricRegistry metrics;
+    private final NodeStatusSource statusSource;
 
     NodeKvService(NodeId self, Defaults defaults, NodeLoop loop, Membership membership,
-                  ToLongFunction<Key> tokenizer, MetricRegistry metrics) {
+                  ToLongFunction<Key> tokenizer, MetricRegistry metrics, NodeStatusSource statusSource) {
         this.self = self;
         this.defaults = defaults;
         this.loop = loop;
         this.membership = membership;
         this.tokenizer = tokenizer;
         this.metrics = metrics;
+        this.statusSource = statusSource;
     }
 
     @Override
@@ -128,7 +133,8 @@ final class NodeKvService implements KvService {
     public MembersView members() {
         List<MembersView.Member> members = new ArrayList<>();
         for (Membership.Member m : membership.members()) {
-            members.add(new MembersView.Member(m.id(), m.httpAddress(), MembersView.Status.valueOf(m.status().name()), m.phi()));
+            members.add(new MembersView.Member(m.id(), m.httpAddress(), m.internodeAddress(),
+                    MembersView.Status.valueOf(m.status().name()), m.phi()));
         }
         return new MembersView(self, members);
     }
@@ -139,6 +145,29 @@ final class NodeKvService implements KvService {
         List<RingView.Owner> owners = new ArrayList<>();
         ring.primaryShares().forEach((id, share) -> owners.add(new RingView.Owner(id, share)));
         return new RingView(defaults.vnodesPerNode(), defaults.n(), owners);
+    }
+
+    @Override
+    public NodeStatus status() {
+        return statusSource.status();
+    }
+
+    @Override
+    public ContextView decodeContext(String text) {
+        CausalContext context;
+        try {
+            context = ContextCodec.decode(text);
+        } catch (ContextCodec.InvalidContextException e) {
+            return new ContextView.Invalid(e.getMessage());
+        }
+        List<ContextView.Version> versions = new ArrayList<>();
+        context.entries().forEach((actor, entry) ->
+                versions.add(new ContextView.Version(actor.node().value(), actor.epoch(), entry.counter(), entry.wallMillis())));
+        List<ContextView.Dot> dots = new ArrayList<>();
+        for (Dot dot : context.cloud()) {
+            dots.add(new ContextView.Dot(dot.actor().node().value(), dot.actor().epoch(), dot.counter()));
+        }
+        return new ContextView.Decoded(versions, dots);
     }
 
     @Override

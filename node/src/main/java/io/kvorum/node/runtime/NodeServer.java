@@ -219,10 +219,11 @@ public final class NodeServer {
         @Override
         public Future<?> start() {
             NodeId self = config.node().id();
+            RuntimeMetrics runtimeMetrics = new RuntimeMetrics(metrics, storage.hints());
             KeyLimits keyLimits = new KeyLimits(config.storage().siblingsMax(), config.storage().keyBytesMax());
             NodeCore nodeCore = new NodeCore(new NodeCoreSettings(self, actor, config.quorum().n(), Siblings.DEFAULT_MAX_ACTORS,
                     keyLimits, handoffSettings(config.handoff()), antiEntropySettings(config.antiEntropy())),
-                    membership, partitioner::token, new RuntimeMetrics(metrics, storage.hints()));
+                    membership, partitioner::token, runtimeMetrics);
             SystemClock clock = new SystemClock();
             loop = new NodeLoop(vertx, context, nodeCore, clock, new LocalStorage(storage.engine(), storage.hints(), partitioner::token),
                     storage.workers(vertx), tokens -> persistTokens(config, tokens));
@@ -234,7 +235,9 @@ public final class NodeServer {
             service = new NodeKvService(self, new NodeKvService.Defaults(config.quorum().n(), config.quorum().r(),
                     config.quorum().w(), config.quorum().sloppy(), config.quorum().requestTimeout().toMillis(),
                     config.ring().vnodesPerNode()),
-                    loop, membership, partitioner::token, metrics);
+                    loop, membership, partitioner::token, metrics,
+                    new NodeStatusSource(self, membership, storage.engine()::size, storage.hints(), runtimeMetrics, clock,
+                            config.antiEntropy().enabled()));
             return transport.listen(config.internode().host(), config.internode().port())
                     .onSuccess(server -> loop.startTicking(config.gossip().interval().toMillis()));
         }

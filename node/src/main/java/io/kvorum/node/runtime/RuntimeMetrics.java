@@ -6,9 +6,11 @@ import com.codahale.metrics.MetricRegistry;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.core.CoreMetrics;
+import io.kvorum.node.core.RangeSync;
 import io.kvorum.storage.engine.LogStats;
 import io.kvorum.storage.hint.Hints;
 import io.kvorum.storage.version.KeyLimits;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,8 @@ final class RuntimeMetrics implements CoreMetrics {
     private final Hints hints;
     private final Map<NodeId, Long> fullQueueLoggedAt = new ConcurrentHashMap<>();
     private volatile long oldestSyncAgeMillis = -1;
+    /** Written by the core's thread, read by HTTP threads: an immutable list swapped whole. */
+    private volatile List<RangeSync> syncs = List.of();
 
     RuntimeMetrics(MetricRegistry registry, Hints hints) {
         this.hints = hints;
@@ -174,5 +178,15 @@ final class RuntimeMetrics implements CoreMetrics {
     @Override
     public void antiEntropySyncAge(long ageMillis) {
         oldestSyncAgeMillis = ageMillis;
+    }
+
+    @Override
+    public void antiEntropySyncs(List<RangeSync> syncs) {
+        this.syncs = List.copyOf(syncs);
+    }
+
+    /** The latest (peer, range) snapshot anti-entropy reported, in the core's monotonic milliseconds. */
+    List<RangeSync> antiEntropySyncs() {
+        return syncs;
     }
 }

@@ -13,6 +13,7 @@ import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.common.TokenRange;
 import io.kvorum.node.core.LocalStorage;
+import io.kvorum.node.core.RangeSync;
 import io.kvorum.node.core.RecordingMetrics;
 import io.kvorum.node.core.RecordingMetrics.Compared;
 import io.kvorum.node.core.RecordingOutbox;
@@ -220,6 +221,8 @@ class AntiEntropyTest {
         assertEquals(List.of(new Compared(1, 1)), a.metrics.compared());
         assertEquals(List.of(request.requestId()), a.outbox.cancelled(), "the exchange's timeout is cancelled");
         assertEquals(0, a.metrics.lastSyncAge());
+        assertEquals(List.of(new RangeSync(B, request.ranges().get(0), 1_000, true)), a.metrics.lastSyncs(),
+                "the pair is published with the time it was found in sync");
         a.outbox.advanceTo(1_500);
         a.machine.onTick(THREE, ALL_ALIVE);
         assertEquals(500, a.metrics.lastSyncAge());
@@ -443,6 +446,8 @@ class AntiEntropyTest {
         assertEquals(List.of(), a.metrics.compared(), "a late answer is ignored");
         assertFalse(a.outbox.hasStorage());
         assertEquals(6_000 - 0, a.metrics.lastSyncAge(), "b's range counts as not synced since the machine started");
+        assertEquals(List.of(new RangeSync(B, stuck.ranges().get(0), 0, false)), a.metrics.lastSyncs(),
+                "a pair never in sync is published as such, dated from the start");
 
         TreeRequest next = a.startExchange(THREE, 6_000, C);
         assertTrue(next.requestId() != stuck.requestId());

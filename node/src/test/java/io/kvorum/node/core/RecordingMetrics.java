@@ -12,6 +12,7 @@ public final class RecordingMetrics implements CoreMetrics {
     private final List<Compared> compared = new ArrayList<>();
     private final List<Integer> keysRepaired = new ArrayList<>();
     private final List<Long> syncAges = new ArrayList<>();
+    private List<RangeSync> syncs = List.of();
 
     @Override
     public void hintsDelivered(int count) {
@@ -31,6 +32,16 @@ public final class RecordingMetrics implements CoreMetrics {
     @Override
     public void antiEntropySyncAge(long ageMillis) {
         syncAges.add(ageMillis);
+    }
+
+    @Override
+    public void antiEntropySyncs(List<RangeSync> syncs) {
+        this.syncs = List.copyOf(syncs);
+    }
+
+    /** The last (peer, range) snapshot reported; empty before any. */
+    public List<RangeSync> lastSyncs() {
+        return syncs;
     }
 
     /** Each delivery's hint count, in order. */

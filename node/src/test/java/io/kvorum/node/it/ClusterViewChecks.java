@@ -76,10 +76,11 @@ final class ClusterViewChecks extends ClusterChecks {
             Set<String> seenIds = new HashSet<>();
             Set<String> seenAddresses = new HashSet<>();
             for (JsonNode member : json.path("members")) {
-                assertEquals(Set.of("id", "http", "status", "phi"), fieldNames(member), member::toString);
+                assertEquals(Set.of("id", "http", "internode", "status", "phi"), fieldNames(member), member::toString);
                 seenIds.add(member.path("id").asText());
                 seenAddresses.add(member.path("http").asText());
                 assertTrue(member.path("http").asText().matches("[^:/]+:\\d+"), member::toString);
+                assertTrue(member.path("internode").asText().matches("[^:/]+:\\d+"), member::toString);
                 assertEquals("up", member.path("status").asText(), member::toString);
                 JsonNode phi = member.get("phi");
                 // null while the detector has no figure (api-reference 22); otherwise a finite suspicion level
