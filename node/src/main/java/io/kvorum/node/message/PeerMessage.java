@@ -50,10 +50,10 @@ public sealed interface PeerMessage {
 
     /**
      * The outcome of a forwarded write: written with {@code versionContext} and acknowledged by
-     * {@code acks}, or (no context) unavailable.
+     * {@code acks}, or (no context) unavailable, for the reasons in {@code shortfall}.
      */
     record ForwardWriteResponse(long requestId, Optional<CausalContext> versionContext, List<Ack> acks, int required,
-                                int acknowledged) implements PeerMessage {
+                                int acknowledged, Shortfall shortfall) implements PeerMessage {
         public ForwardWriteResponse {
             acks = List.copyOf(acks);
         }

@@ -1,5 +1,6 @@
 package io.kvorum.node.core;
 
+import io.kvorum.common.NodeId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,7 @@ public final class RecordingMetrics implements CoreMetrics {
     private final List<Long> syncAges = new ArrayList<>();
 
     @Override
-    public void hintsDelivered(int count) {
+    public void hintsDelivered(NodeId owner, int count) {
         hintsDelivered.add(count);
     }
 
@@ -24,7 +25,7 @@ public final class RecordingMetrics implements CoreMetrics {
     }
 
     @Override
-    public void antiEntropyKeysRepaired(int keys) {
+    public void antiEntropyKeysRepaired(NodeId peer, int keys) {
         keysRepaired.add(keys);
     }
 
