@@ -105,7 +105,7 @@ final class Responses {
             for (RingView.Owner owner : view.owners()) {
                 out.writeStartObject();
                 out.writeStringField("id", owner.id().value());
-                out.writeNumberField("share", owner.share());
+                out.writeNumberField("share", roundedShare(owner.share()));
                 out.writeEndObject();
             }
             out.writeEndArray();
@@ -197,7 +197,7 @@ final class Responses {
                     + "; " + counted + " by then";
         }
         if (write) {
-            message += acknowledged > 0 ? " (the write is stored on those, and may reach others)"
+            message += acknowledged > 0 ? " (the write is stored where it was acknowledged, and may reach other replicas)"
                     : " (the write may still be stored on replicas that did not refuse it)";
         }
         return ApiError.of(shortfall.diskFull() ? ErrorCode.INSUFFICIENT_STORAGE : ErrorCode.UNAVAILABLE, message)
@@ -240,6 +240,14 @@ final class Responses {
             out.writeNull();
         }
         out.writeEndObject();
+    }
+
+    /**
+     * A share to 4 decimals: a sum of token ranges over 2^64 prints as 0.19999999999999996 unrounded,
+     * and 0.0001 (a ten-thousandth of the ring) is finer than any vnode count makes meaningful.
+     */
+    static double roundedShare(double share) {
+        return Math.round(share * 10_000) / 10_000.0;
     }
 
     /** Client text is echoed in messages; a 16 KiB path or parameter should not be echoed whole. */

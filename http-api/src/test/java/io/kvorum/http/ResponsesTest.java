@@ -36,6 +36,14 @@ class ResponsesTest {
         assertEquals("{\"key\":\"k\",\"context\":\"c3\",\"replicas\":[]}", reply.body().utf8String());
     }
 
+    @Test
+    void ringSharesAreRoundedToFourDecimals() {
+        assertEquals(0.2, Responses.roundedShare(0.19999999999999996));
+        assertEquals(0.3333, Responses.roundedShare(1.0 / 3));
+        assertEquals(1.0, Responses.roundedShare(1.0));
+        assertEquals(0.0, Responses.roundedShare(0.00001));
+    }
+
     // ---- 503 and 507: the message tells what happened (issue 19) ----
 
     private static final NodeId NODE_2 = NodeId.of("node-2");
@@ -59,7 +67,7 @@ class ResponsesTest {
         Reply reply = responses.written(Key.of("k"), new WriteResult.Unavailable(3, 2, new QuorumShortfall(true, List.of())));
         assertEquals(503, reply.status());
         assertEquals("timed out: 2 of the 3 required replicas had acknowledged when the deadline passed"
-                + " (the write is stored on those, and may reach others)", message(reply));
+                + " (the write is stored where it was acknowledged, and may reach other replicas)", message(reply));
     }
 
     @Test
@@ -90,7 +98,7 @@ class ResponsesTest {
         assertEquals(503, reply.status());
         assertEquals("gave up before the deadline, as too few replicas could take the write: node-2: its disk is full"
                 + " (No space left on device); node-3: unreachable (the connection to it failed); 1 of the 3 required"
-                + " replicas had acknowledged by then (the write is stored on those, and may reach others)", message(reply));
+                + " replicas had acknowledged by then (the write is stored where it was acknowledged, and may reach other replicas)", message(reply));
     }
 
     @Test

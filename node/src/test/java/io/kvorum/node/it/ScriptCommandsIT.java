@@ -18,16 +18,43 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's one-module test commands ({@code scripts/kvorum test -pl ring} and
+ * Commands of {@code scripts/kvorum} a newcomer runs from the README (issue 19). {@code jdk} prints a
+ * line a shell can evaluate, and {@code node --help} runs a node's entry point with the JDK the script
+ * found, whatever the default {@code java} is. The README's one-module test commands ({@code scripts/kvorum test -pl ring} and
  * {@code test -pl storage -Dtest=SiblingsTest}) work on a fresh clone (issue 19): run for real in a
  * copy of the sources with no {@code target/} folders, against a local Maven repository that holds
  * everything this build downloaded except any {@code io.kvorum} artifact, offline. Before the fix,
  * both failed with "Could not find artifact io.kvorum:kvorum-config".
  */
-class ScriptTestCommandIT {
+class ScriptCommandsIT {
     private static final long TIMEOUT_SECONDS = 240;
     /** What a fresh clone does not have: build output, node data, the repository's history. */
     private static final Set<String> NOT_CLONED = Set.of("target", "data", ".git");
+
+    @Test
+    void jdkPrintsALineAShellCanEvaluateAndHomeThePathAlone(@TempDir Path temp) {
+        Path root = repositoryRoot();
+        String home = System.getProperty("java.home");
+        assertEquals(home, run(new ProcessBuilder("bash", root.resolve("scripts/kvorum").toString(), "jdk", "--home"), temp,
+                "KVORUM_NO_BUILD", "1").output().strip());
+        // What the README says to do: eval its output, after which java is that JDK.
+        Result evaluated = run(new ProcessBuilder("bash", "-c", "eval \"$(bash '" + root.resolve("scripts/kvorum")
+                + "' jdk)\" && printf '%s\\n' \"$JAVA_HOME\" && command -v java"), temp, "KVORUM_NO_BUILD", "1");
+        assertEquals(0, evaluated.exit(), evaluated.output());
+        assertEquals(List.of(home, Path.of(home, "bin", "java").toString()), evaluated.output().strip().lines().toList());
+    }
+
+    @Test
+    void nodeRunsTheNodesEntryPointWithTheFoundJdk(@TempDir Path temp) {
+        Path root = repositoryRoot();
+        Result help = run(new ProcessBuilder("bash", root.resolve("scripts/kvorum").toString(), "node", "--help"), temp,
+                "KVORUM_NO_BUILD", "1");
+        assertEquals(0, help.exit(), help.output());
+        assertTrue(help.output().contains("node.id") && help.output().contains("quorum.request-timeout"), help.output());
+        Result bad = run(new ProcessBuilder("bash", root.resolve("scripts/kvorum").toString(), "node", "--quorum.n=0"), temp,
+                "KVORUM_NO_BUILD", "1");
+        assertTrue(bad.exit() != 0 && bad.output().contains("quorum.n"), bad.output());
+    }
 
     @Test
     void theArgumentsTheScriptAddsForOneModule(@TempDir Path temp) {
