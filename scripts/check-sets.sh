@@ -135,7 +135,39 @@ EOF
   return "$status"
 }
 
+# The user's own cluster (scripts/kvorum up, data in $DATA) holds the ports a fresh cluster would
+# take when it runs on the same bases: say so, and what to do, instead of "ports already in use".
+own_cluster_in_the_way() {
+  local id state port key i busy=""
+  local http_base=${KVORUM_HTTP_BASE_PORT:-8080} internode_base=${KVORUM_INTERNODE_BASE_PORT:-9080}
+  while read -r id state; do
+    [ "$state" = running ] || [ "$state" = paused ] || continue
+    for key in http.port internode.port; do
+      port=$(sed -n "s/^--${key//./\\.}=//p" "$DATA/$id/args" 2>/dev/null | tail -n 1)
+      for i in $(seq 1 "$NODE_COUNT"); do
+        if [ "$port" = "$((http_base + i))" ] || [ "$port" = "$((internode_base + i))" ]; then
+          busy="$busy $id:$port"
+        fi
+      done
+    done
+  done <<EOF
+$(KVORUM_DATA="$DATA" "$KVORUM_SCRIPT" status 2>/dev/null | awk 'NR > 1 && $1 ~ /^node-/ { print $1, $3 }')
+EOF
+  [ -n "$busy" ] || return 1
+  printf '%s\n' "${busy# }"
+}
+
 # --- 0. a cluster --------------------------------------------------------------------------------
+if [ "$USE_RUNNING" = 0 ] && in_the_way=$(own_cluster_in_the_way); then
+  mkdir -p "$OUT"
+  {
+    echo "check-sets: your cluster from 'scripts/kvorum up' (data in $DATA) is running on the ports a fresh"
+    echo "cluster for this check needs ($in_the_way). Either stop it first with 'scripts/kvorum down',"
+    echo "or test it as it is with 'scripts/kvorum check-sets --use-running', or give the check other"
+    echo "ports with KVORUM_HTTP_BASE_PORT and KVORUM_INTERNODE_BASE_PORT."
+  } >&2
+  exit 1
+fi
 if [ "$USE_RUNNING" = 0 ] && [ -n "$(node_states | awk '$2 == "running" || $2 == "paused"')" ]; then
   mkdir -p "$OUT"
   echo "check-sets: stopping the cluster an earlier 'check-sets --keep' left running under $CLUSTER_DATA" >&2

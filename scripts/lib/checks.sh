@@ -28,10 +28,7 @@ kv_header_help() { # script
 
 # JAVA_HOME of the JDK scripts/kvorum uses (the one its nodes run on); fails when there is none.
 kv_java_home() { # repository root
-  local line
-  line=$("$1/scripts/kvorum" jdk 2>/dev/null) || return 1
-  line=${line#JAVA_HOME=}
-  printf '%s\n' "${line%% (*}"
+  "$1/scripts/kvorum" jdk --home 2>/dev/null
 }
 
 kv_port() { # node-3 or 3 -> its HTTP port

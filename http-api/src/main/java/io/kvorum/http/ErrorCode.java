@@ -18,6 +18,7 @@ enum ErrorCode {
     VALUE_TOO_LARGE(413, "value_too_large"),
     KEY_TOO_LARGE(413, "key_too_large"),
     UNAVAILABLE(503, "unavailable"),
+    INSUFFICIENT_STORAGE(507, "insufficient_storage"),
     INTERNAL(500, "internal"),
     BAD_REQUEST(400, "bad_request"),
     URI_TOO_LONG(414, "uri_too_long"),

@@ -17,6 +17,6 @@ public sealed interface GetResult {
     /** No replica that answered holds a live value; {@code context} is present when tombstones were seen. */
     record NotFound(Key key, Optional<String> context) implements GetResult {}
 
-    /** Fewer than {@code required} replicas answered in time. */
-    record Unavailable(int required, int acknowledged) implements GetResult {}
+    /** Fewer than {@code required} replicas answered; {@code shortfall} says why. */
+    record Unavailable(int required, int acknowledged, QuorumShortfall shortfall) implements GetResult {}
 }

@@ -5,6 +5,7 @@ import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ final class Responses {
                 out.writeEndObject();
             }));
             case GetResult.NotFound notFound -> error(notFoundError(notFound.context()));
-            case GetResult.Unavailable(int required, int acknowledged) -> error(quorumError(required, acknowledged));
+            case GetResult.Unavailable(int required, int acknowledged, QuorumShortfall shortfall) ->
+                    error(quorumError(false, required, acknowledged, shortfall));
         };
     }
 
@@ -54,7 +56,8 @@ final class Responses {
                 out.writeEndArray();
                 out.writeEndObject();
             }));
-            case WriteResult.Unavailable(int required, int acknowledged) -> error(quorumError(required, acknowledged));
+            case WriteResult.Unavailable(int required, int acknowledged, QuorumShortfall shortfall) ->
+                    error(quorumError(true, required, acknowledged, shortfall));
             case WriteResult.LimitExceeded exceeded -> error(limitError(exceeded));
             case WriteResult.InvalidContext(String message) -> error(ApiError.of(ErrorCode.INVALID_CONTEXT,
                     message == null || message.isBlank() ? "the context could not be decoded" : message));
@@ -106,7 +109,7 @@ final class Responses {
             for (RingView.Owner owner : view.owners()) {
                 out.writeStartObject();
                 out.writeStringField("id", owner.id().value());
-                out.writeNumberField("share", owner.share());
+                out.writeNumberField("share", roundedShare(owner.share()));
                 out.writeEndObject();
             }
             out.writeEndArray();
@@ -192,11 +195,43 @@ final class Responses {
         return context.map(c -> error.with("context", c)).orElse(error);
     }
 
-    private static ApiError quorumError(int required, int acknowledged) {
-        return ApiError.of(ErrorCode.UNAVAILABLE, "only " + acknowledged + " of the " + required
-                        + " required replicas answered in time")
+    /**
+     * 503 {@code unavailable}, or 507 {@code insufficient_storage} when full disks alone made the
+     * write fail. The message says what happened (issue 19): whether the coordinator waited for the
+     * deadline or gave up at once because too few replicas could take part, which nodes failed and
+     * why, and how many replicas had acknowledged when it answered (a write may land on more later).
+     */
+    static ApiError quorumError(boolean write, int required, int acknowledged, QuorumShortfall shortfall) {
+        String replied = write ? "acknowledged" : "answered";
+        String counted = acknowledged + " of the " + required + " required replicas had " + replied;
+        String message;
+        if (shortfall.diskFull()) {
+            message = "not enough storage: " + refusals(shortfall) + "; " + counted + " when the coordinator gave up";
+        } else if (shortfall.timedOut()) {
+            message = "timed out: " + counted + " when the deadline passed"
+                    + (shortfall.refusals().isEmpty() ? "" : "; failed: " + refusals(shortfall));
+        } else {
+            message = "gave up before the deadline, as too few replicas could " + (write ? "take the write" : "answer")
+                    + ": " + (shortfall.refusals().isEmpty() ? "fewer healthy nodes than the quorum" : refusals(shortfall))
+                    + "; " + counted + " by then";
+        }
+        if (write) {
+            message += acknowledged > 0 ? " (the write is stored where it was acknowledged, and may reach other replicas)"
+                    : " (the write may still be stored on replicas that did not refuse it)";
+        }
+        return ApiError.of(shortfall.diskFull() ? ErrorCode.INSUFFICIENT_STORAGE : ErrorCode.UNAVAILABLE, message)
                 .with("required", required)
                 .with("acknowledged", acknowledged);
+    }
+
+    /** "node-3: unreachable (...); node-2: its disk is full (...)", each reason abbreviated. */
+    private static String refusals(QuorumShortfall shortfall) {
+        List<String> parts = new ArrayList<>();
+        for (QuorumShortfall.Refusal refusal : shortfall.refusals()) {
+            parts.add(refusal.node().value() + ": " + (refusal.diskFull() ? "its disk is full (" + abbreviate(refusal.reason()) + ")"
+                    : abbreviate(refusal.reason())));
+        }
+        return String.join("; ", parts);
     }
 
     /** {@code {"node", "role"}}, plus {@code "for"} (the owner of the hint) for a fallback. */
@@ -225,6 +260,14 @@ final class Responses {
             out.writeNull();
         }
         out.writeEndObject();
+    }
+
+    /**
+     * A share to 4 decimals: a sum of token ranges over 2^64 prints as 0.19999999999999996 unrounded,
+     * and 0.0001 (a ten-thousandth of the ring) is finer than any vnode count makes meaningful.
+     */
+    static double roundedShare(double share) {
+        return Math.round(share * 10_000) / 10_000.0;
     }
 
     /** Client text is echoed in messages; a 16 KiB path or parameter should not be echoed whole. */

@@ -24,8 +24,11 @@ public sealed interface WriteResult {
         }
     }
 
-    /** Fewer than {@code required} replicas acknowledged in time; the write may still exist on some. */
-    record Unavailable(int required, int acknowledged) implements WriteResult {}
+    /**
+     * Fewer than {@code required} replicas acknowledged ({@code acknowledged} had when the service
+     * answered); {@code shortfall} says why. The write may still exist on some replicas.
+     */
+    record Unavailable(int required, int acknowledged, QuorumShortfall shortfall) implements WriteResult {}
 
     /**
      * Refused before anything was stored: the write would have left the key with {@code actual}

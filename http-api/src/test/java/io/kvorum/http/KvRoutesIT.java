@@ -111,11 +111,13 @@ class KvRoutesIT {
         assertEquals("{\"key\":\"k\",\"context\":\"d\"," + replicas + "}", node.delete("/kv/k", null).body());
     }
 
+    private static final QuorumShortfall TIMED_OUT = new QuorumShortfall(true, List.of());
+
     @Test
     void unavailableCarriesRequiredAndAcknowledged() {
-        node.service.onGet = r -> CompletableFuture.completedFuture(new GetResult.Unavailable(2, 1));
-        node.service.onPut = r -> CompletableFuture.completedFuture(new WriteResult.Unavailable(3, 0));
-        node.service.onDelete = r -> CompletableFuture.completedFuture(new WriteResult.Unavailable(2, 1));
+        node.service.onGet = r -> CompletableFuture.completedFuture(new GetResult.Unavailable(2, 1, TIMED_OUT));
+        node.service.onPut = r -> CompletableFuture.completedFuture(new WriteResult.Unavailable(3, 0, TIMED_OUT));
+        node.service.onDelete = r -> CompletableFuture.completedFuture(new WriteResult.Unavailable(2, 1, TIMED_OUT));
         JsonNode get = assertError(node.get("/kv/k"), 503, "unavailable");
         assertEquals(2, get.get("required").asInt());
         assertEquals(1, get.get("acknowledged").asInt());

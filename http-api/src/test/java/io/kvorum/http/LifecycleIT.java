@@ -148,8 +148,8 @@ class LifecycleIT {
             CompletableFuture<GetResult> late = new CompletableFuture<>();
             node.service.onGet = request -> late;
             assertError(node.get("/kv/a"), 503, "unavailable");
-            late.complete(new GetResult.Unavailable(2, 0));
-            node.service.onGet = request -> CompletableFuture.completedFuture(new GetResult.Unavailable(2, 1));
+            late.complete(new GetResult.Unavailable(2, 0, new QuorumShortfall(true, List.of())));
+            node.service.onGet = request -> CompletableFuture.completedFuture(new GetResult.Unavailable(2, 1, new QuorumShortfall(true, List.of())));
             JsonNode next = assertError(node.get("/kv/a"), 503, "unavailable");
             assertEquals(1, next.get("acknowledged").asInt());
         }

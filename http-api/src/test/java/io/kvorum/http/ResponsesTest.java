@@ -2,12 +2,14 @@ package io.kvorum.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** {@link Responses}: the bodies of receipts, and of the 503 and 507 answers of a short quorum. */
 class ResponsesTest {
     private final Responses responses = new Responses();
 
@@ -53,5 +55,83 @@ class ResponsesTest {
         assertTrue(body.contains("\"error\":\"key_too_large\""), body);
         assertTrue(body.contains("write with the context of that read"), body);
         assertTrue(body.endsWith("\"limit\":8388608,\"actual\":9000000,\"setting\":\"storage.key-bytes-max\"}"), body);
+    }
+
+    @Test
+    void ringSharesAreRoundedToFourDecimals() {
+        assertEquals(0.2, Responses.roundedShare(0.19999999999999996));
+        assertEquals(0.3333, Responses.roundedShare(1.0 / 3));
+        assertEquals(1.0, Responses.roundedShare(1.0));
+        assertEquals(0.0, Responses.roundedShare(0.00001));
+    }
+
+    // ---- 503 and 507: the message tells what happened (issue 19) ----
+
+    private static final NodeId NODE_2 = NodeId.of("node-2");
+    private static final NodeId NODE_3 = NodeId.of("node-3");
+
+    @Test
+    void aWriteThatGaveUpEarlySaysSoNamesTheUnreachableReplicaAndCountsTheAcknowledgements() {
+        // The README's session: w=all with node-3 killed but not yet suspected; its connection is refused at once.
+        Reply reply = responses.written(Key.of("k"), new WriteResult.Unavailable(3, 0, new QuorumShortfall(false,
+                List.of(new QuorumShortfall.Refusal(NODE_3, "unreachable (the connection to it failed)", false)))));
+        assertEquals(503, reply.status());
+        assertEquals("{\"error\":\"unavailable\",\"message\":\"gave up before the deadline, as too few replicas could take"
+                + " the write: node-3: unreachable (the connection to it failed); 0 of the 3 required replicas had acknowledged"
+                + " by then (the write may still be stored on replicas that did not refuse it)\",\"required\":3,\"acknowledged\":0}",
+                reply.body().utf8String());
+        assertFalse(reply.body().utf8String().contains("in time"), "no time passed");
+    }
+
+    @Test
+    void aWriteThatTimedOutSaysTheDeadlinePassedAndThatTheAcknowledgedCopiesExist() {
+        Reply reply = responses.written(Key.of("k"), new WriteResult.Unavailable(3, 2, new QuorumShortfall(true, List.of())));
+        assertEquals(503, reply.status());
+        assertEquals("timed out: 2 of the 3 required replicas had acknowledged when the deadline passed"
+                + " (the write is stored where it was acknowledged, and may reach other replicas)", message(reply));
+    }
+
+    @Test
+    void aReadThatTimedOutAfterAFailureNamesItAndCountsAnswers() {
+        Reply reply = responses.read(Key.of("k"), new GetResult.Unavailable(2, 1, new QuorumShortfall(true,
+                List.of(new QuorumShortfall.Refusal(NODE_2, "suspected down by the failure detector", false)))));
+        assertEquals(503, reply.status());
+        assertEquals("timed out: 1 of the 2 required replicas had answered when the deadline passed;"
+                + " failed: node-2: suspected down by the failure detector", message(reply));
+    }
+
+    @Test
+    void fullDisksAloneAre507InsufficientStorageNamingEachNodeAndItsReason() {
+        Reply reply = responses.written(Key.of("k"), new WriteResult.Unavailable(2, 0, new QuorumShortfall(false, List.of(
+                new QuorumShortfall.Refusal(NODE_2, "write of key k: No space left on device", true)))));
+        assertEquals(507, reply.status());
+        assertEquals("{\"error\":\"insufficient_storage\",\"message\":\"not enough storage: node-2: its disk is full"
+                + " (write of key k: No space left on device); 0 of the 2 required replicas had acknowledged when the"
+                + " coordinator gave up (the write may still be stored on replicas that did not refuse it)\","
+                + "\"required\":2,\"acknowledged\":0}", reply.body().utf8String());
+    }
+
+    @Test
+    void aFullDiskBesideAnotherFailureIs503NamingBoth() {
+        Reply reply = responses.written(Key.of("k"), new WriteResult.Unavailable(3, 1, new QuorumShortfall(false, List.of(
+                new QuorumShortfall.Refusal(NODE_2, "No space left on device", true),
+                new QuorumShortfall.Refusal(NODE_3, "unreachable (the connection to it failed)", false)))));
+        assertEquals(503, reply.status());
+        assertEquals("gave up before the deadline, as too few replicas could take the write: node-2: its disk is full"
+                + " (No space left on device); node-3: unreachable (the connection to it failed); 1 of the 3 required"
+                + " replicas had acknowledged by then (the write is stored where it was acknowledged, and may reach other replicas)", message(reply));
+    }
+
+    @Test
+    void aTimeoutIsNever507EvenWhenADiskWasFull() {
+        Reply reply = responses.written(Key.of("k"), new WriteResult.Unavailable(2, 1, new QuorumShortfall(true, List.of(
+                new QuorumShortfall.Refusal(NODE_2, "No space left on device", true)))));
+        assertEquals(503, reply.status());
+    }
+
+    private static String message(Reply reply) {
+        String body = reply.body().utf8String();
+        int start = body.indexOf("\"message\":\"") + "\"message\":\"".length();
+        return body.substring(start, body.indexOf("\",\"required\""));
     }
 }

@@ -126,7 +126,7 @@ public final class AntiEntropy {
                     Exchange exchange = current;
                     outbox.storage(new StorageOp.MergeAll(response.entries(), maxActors), result -> {
                         if (result instanceof StorageResult.Merged merged) {
-                            metrics.antiEntropyKeysRepaired(merged.changed());
+                            metrics.antiEntropyKeysRepaired(from, merged.changed());
                         }
                         finish(exchange);
                     });
@@ -274,7 +274,7 @@ public final class AntiEntropy {
         long maxBytes = Math.min(request.maxBytes(), settings.maxBytesPerExchange());
         outbox.storage(new StorageOp.MergeAll(request.entries(), maxActors), merged -> {
             if (merged instanceof StorageResult.Merged m) {
-                metrics.antiEntropyKeysRepaired(m.changed());
+                metrics.antiEntropyKeysRepaired(from, m.changed());
             }
             outbox.storage(new StorageOp.Scan(request.ranges(), maxBytes), scanned -> outbox.send(from,
                     scanned instanceof StorageResult.Scanned s

@@ -4,7 +4,9 @@ import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.Placement.Target;
 import io.kvorum.node.core.ReadOutcome;
 import io.kvorum.node.coordinator.ReadRepairPlanner.Repair;
+import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.version.Siblings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -63,11 +65,12 @@ public final class GetCoordinator {
         return decide();
     }
 
-    public Decision onFailure(NodeId from) {
+    /** {@code from} could not serve the read, for {@code reason}: a stand-in takes its place if there is one. */
+    public Decision onFailure(NodeId from, String reason) {
         if (!tracker.isReplica(from) || tracker.hasResponded(from)) {
             return Decision.NOTHING;
         }
-        tracker.fail(from);
+        tracker.fail(from, reason);
         Optional<Target> standIn = placement.replace(from, healthy);
         standIn.ifPresent(target -> tracker.add(target.node()));
         Decision decided = decide();
@@ -78,7 +81,7 @@ public final class GetCoordinator {
     public Decision onTimeout() {
         Optional<ReadOutcome> answer = answered
                 ? Optional.empty()
-                : Optional.of(new ReadOutcome.Unavailable(tracker.required(), tracker.acknowledged()));
+                : Optional.of(unavailable(true));
         answered = true;
         return new Decision(answer, List.of(), true, repairs());
     }
@@ -89,10 +92,22 @@ public final class GetCoordinator {
             answered = true;
             answer = Optional.of(tracker.status() == QuorumTracker.Status.SATISFIED
                     ? outcome(merged)
-                    : new ReadOutcome.Unavailable(tracker.required(), tracker.acknowledged()));
+                    : unavailable(false));
         }
         boolean finished = tracker.allResponded();
         return new Decision(answer, List.of(), finished, finished ? repairs() : List.of());
+    }
+
+    /** The count, and why it is short: the failures, and preferred replicas left out with no stand-in (suspected, none healthy). */
+    private ReadOutcome unavailable(boolean timedOut) {
+        List<Shortfall.Refusal> refusals = new ArrayList<>(tracker.shortfall(timedOut).refusals());
+        for (NodeId node : placement.preferred()) {
+            boolean covered = placement.targets().stream().anyMatch(target -> target.owner().equals(node));
+            if (!covered) {
+                refusals.add(new Shortfall.Refusal(node, "suspected down by the failure detector, and no healthy node could stand in"));
+            }
+        }
+        return new ReadOutcome.Unavailable(tracker.required(), tracker.acknowledged(), new Shortfall(timedOut, refusals));
     }
 
     private List<Repair> repairs() {

@@ -28,7 +28,7 @@ import java.util.function.Predicate;
  * <p>A target that fails is replaced by the next stand-in at once; so is every target still silent
  * at the hedge point (half the deadline), because "healthy" also means "has not timed out on this
  * request". The client is answered after W durable acknowledgements, the local one included; the
- * deadline or too many failures answer {@code Unavailable} with the count. When the write finishes,
+ * deadline or too many failures answer {@code Unavailable} with the count and the failures' reasons. When the write finishes,
  * every preferred replica whose copy no target acknowledged gets a hint kept by the coordinator
  * (Cassandra's rule), so a replica that was down still receives the write by handoff; such a hint
  * does not count towards W. A write whose local store fails is not sent anywhere: there is no dot;
@@ -114,12 +114,12 @@ public final class PutCoordinator {
      * The local engine failed. Before the version was issued nothing can be replicated and the
      * write is unavailable; after it, only the local acknowledgement is lost.
      */
-    public Decision onLocalFailed() {
+    public Decision onLocalFailed(String reason) {
+        tracker.fail(self, reason);
         if (version.isPresent()) {
-            tracker.fail(self);
             return decide();
         }
-        Optional<WriteOutcome> answer = answered ? Optional.empty() : Optional.of(unavailable());
+        Optional<WriteOutcome> answer = answered ? Optional.empty() : Optional.of(unavailable(false));
         answered = true;
         finished = true;
         return new Decision(answer, List.of(), true, List.of());
@@ -142,12 +142,12 @@ public final class PutCoordinator {
         return decide();
     }
 
-    /** {@code from} could not take the write: a stand-in takes its place if there is one. */
-    public Decision onFailure(NodeId from) {
+    /** {@code from} could not take the write, for {@code reason}: a stand-in takes its place if there is one. */
+    public Decision onFailure(NodeId from, String reason) {
         if (version.isEmpty() || !tracker.isReplica(from) || tracker.hasResponded(from)) {
             return Decision.NOTHING;
         }
-        tracker.fail(from);
+        tracker.fail(from, reason);
         List<Target> standIns = new ArrayList<>();
         if (!from.equals(self)) {
             placement.replace(from, healthy).ifPresent(standIns::add);
@@ -175,7 +175,7 @@ public final class PutCoordinator {
     }
 
     public Decision onTimeout() {
-        Optional<WriteOutcome> answer = answered ? Optional.empty() : Optional.of(unavailable());
+        Optional<WriteOutcome> answer = answered ? Optional.empty() : Optional.of(unavailable(true));
         answered = true;
         return new Decision(answer, List.of(), true, finish());
     }
@@ -186,7 +186,7 @@ public final class PutCoordinator {
             answered = true;
             answer = Optional.of(tracker.status() == QuorumTracker.Status.SATISFIED
                     ? new WriteOutcome.Written(version.orElseThrow().versionContext(), acks())
-                    : unavailable());
+                    : unavailable(false));
         }
         boolean done = tracker.allResponded();
         return new Decision(answer, List.of(), done, done ? finish() : List.of());
@@ -227,7 +227,7 @@ public final class PutCoordinator {
         return acks;
     }
 
-    private WriteOutcome unavailable() {
-        return new WriteOutcome.Unavailable(tracker.required(), tracker.acknowledged());
+    private WriteOutcome unavailable(boolean timedOut) {
+        return new WriteOutcome.Unavailable(tracker.required(), tracker.acknowledged(), tracker.shortfall(timedOut));
     }
 }

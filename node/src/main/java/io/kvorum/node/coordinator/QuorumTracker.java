@@ -2,8 +2,11 @@ package io.kvorum.node.coordinator;
 
 import io.kvorum.common.Invariants;
 import io.kvorum.common.NodeId;
+import io.kvorum.node.message.Shortfall;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -21,7 +24,8 @@ public final class QuorumTracker {
     private final int required;
     private final List<NodeId> replicas = new ArrayList<>();
     private final Set<NodeId> succeeded = new TreeSet<>();
-    private final Set<NodeId> failed = new TreeSet<>();
+    /** Failed replicas and why, in the order the failures arrived (the order a 503 names them). */
+    private final Map<NodeId, String> failed = new LinkedHashMap<>();
 
     public QuorumTracker(int required, List<NodeId> replicas) {
         Invariants.require(required >= 1, "a quorum needs at least one reply, got %d", required);
@@ -37,15 +41,16 @@ public final class QuorumTracker {
     }
 
     public Status succeed(NodeId from) {
-        if (replicas.contains(from) && !failed.contains(from)) {
+        if (replicas.contains(from) && !failed.containsKey(from)) {
             succeeded.add(from);
         }
         return status();
     }
 
-    public Status fail(NodeId from) {
+    /** {@code from} cannot take part; {@code reason} says why, for the client's 503. */
+    public Status fail(NodeId from, String reason) {
         if (replicas.contains(from) && !succeeded.contains(from)) {
-            failed.add(from);
+            failed.putIfAbsent(from, reason);
         }
         return status();
     }
@@ -71,7 +76,7 @@ public final class QuorumTracker {
     }
 
     public boolean hasResponded(NodeId node) {
-        return succeeded.contains(node) || failed.contains(node);
+        return succeeded.contains(node) || failed.containsKey(node);
     }
 
     public int required() {
@@ -80,5 +85,12 @@ public final class QuorumTracker {
 
     public int acknowledged() {
         return succeeded.size();
+    }
+
+    /** Why the quorum is short: the deadline ({@code timedOut}) or the failures so far, with their reasons. */
+    public Shortfall shortfall(boolean timedOut) {
+        List<Shortfall.Refusal> refusals = new ArrayList<>();
+        failed.forEach((node, reason) -> refusals.add(new Shortfall.Refusal(node, reason)));
+        return new Shortfall(timedOut, refusals);
     }
 }

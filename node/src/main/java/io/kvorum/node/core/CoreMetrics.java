@@ -2,10 +2,14 @@ package io.kvorum.node.core;
 
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
+import io.kvorum.node.membership.MembershipEvent;
 import io.kvorum.storage.version.KeyLimits;
 import java.util.List;
 
-/** The counters the core reports; the runtime backs them with Dropwizard metrics, tests with counts. */
+/**
+ * The counters and events the core reports; the runtime backs them with Dropwizard metrics and
+ * (rate-limited) log lines, tests with counts. The core decides what happened; only the runtime logs.
+ */
 public interface CoreMetrics {
     CoreMetrics NONE = new CoreMetrics() {};
 
@@ -27,8 +31,8 @@ public interface CoreMetrics {
     /** A write was forwarded to a replica because this node is not one. */
     default void writeForwarded() {}
 
-    /** A replica request could not be served because the local engine failed. */
-    default void storageFailed() {}
+    /** A storage operation failed (the local engine's I/O error, as {@code reason} says). */
+    default void storageFailed(String reason) {}
 
     /** A hint was stored here for {@code owner} (as a stand-in, or kept by a coordinator). */
     default void hintStored(NodeId owner) {}
@@ -36,14 +40,17 @@ public interface CoreMetrics {
     /** A hint for {@code owner} was refused because its queue is full; anti-entropy must repair it. */
     default void hintRefused(NodeId owner) {}
 
-    /** Hints were handed back to their owner and deleted. */
-    default void hintsDelivered(int count) {}
+    /** {@code count} hints were handed back to {@code owner}, which stored them; they are deleted next. */
+    default void hintsDelivered(NodeId owner, int count) {}
 
     /** An anti-entropy exchange compared {@code ranges} ranges and found {@code inSync} of them identical. */
     default void antiEntropyCompared(int ranges, int inSync) {}
 
-    /** Anti-entropy merged states that changed {@code keys} keys on this node. */
-    default void antiEntropyKeysRepaired(int keys) {}
+    /** An anti-entropy exchange with {@code peer} merged states that changed {@code keys} keys on this node. */
+    default void antiEntropyKeysRepaired(NodeId peer, int keys) {}
+
+    /** A member's life changed as this node sees it (up, down, joined, restarted, ...). */
+    default void membershipChanged(MembershipEvent event) {}
 
     /** How long ago the least recently synchronised (peer, range) pair was last found identical; -1 before any exchange. */
     default void antiEntropySyncAge(long ageMillis) {}

@@ -36,6 +36,7 @@ import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
 import io.kvorum.node.message.PeerMessage.TreeRequest;
 import io.kvorum.node.message.PeerMessage.TreeResponse;
+import io.kvorum.node.message.Shortfall;
 import io.kvorum.ring.Ring;
 import io.kvorum.storage.hint.Hint;
 import io.kvorum.storage.version.CausalContext;
@@ -123,6 +124,8 @@ public final class NodeCore {
         final WriteParams params;
         final List<NodeId> targets;
         final ReplyTo replyTo;
+        /** The replicas tried so far that failed, and why. */
+        final List<Shortfall.Refusal> refusals = new ArrayList<>();
         int attempt;
 
         ForwardOp(WriteParams params, List<NodeId> targets, ReplyTo replyTo) {
@@ -242,6 +245,7 @@ public final class NodeCore {
         }
         step.tokensTaken().ifPresent(tokens -> emit(new Effect.PersistTokens(tokens)));
         step.suspected().forEach(peer -> emit(new Effect.Disconnect(peer)));
+        step.events().forEach(metrics::membershipChanged);
     }
 
     // ---- reads -------------------------------------------------------------------------------
@@ -296,7 +300,7 @@ public final class NodeCore {
             case ReadOutcome.Found found -> startWrite(withContext(delete, found.context()), op.replyTo());
             case ReadOutcome.NotFound notFound -> startWrite(withContext(delete, notFound.context()), op.replyTo());
             case ReadOutcome.Unavailable unavailable ->
-                    replyWrite(op.replyTo(), new WriteOutcome.Unavailable(delete.w(), unavailable.acknowledged()));
+                    replyWrite(op.replyTo(), new WriteOutcome.Unavailable(delete.w(), unavailable.acknowledged(), unavailable.shortfall()));
         }
     }
 
@@ -324,7 +328,7 @@ public final class NodeCore {
         if (placement.targets().size() < params.w()) {
             // Too few healthy nodes (sloppy) or replicas (strict): fail before issuing a version nobody can acknowledge.
             metrics.quorumFailed(true);
-            replyWrite(replyTo, new WriteOutcome.Unavailable(params.w(), 0));
+            replyWrite(replyTo, new WriteOutcome.Unavailable(params.w(), 0, new Shortfall(false, unhealthy(placement.preferred()))));
         } else if (!placement.preferred().contains(settings.self())) {
             forward(params, placement.preferred(), replyTo);
         } else {
@@ -394,16 +398,17 @@ public final class NodeCore {
                 params.sloppy(), replicaTimeoutMillis, params.wallMillis()));
     }
 
-    private void onForwardFailed(long id, NodeId target) {
+    private void onForwardFailed(long id, NodeId target, String reason) {
         if (!(operations.get(id) instanceof ForwardOp op) || !op.target().equals(target)) {
             return;
         }
+        op.refusals.add(new Shortfall.Refusal(target, reason));
         op.attempt++;
         if (op.attempt < op.targets.size()) {
             sendForward(id, op.params, op.target());
         } else {
             finish(id);
-            replyWrite(op.replyTo, new WriteOutcome.Unavailable(op.params.w(), 0));
+            replyWrite(op.replyTo, new WriteOutcome.Unavailable(op.params.w(), 0, new Shortfall(false, op.refusals)));
         }
     }
 
@@ -412,11 +417,13 @@ public final class NodeCore {
             case ReplyTo.Client client -> emit(new Effect.WriteReply(client.clientRequestId(), outcome));
             case ReplyTo.Peer peer -> send(peer.node(), switch (outcome) {
                 case WriteOutcome.Written written ->
-                        new ForwardWriteResponse(peer.requestId(), Optional.of(written.versionContext()), written.acks(), 0, 0);
+                        new ForwardWriteResponse(peer.requestId(), Optional.of(written.versionContext()), written.acks(), 0, 0,
+                                new Shortfall(false, List.of()));
                 case WriteOutcome.Unavailable u ->
-                        new ForwardWriteResponse(peer.requestId(), Optional.empty(), List.of(), u.required(), u.acknowledged());
-                case WriteOutcome.Refused refused ->
-                        new ForwardWriteResponse(peer.requestId(), Optional.empty(), List.of(), 0, 0, Optional.of(refused.exceeded()));
+                        new ForwardWriteResponse(peer.requestId(), Optional.empty(), List.of(), u.required(), u.acknowledged(),
+                                u.shortfall());
+                case WriteOutcome.Refused refused -> new ForwardWriteResponse(peer.requestId(), Optional.empty(), List.of(), 0, 0,
+                        new Shortfall(false, List.of()), Optional.of(refused.exceeded()));
             });
         }
     }
@@ -446,7 +453,7 @@ public final class NodeCore {
             }
             case ReplicaFailure m -> {
                 if (!handoff.onReply(from, m) && !antiEntropy.onMessage(from, m)) {
-                    onReplicaFailed(from, m.requestId());
+                    onReplicaFailed(from, m.requestId(), m.reason());
                 }
             }
             case HintBatch m -> storage(new StorageWaiter.Then(result -> send(from, result instanceof StorageResult.Merged
@@ -463,11 +470,11 @@ public final class NodeCore {
         }
     }
 
-    private void onReplicaFailed(NodeId from, long requestId) {
+    private void onReplicaFailed(NodeId from, long requestId, String reason) {
         switch (operations.get(requestId)) {
-            case ReadOp op -> apply(requestId, op.coordinator().onFailure(from));
-            case WriteOp op -> apply(requestId, op.coordinator.onFailure(from));
-            case ForwardOp op -> onForwardFailed(requestId, from);
+            case ReadOp op -> apply(requestId, op.coordinator().onFailure(from, reason));
+            case WriteOp op -> apply(requestId, op.coordinator.onFailure(from, reason));
+            case ForwardOp op -> onForwardFailed(requestId, from, reason);
             case null -> { }
         }
     }
@@ -491,16 +498,16 @@ public final class NodeCore {
         } else if (m.refused().isPresent()) {
             outcome = new WriteOutcome.Refused(m.refused().get());
         } else {
-            outcome = new WriteOutcome.Unavailable(m.required(), m.acknowledged());
+            outcome = new WriteOutcome.Unavailable(m.required(), m.acknowledged(), m.shortfall());
         }
         replyWrite(op.replyTo, outcome);
     }
 
     private void onSendFailed(NodeId to, PeerMessage message) {
         switch (message) {
-            case ReplicaGetRequest m -> onReplicaFailed(to, m.requestId());
-            case ReplicaPutRequest m -> onReplicaFailed(to, m.requestId());
-            case ForwardWriteRequest m -> onForwardFailed(m.requestId(), to);
+            case ReplicaGetRequest m -> onReplicaFailed(to, m.requestId(), unreachable(to));
+            case ReplicaPutRequest m -> onReplicaFailed(to, m.requestId(), unreachable(to));
+            case ForwardWriteRequest m -> onForwardFailed(m.requestId(), to, unreachable(to));
             case HintBatch m -> handoff.onSendFailed(to, m);
             case TreeRequest m -> antiEntropy.onSendFailed(to, m.requestId());
             case KeysRequest m -> antiEntropy.onSendFailed(to, m.requestId());
@@ -537,7 +544,7 @@ public final class NodeCore {
             case ForwardOp op -> {
                 finish(id);
                 metrics.quorumFailed(true);
-                replyWrite(op.replyTo, new WriteOutcome.Unavailable(op.params.w(), 0));
+                replyWrite(op.replyTo, new WriteOutcome.Unavailable(op.params.w(), 0, new Shortfall(true, op.refusals)));
             }
             case null -> { }
         }
@@ -551,8 +558,8 @@ public final class NodeCore {
         if (!(result instanceof StorageResult.Written written && !written.durable())) {
             storageWaiters.remove(storageId); // a write that is visible but not durable reports again
         }
-        if (result instanceof StorageResult.Failed) {
-            metrics.storageFailed();
+        if (result instanceof StorageResult.Failed failed) {
+            metrics.storageFailed(failed.reason());
         }
         switch (waiter) {
             case StorageWaiter.CoordinatorWrite w -> onLocalWrite(w.operationId(), result);
@@ -581,7 +588,7 @@ public final class NodeCore {
                         : op.coordinator.onLocalIssued(written.version()));
             }
             case StorageResult.Durable durable -> apply(id, op.coordinator.onLocalDurable());
-            case StorageResult.Failed failed -> apply(id, op.coordinator.onLocalFailed());
+            case StorageResult.Failed failed -> apply(id, op.coordinator.onLocalFailed(failed.reason()));
             case StorageResult.Refused refused -> apply(id, op.coordinator.onLocalRefused(refused.exceeded()));
             default -> Invariants.check(false, "a coordinated write was answered with %s", result);
         }
@@ -634,6 +641,16 @@ public final class NodeCore {
         } else {
             emit(new Send(to, message));
         }
+    }
+
+    /** Why a request to {@code node} failed without an answer, for a 503's message. */
+    private String unreachable(NodeId node) {
+        return membership.isAlive(node) ? "unreachable (the connection to it failed)" : "suspected down by the failure detector";
+    }
+
+    /** The nodes of {@code nodes} the failure detector suspects, as refusals. */
+    private List<Shortfall.Refusal> unhealthy(List<NodeId> nodes) {
+        return nodes.stream().filter(node -> !isHealthy(node)).map(node -> new Shortfall.Refusal(node, unreachable(node))).toList();
     }
 
     private static boolean isRequest(PeerMessage message) {

@@ -1,5 +1,6 @@
 package io.kvorum.node.core;
 
+import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.Sibling;
 import java.util.List;
@@ -16,6 +17,6 @@ public sealed interface ReadOutcome {
     /** Nothing live; {@code context} is non-empty when tombstones (or superseded versions) were seen. */
     record NotFound(CausalContext context) implements ReadOutcome {}
 
-    /** Fewer than {@code required} replicas answered in time. */
-    record Unavailable(int required, int acknowledged) implements ReadOutcome {}
+    /** Fewer than {@code required} replicas answered; {@code shortfall} says why (see {@link WriteOutcome.Unavailable}). */
+    record Unavailable(int required, int acknowledged, Shortfall shortfall) implements ReadOutcome {}
 }

@@ -1,6 +1,7 @@
 package io.kvorum.node.core;
 
 import io.kvorum.node.message.PeerMessage.Ack;
+import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.KeyLimits;
 import java.util.List;
@@ -17,8 +18,12 @@ public sealed interface WriteOutcome {
         }
     }
 
-    /** Fewer than {@code required} replicas acknowledged in time. */
-    record Unavailable(int required, int acknowledged) implements WriteOutcome {}
+    /**
+     * Fewer than {@code required} replicas acknowledged: {@code acknowledged} had when the
+     * coordinator answered, and {@code shortfall} says whether it waited for the deadline or gave up
+     * early because too few replicas could take the write (which ones, and why).
+     */
+    record Unavailable(int required, int acknowledged, Shortfall shortfall) implements WriteOutcome {}
 
     /** Refused before anything was stored: the write would have taken the key past a limit. */
     record Refused(KeyLimits.Exceeded exceeded) implements WriteOutcome {}

@@ -147,7 +147,7 @@ public final class HintedHandoff {
         }
         List<Long> ids = owner.ids;
         owner.failures = 0;
-        metrics.hintsDelivered(ids.size());
+        metrics.hintsDelivered(from, ids.size());
         outbox.storage(new StorageOp.DeleteHints(from, ids), result -> {
             owner.busy = false;
             owner.ids = List.of();

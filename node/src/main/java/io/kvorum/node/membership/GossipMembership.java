@@ -42,6 +42,8 @@ public final class GossipMembership implements Membership {
     private static final int ANSWER_ADDRESSES_MAX = 1024;
     /** Addresses gossip told us to answer at (a joiner's SYN names its own): needed before its state arrives. */
     private final Map<NodeId, String> answerAddresses = new TreeMap<>();
+    /** Each other member's gossiped status and generation as last logged, to tell what a change was. */
+    private final Map<NodeId, MemberState> lastSeen = new TreeMap<>();
     // Replaced whole by the owning thread, read by HTTP threads: volatile snapshots.
     private volatile Ring ring;
     private volatile List<Member> members;
@@ -121,6 +123,7 @@ public final class GossipMembership implements Membership {
     private Step step(List<GossipOutput> outputs, Optional<List<Long>> taken) {
         List<Outgoing> sends = new ArrayList<>();
         List<NodeId> suspected = new ArrayList<>();
+        List<MembershipEvent> events = new ArrayList<>();
         boolean changed = taken.isPresent();
         for (GossipOutput output : outputs) {
             switch (output) {
@@ -137,6 +140,9 @@ public final class GossipMembership implements Membership {
                     if (change.change() == GossipOutput.Change.SUSPECTED) {
                         suspected.add(change.id());
                     }
+                    if (!change.id().equals(protocol.self())) {
+                        event(change).ifPresent(events::add);
+                    }
                 }
             }
         }
@@ -145,7 +151,45 @@ public final class GossipMembership implements Membership {
         } else {
             refreshView();
         }
-        return sends.isEmpty() && taken.isEmpty() && suspected.isEmpty() ? Step.NONE : new Step(sends, taken, suspected);
+        return sends.isEmpty() && taken.isEmpty() && suspected.isEmpty() && events.isEmpty()
+                ? Step.NONE : new Step(sends, taken, suspected, events);
+    }
+
+    /** What a change of another member means for the log, if anything (an address or token update means nothing). */
+    private Optional<MembershipEvent> event(GossipOutput.MemberChanged change) {
+        NodeId id = change.id();
+        Optional<MemberState> now = protocol.member(id);
+        MemberState before = now.isPresent() ? lastSeen.put(id, now.get()) : lastSeen.remove(id);
+        if (now.isEmpty()) {
+            return Optional.empty();
+        }
+        MemberState state = now.get();
+        Optional<MembershipEvent.Kind> kind = switch (change.change()) {
+            case DISCOVERED -> switch (state.status()) {
+                case JOINING -> Optional.of(MembershipEvent.Kind.JOINING);
+                case UP -> Optional.of(MembershipEvent.Kind.DISCOVERED);
+                case LEAVING, DOWN, REMOVED -> Optional.empty();
+            };
+            case RESTARTED -> Optional.of(MembershipEvent.Kind.RESTARTED);
+            case SUSPECTED -> Optional.of(MembershipEvent.Kind.DOWN);
+            case RECOVERED -> Optional.of(MembershipEvent.Kind.UP);
+            case REMOVED -> Optional.of(MembershipEvent.Kind.REMOVED);
+            case UPDATED -> statusChange(before, state);
+        };
+        long previousGeneration = before == null ? state.generation() : before.generation();
+        return kind.map(k -> new MembershipEvent(id, k, protocol.phi(id), state.generation(), previousGeneration,
+                state.info().tokens().size()));
+    }
+
+    /** A status change within one generation: a joiner that took its tokens, or a clean shutdown. */
+    private static Optional<MembershipEvent.Kind> statusChange(MemberState before, MemberState now) {
+        if (before == null || before.status() == now.status()) {
+            return Optional.empty();
+        }
+        if (now.status() == io.kvorum.gossip.Status.UP) {
+            return Optional.of(before.status() == io.kvorum.gossip.Status.JOINING ? MembershipEvent.Kind.JOINED : MembershipEvent.Kind.UP);
+        }
+        return now.status() == io.kvorum.gossip.Status.DOWN ? Optional.of(MembershipEvent.Kind.STOPPED) : Optional.empty();
     }
 
     private void refresh() {

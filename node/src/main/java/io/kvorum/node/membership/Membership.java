@@ -21,14 +21,16 @@ public interface Membership {
 
     /**
      * What a membership step asks the node to do: gossip to send, tokens this node just took (to
-     * persist), and members it has just started to suspect (whose connections should be dropped).
+     * persist), members it has just started to suspect (whose connections should be dropped), and
+     * the changes to log.
      */
-    record Step(List<Outgoing> sends, Optional<List<Long>> tokensTaken, List<NodeId> suspected) {
-        public static final Step NONE = new Step(List.of(), Optional.empty(), List.of());
+    record Step(List<Outgoing> sends, Optional<List<Long>> tokensTaken, List<NodeId> suspected, List<MembershipEvent> events) {
+        public static final Step NONE = new Step(List.of(), Optional.empty(), List.of(), List.of());
 
         public Step {
             sends = List.copyOf(sends);
             suspected = List.copyOf(suspected);
+            events = List.copyOf(events);
         }
     }
 

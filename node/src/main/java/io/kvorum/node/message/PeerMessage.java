@@ -51,17 +51,19 @@ public sealed interface PeerMessage {
 
     /**
      * The outcome of a forwarded write: written with {@code versionContext} and acknowledged by
-     * {@code acks}; or (no context) refused by a key limit when {@code refused} is present, else unavailable.
+     * {@code acks}; or (no context) refused by a key limit when {@code refused} is present, else
+     * unavailable, for the reasons in {@code shortfall}.
      */
     record ForwardWriteResponse(long requestId, Optional<CausalContext> versionContext, List<Ack> acks, int required,
-                                int acknowledged, Optional<KeyLimits.Exceeded> refused) implements PeerMessage {
+                                int acknowledged, Shortfall shortfall, Optional<KeyLimits.Exceeded> refused) implements PeerMessage {
         public ForwardWriteResponse {
             acks = List.copyOf(acks);
         }
 
         /** Written or unavailable: not refused. */
-        public ForwardWriteResponse(long requestId, Optional<CausalContext> versionContext, List<Ack> acks, int required, int acknowledged) {
-            this(requestId, versionContext, acks, required, acknowledged, Optional.empty());
+        public ForwardWriteResponse(long requestId, Optional<CausalContext> versionContext, List<Ack> acks, int required,
+                                    int acknowledged, Shortfall shortfall) {
+            this(requestId, versionContext, acks, required, acknowledged, shortfall, Optional.empty());
         }
     }
 

@@ -104,6 +104,7 @@ public final class PeerMessageCodec {
                     writeOptionalNode(out, ack.standInFor());
                 }
                 out.writeVarInt(m.required()).writeVarInt(m.acknowledged());
+                writeShortfall(out, m.shortfall());
                 writeOptionalRefusal(out, m.refused());
             }
             case Gossip m -> {
@@ -148,7 +149,7 @@ public final class PeerMessageCodec {
             case READ_REPAIR -> new ReadRepair(readKey(in), VersionCodec.readSiblings(in, valueBytesMax));
             case FORWARD_WRITE_REQUEST -> decodeForward(in);
             case FORWARD_WRITE_RESPONSE -> new ForwardWriteResponse(in.readVarLong(), readOptionalContext(in), readAcks(in),
-                    in.readVarInt(), in.readVarInt(), readOptionalRefusal(in));
+                    in.readVarInt(), in.readVarInt(), readShortfall(in), readOptionalRefusal(in));
             case GOSSIP -> new Gossip(GossipCodec.read(in));
             case HINT_BATCH -> new HintBatch(in.readVarLong(), readEntries(in));
             case HINT_BATCH_ACK -> new HintBatchAck(in.readVarLong());
@@ -221,6 +222,23 @@ public final class PeerMessageCodec {
             acks.add(new Ack(readNode(in), readOptionalNode(in)));
         }
         return acks;
+    }
+
+    private static void writeShortfall(ByteWriter out, Shortfall shortfall) {
+        out.writeBoolean(shortfall.timedOut()).writeVarInt(shortfall.refusals().size());
+        for (Shortfall.Refusal refusal : shortfall.refusals()) {
+            out.writeString(refusal.node().value()).writeString(boundedReason(refusal.reason()));
+        }
+    }
+
+    private static Shortfall readShortfall(ByteReader in) {
+        boolean timedOut = in.readBoolean();
+        int count = in.readCount(MAX_REPLICAS, "refusal");
+        List<Shortfall.Refusal> refusals = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            refusals.add(new Shortfall.Refusal(readNode(in), in.readString(MAX_REASON_BYTES)));
+        }
+        return new Shortfall(timedOut, refusals);
     }
 
     private static ByteWriter writeEntries(ByteWriter out, List<KeyState> entries) {

@@ -15,9 +15,11 @@ import io.kvorum.http.PutRequest;
 import io.kvorum.http.Receipt;
 import io.kvorum.http.ReplicasView;
 import io.kvorum.http.RingView;
+import io.kvorum.http.QuorumShortfall;
 import io.kvorum.http.WriteResult;
 import io.kvorum.node.core.ReadOutcome;
 import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.message.Shortfall;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.node.message.PeerMessage.Ack;
 import io.kvorum.ring.Ring;
@@ -99,7 +101,7 @@ final class NodeKvService implements KvService {
         return loop.write(key, value, decoded, w, sloppy, timeoutMillis).thenApply(outcome -> switch (outcome) {
             case WriteOutcome.Written written ->
                     new WriteResult.Written(key, ContextCodec.encode(written.versionContext()), receipts(written.acks()));
-            case WriteOutcome.Unavailable u -> new WriteResult.Unavailable(u.required(), u.acknowledged());
+            case WriteOutcome.Unavailable u -> new WriteResult.Unavailable(u.required(), u.acknowledged(), shortfall(u.shortfall()));
             case WriteOutcome.Refused refused -> new WriteResult.LimitExceeded(switch (refused.exceeded().limit()) {
                 case SIBLINGS -> WriteResult.KeyLimit.SIBLINGS;
                 case BYTES -> WriteResult.KeyLimit.BYTES;
@@ -120,7 +122,7 @@ final class NodeKvService implements KvService {
             case ReadOutcome.NotFound notFound -> new GetResult.NotFound(key, notFound.context().isEmpty()
                     ? Optional.empty()
                     : Optional.of(ContextCodec.encode(notFound.context())));
-            case ReadOutcome.Unavailable u -> new GetResult.Unavailable(u.required(), u.acknowledged());
+            case ReadOutcome.Unavailable u -> new GetResult.Unavailable(u.required(), u.acknowledged(), shortfall(u.shortfall()));
         };
     }
 
@@ -173,5 +175,11 @@ final class NodeKvService implements KvService {
     @Override
     public MetricRegistry metrics() {
         return metrics;
+    }
+
+    private static QuorumShortfall shortfall(Shortfall shortfall) {
+        return new QuorumShortfall(shortfall.timedOut(), shortfall.refusals().stream()
+                .map(refusal -> new QuorumShortfall.Refusal(refusal.node(), refusal.reason(), refusal.diskFull()))
+                .toList());
     }
 }

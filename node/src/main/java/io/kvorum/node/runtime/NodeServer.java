@@ -162,6 +162,32 @@ public final class NodeServer {
     }
 
     /** Where a peer listens; a gossiped address that does not parse fails the send, not the node. */
+    /** The core's events in this node's log; free space is read from the data directory's file system when a failure is logged. */
+    private static EventLog eventLog(KvorumConfig config, NodeStorage storage) {
+        Logger events = LoggerFactory.getLogger("kvorum.events");
+        Path dataDir = config.node().dataDir();
+        EventLog.Sink sink = new EventLog.Sink() {
+            @Override
+            public void info(String line) {
+                events.info(line);
+            }
+
+            @Override
+            public void error(String line) {
+                events.error(line);
+            }
+        };
+        return new EventLog(sink, System::nanoTime, dataDir, () -> usableBytes(dataDir), owner -> storage.hints().count(owner));
+    }
+
+    private static long usableBytes(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static Optional<SocketAddress> socketAddress(String hostPort) {
         try {
             HostPort address = HostPort.parse(hostPort);
@@ -219,7 +245,7 @@ public final class NodeServer {
         @Override
         public Future<?> start() {
             NodeId self = config.node().id();
-            RuntimeMetrics runtimeMetrics = new RuntimeMetrics(metrics, storage.hints());
+            RuntimeMetrics runtimeMetrics = new RuntimeMetrics(metrics, storage.hints(), eventLog(config, storage));
             KeyLimits keyLimits = new KeyLimits(config.storage().siblingsMax(), config.storage().keyBytesMax());
             NodeCore nodeCore = new NodeCore(new NodeCoreSettings(self, actor, config.quorum().n(), Siblings.DEFAULT_MAX_ACTORS,
                     keyLimits, handoffSettings(config.handoff()), antiEntropySettings(config.antiEntropy())),

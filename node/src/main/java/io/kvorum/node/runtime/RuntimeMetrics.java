@@ -7,6 +7,7 @@ import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.core.CoreMetrics;
 import io.kvorum.node.core.RangeSync;
+import io.kvorum.node.membership.MembershipEvent;
 import io.kvorum.storage.engine.LogStats;
 import io.kvorum.storage.hint.Hints;
 import io.kvorum.storage.version.KeyLimits;
@@ -20,7 +21,10 @@ import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The core's counters in the node's Dropwizard registry (names as {@code /metrics} shows them). */
+/**
+ * The core's counters in the node's Dropwizard registry (names as {@code /metrics} shows them), and
+ * its events in the node's log (through {@link EventLog}).
+ */
 final class RuntimeMetrics implements CoreMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeMetrics.class);
     /** A full hint queue is logged at most this often per owner: it stays full while the owner is down. */
@@ -45,13 +49,15 @@ final class RuntimeMetrics implements CoreMetrics {
     private final Histogram readObjectBytes;
     private final RateLimitedLog nearLimitLog = new RateLimitedLog(NEAR_LIMIT_LOG_INTERVAL_NANOS);
     private final Hints hints;
+    private final EventLog events;
     private final Map<NodeId, Long> fullQueueLoggedAt = new ConcurrentHashMap<>();
     private volatile long oldestSyncAgeMillis = -1;
     /** Written by the core's thread, read by HTTP threads: an immutable list swapped whole. */
     private volatile List<RangeSync> syncs = List.of();
 
-    RuntimeMetrics(MetricRegistry registry, Hints hints) {
+    RuntimeMetrics(MetricRegistry registry, Hints hints, EventLog events) {
         this.hints = hints;
+        this.events = events;
         readQuorumFailures = registry.counter("kv.quorum-failures.read");
         writeQuorumFailures = registry.counter("kv.quorum-failures.write");
         readRepairs = registry.counter("kv.read-repairs");
@@ -137,8 +143,9 @@ final class RuntimeMetrics implements CoreMetrics {
     }
 
     @Override
-    public void storageFailed() {
+    public void storageFailed(String reason) {
         storageFailures.inc();
+        events.storageFailed(reason);
     }
 
     @Override
@@ -160,8 +167,9 @@ final class RuntimeMetrics implements CoreMetrics {
     }
 
     @Override
-    public void hintsDelivered(int count) {
+    public void hintsDelivered(NodeId owner, int count) {
         hintsDelivered.inc(count);
+        events.hintsDelivered(owner, count);
     }
 
     @Override
@@ -171,8 +179,14 @@ final class RuntimeMetrics implements CoreMetrics {
     }
 
     @Override
-    public void antiEntropyKeysRepaired(int keys) {
+    public void antiEntropyKeysRepaired(NodeId peer, int keys) {
         keysRepaired.inc(keys);
+        events.antiEntropyKeysRepaired(peer, keys);
+    }
+
+    @Override
+    public void membershipChanged(MembershipEvent event) {
+        events.membershipChanged(event);
     }
 
     @Override

@@ -23,9 +23,11 @@ import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.GetCoordinator.Decision;
 import io.kvorum.node.coordinator.ReadRepairPlanner.Repair;
 import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +67,7 @@ class GetCoordinatorTest {
     private static Decision deliver(GetCoordinator coordinator, Event event) {
         return switch (event) {
             case Reply reply -> coordinator.onReply(reply.from(), reply.state());
-            case Failure failure -> coordinator.onFailure(failure.from());
+            case Failure failure -> coordinator.onFailure(failure.from(), "unreachable");
             case Timeout timeout -> coordinator.onTimeout();
         };
     }
@@ -141,7 +143,7 @@ class GetCoordinatorTest {
         String where = placementName + " r=" + r + " script=" + script;
         List<Decision> decisions = run(placement, r, script);
         Map<NodeId, Siblings> heard = new TreeMap<>();
-        Set<NodeId> failed = new TreeSet<>();
+        Set<NodeId> failed = new LinkedHashSet<>(); // in arrival order, as the answer names them
         Optional<ReadOutcome> answer = Optional.empty();
         List<Repair> repairs = null;
         for (int i = 0; i < script.size(); i++) {
@@ -165,7 +167,8 @@ class GetCoordinatorTest {
             Optional<ReadOutcome> expectedAnswer = Optional.empty();
             if (answer.isEmpty()) {
                 if (event instanceof Timeout || REPLICAS.size() - failed.size() < r) {
-                    expectedAnswer = Optional.of(new ReadOutcome.Unavailable(r, heard.size()));
+                    expectedAnswer = Optional.of(new ReadOutcome.Unavailable(r, heard.size(),
+                            PutCoordinatorTest.shortfall(event instanceof Timeout, List.copyOf(failed), "unreachable")));
                 } else if (heard.size() == r) {
                     expectedAnswer = Optional.of(outcomeOf(join(heard)));
                 }
@@ -307,7 +310,7 @@ class GetCoordinatorTest {
     void deadlineBeforeTheQuorumAnswersUnavailableWithTheCountSoFar() {
         List<Decision> decisions = run(2, List.of(new Reply(B, X), new Timeout()));
 
-        assertEquals(Optional.of(new ReadOutcome.Unavailable(2, 1)), decisions.get(1).answer());
+        assertEquals(Optional.of(new ReadOutcome.Unavailable(2, 1, new Shortfall(true, List.of()))), decisions.get(1).answer());
         assertTrue(decisions.get(1).finished());
         assertEquals(List.of(), decisions.get(1).repairs(), "one reply: nothing to compare it with");
     }
@@ -326,7 +329,8 @@ class GetCoordinatorTest {
         List<Decision> decisions = run(2, List.of(new Failure(A), new Failure(C)));
 
         assertEquals(Optional.empty(), decisions.get(0).answer());
-        assertEquals(Optional.of(new ReadOutcome.Unavailable(2, 0)), decisions.get(1).answer());
+        assertEquals(Optional.of(new ReadOutcome.Unavailable(2, 0, PutCoordinatorTest.shortfall(false, List.of(A, C), "unreachable"))),
+                decisions.get(1).answer(), "gave up early, naming a and c in the order they failed");
         assertFalse(decisions.get(1).finished(), "b may still answer, for repair");
     }
 
@@ -336,7 +340,7 @@ class GetCoordinatorTest {
 
         Decision start = coordinator.start();
 
-        assertEquals(Optional.of(new ReadOutcome.Unavailable(4, 0)), start.answer());
+        assertEquals(Optional.of(new ReadOutcome.Unavailable(4, 0, new Shortfall(false, List.of()))), start.answer());
         assertFalse(start.finished());
         assertEquals(Optional.empty(), coordinator.onReply(A, Y).answer(), "answered once only");
     }
@@ -353,7 +357,7 @@ class GetCoordinatorTest {
         assertNothing(coordinator.start(), "start");
 
         assertNothing(coordinator.onReply(A, Y), "one of three");
-        Decision failed = coordinator.onFailure(C);
+        Decision failed = coordinator.onFailure(C, "unreachable");
         assertEquals(List.of(standIn(D, C)), failed.ask(), "the next node of the walk stands in for c");
         assertEquals(Optional.empty(), failed.answer(), "a, b and d can still make three");
         assertNothing(coordinator.onReply(B, X), "two of three");
@@ -369,7 +373,7 @@ class GetCoordinatorTest {
     void aStrictPlacementAsksNobodyElseOnAFailure() {
         GetCoordinator coordinator = new GetCoordinator(2, new Placement(WALK, 3, false, ALL_HEALTHY), ALL_HEALTHY, NO_PRUNING);
 
-        Decision failed = coordinator.onFailure(C);
+        Decision failed = coordinator.onFailure(C, "unreachable");
 
         assertEquals(List.of(), failed.ask());
         assertNothing(coordinator.onReply(D, Z), "d was never asked");
@@ -395,11 +399,12 @@ class GetCoordinatorTest {
         Predicate<NodeId> healthy = node -> !node.equals(D);
         GetCoordinator coordinator = new GetCoordinator(3, sloppy(ALL_HEALTHY), healthy, NO_PRUNING);
 
-        assertEquals(List.of(standIn(E, B)), coordinator.onFailure(B).ask(), "d is suspected now, so e stands in for b");
-        Decision exhausted = coordinator.onFailure(E);
+        assertEquals(List.of(standIn(E, B)), coordinator.onFailure(B, "unreachable").ask(), "d is suspected now, so e stands in for b");
+        Decision exhausted = coordinator.onFailure(E, "unreachable");
 
         assertEquals(List.of(), exhausted.ask(), "no node of the walk is left");
-        assertEquals(Optional.of(new ReadOutcome.Unavailable(3, 0)), exhausted.answer(), "a and c alone cannot make three");
+        assertEquals(Optional.of(new ReadOutcome.Unavailable(3, 0, PutCoordinatorTest.shortfall(false, List.of(B, E), "unreachable"))),
+                exhausted.answer(), "a and c alone cannot make three");
         assertEquals(Optional.empty(), coordinator.onReply(A, Y).answer(), "answered once only");
         Decision last = coordinator.onReply(C, Z);
         assertTrue(last.finished());
@@ -410,8 +415,8 @@ class GetCoordinatorTest {
     void repeatedFailuresOfOneTargetAskOneStandIn() {
         GetCoordinator coordinator = new GetCoordinator(2, sloppy(ALL_HEALTHY), ALL_HEALTHY, NO_PRUNING);
 
-        assertEquals(List.of(standIn(D, C)), coordinator.onFailure(C).ask());
-        assertNothing(coordinator.onFailure(C), "a duplicate failure");
+        assertEquals(List.of(standIn(D, C)), coordinator.onFailure(C, "unreachable").ask());
+        assertNothing(coordinator.onFailure(C, "unreachable"), "a duplicate failure");
         assertNothing(coordinator.onReply(E, Z), "e was never asked");
     }
 }

@@ -24,9 +24,11 @@ import io.kvorum.node.coordinator.Placement.Target;
 import io.kvorum.node.coordinator.PutCoordinator.Decision;
 import io.kvorum.node.core.WriteOutcome;
 import io.kvorum.node.message.PeerMessage;
+import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.version.Seeds;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,12 +72,17 @@ class PutCoordinatorTest {
     private static final List<Map.Entry<String, Supplier<Placement>>> PLACEMENTS_WITHOUT_STAND_INS = List.of(
             Map.entry("strict", ReplicaStates::strict), Map.entry("sloppy without spares", ReplicaStates::sloppyWithoutSpares));
 
+    /** A shortfall naming {@code failed} in that order, all for {@code reason}. */
+    static Shortfall shortfall(boolean timedOut, List<NodeId> failed, String reason) {
+        return new Shortfall(timedOut, failed.stream().map(node -> new Shortfall.Refusal(node, reason)).toList());
+    }
+
     private static Decision deliver(PutCoordinator coordinator, Event event) {
         return switch (event) {
             case LocalWritten written -> coordinator.onLocalWritten(VERSION);
-            case LocalFailed failed -> coordinator.onLocalFailed();
+            case LocalFailed failed -> coordinator.onLocalFailed("disk error");
             case Ack ack -> coordinator.onAck(ack.from());
-            case Failure failure -> coordinator.onFailure(failure.from());
+            case Failure failure -> coordinator.onFailure(failure.from(), "unreachable");
             case Timeout timeout -> coordinator.onTimeout();
         };
     }
@@ -129,7 +136,7 @@ class PutCoordinatorTest {
         List<Decision> decisions = run(placement, w, script);
         boolean local = false;
         Set<NodeId> acked = new TreeSet<>();
-        Set<NodeId> failed = new TreeSet<>();
+        Set<NodeId> failed = new LinkedHashSet<>();
         boolean answered = false;
         boolean finished = false;
         for (int i = 0; i < script.size(); i++) {
@@ -155,7 +162,8 @@ class PutCoordinatorTest {
                 expected = Optional.of(new WriteOutcome.Written(VERSION.versionContext(),
                         REPLICAS.stream().filter(acked::contains).map(PutCoordinatorTest::ack).toList()));
             } else if (!answered && (event instanceof Timeout || REPLICAS.size() - failed.size() < w)) {
-                expected = Optional.of(new WriteOutcome.Unavailable(w, acked.size()));
+                expected = Optional.of(new WriteOutcome.Unavailable(w, acked.size(),
+                        shortfall(event instanceof Timeout, List.copyOf(failed), "unreachable")));
             }
             assertEquals(expected, decision.answer(), at);
             answered |= expected.isPresent();
@@ -277,9 +285,10 @@ class PutCoordinatorTest {
         PutCoordinator coordinator = new PutCoordinator(B, 3, strict(), ALL_HEALTHY);
 
         coordinator.onLocalIssued(VERSION);
-        Decision failed = coordinator.onLocalFailed();
+        Decision failed = coordinator.onLocalFailed("disk error");
 
-        assertEquals(new WriteOutcome.Unavailable(3, 0), failed.answer().orElseThrow(), "three acks can no longer come");
+        assertEquals(new WriteOutcome.Unavailable(3, 0, new Shortfall(false, List.of(new Shortfall.Refusal(B, "disk error")))),
+                failed.answer().orElseThrow(), "three acks can no longer come, and the answer says why");
         assertEquals(List.of(), failed.replicateTo(), "nothing is sent twice");
     }
 
@@ -296,7 +305,8 @@ class PutCoordinatorTest {
     void failedLocalWriteAnswersUnavailableAndReplicatesNothing() {
         Decision failed = run(2, List.of(new LocalFailed())).get(0);
 
-        assertEquals(new Decision(Optional.of(new WriteOutcome.Unavailable(2, 0)), List.of(), true, List.of()), failed,
+        assertEquals(new Decision(Optional.of(new WriteOutcome.Unavailable(2, 0, shortfall(false, List.of(A), "disk error"))),
+                        List.of(), true, List.of()), failed,
                 "no version was issued, so there is nothing to keep a hint of");
     }
 
@@ -304,7 +314,8 @@ class PutCoordinatorTest {
     void deadlineBeforeTheLocalWriteAnswersUnavailableWithNoAcks() {
         Decision timeout = run(1, List.of(new Timeout())).get(0);
 
-        assertEquals(new Decision(Optional.of(new WriteOutcome.Unavailable(1, 0)), List.of(), true, List.of()), timeout);
+        assertEquals(new Decision(Optional.of(new WriteOutcome.Unavailable(1, 0, shortfall(true, List.of(), ""))), List.of(), true,
+                List.of()), timeout);
     }
 
     @Test
@@ -320,7 +331,8 @@ class PutCoordinatorTest {
     void aFailureThatMakesTheQuorumUnreachableAnswersAtOnce() {
         List<Decision> decisions = run(3, List.of(new LocalWritten(), new Failure(C)));
 
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 1)), decisions.get(1).answer());
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 1, shortfall(false, List.of(C), "unreachable"))),
+                decisions.get(1).answer(), "gave up early (not timed out), naming c");
         assertFalse(decisions.get(1).finished(), "b may still acknowledge");
     }
 
@@ -336,7 +348,8 @@ class PutCoordinatorTest {
 
         Decision issued = coordinator.onLocalIssued(VERSION);
 
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(2, 0)), issued.answer(), "only a is a target: two acks can never come");
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(2, 0, shortfall(false, List.of(), ""))), issued.answer(),
+                "only a is a target: two acks can never come");
         assertEquals(Optional.empty(), coordinator.onLocalDurable().answer(), "answered once only");
     }
 
@@ -383,7 +396,7 @@ class PutCoordinatorTest {
         PutCoordinator coordinator = new PutCoordinator(A, 3, sloppy(ALL_HEALTHY), ALL_HEALTHY);
 
         assertEquals(List.of(primary(B), primary(C)), coordinator.onLocalWritten(VERSION).replicateTo());
-        Decision failed = coordinator.onFailure(C);
+        Decision failed = coordinator.onFailure(C, "unreachable");
         assertEquals(List.of(standIn(D, C)), failed.replicateTo(), "the next node of the walk takes c's copy as a hint");
         assertEquals(Optional.empty(), failed.answer(), "a, b and d can still make three");
         assertNothing(coordinator.onAck(B), "two of three");
@@ -442,7 +455,7 @@ class PutCoordinatorTest {
         PutCoordinator coordinator = new PutCoordinator(A, 2, ReplicaStates.sloppyWithoutSpares(), ALL_HEALTHY);
         coordinator.onLocalWritten(VERSION);
 
-        Decision failed = coordinator.onFailure(C);
+        Decision failed = coordinator.onFailure(C, "unreachable");
         assertEquals(List.of(), failed.replicateTo(), "no node of the walk is left");
         assertEquals(List.of(), failed.keepHintsFor(), "not before the write finishes");
         Decision last = coordinator.onAck(B);
@@ -460,7 +473,7 @@ class PutCoordinatorTest {
         coordinator.onLocalWritten(VERSION);
         assertEquals(Optional.of(written(ack(A), ack(C))), coordinator.onAck(C).answer());
 
-        Decision failed = coordinator.onFailure(D);
+        Decision failed = coordinator.onFailure(D, "unreachable");
 
         assertEquals(List.of(), failed.replicateTo(), "b is still suspected and no other node is left");
         assertTrue(failed.finished());
@@ -486,7 +499,7 @@ class PutCoordinatorTest {
         PutCoordinator coordinator = new PutCoordinator(A, 2, sloppy(ALL_HEALTHY), ALL_HEALTHY);
         coordinator.onLocalIssued(VERSION);
 
-        Decision localFailed = coordinator.onLocalFailed();
+        Decision localFailed = coordinator.onLocalFailed("disk error");
         assertEquals(List.of(), localFailed.replicateTo(), "the coordinator's own copy gets no stand-in");
         coordinator.onAck(C);
         Decision last = coordinator.onAck(B);
@@ -540,7 +553,8 @@ class PutCoordinatorTest {
     void theHedgeDoesNothingAfterAnUnavailableAnswerOrWithAStrictPlacement() {
         PutCoordinator failed = new PutCoordinator(A, 3, sloppy(ALL_HEALTHY), node -> node.equals(A));
         failed.onLocalWritten(VERSION);
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 1)), failed.onFailure(B).answer(), "nobody healthy to stand in");
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 1, shortfall(false, List.of(B), "unreachable"))),
+                failed.onFailure(B, "unreachable").answer(), "nobody healthy to stand in");
         assertNothing(failed.onHedge(), "already answered");
 
         PutCoordinator strict = new PutCoordinator(A, 3, strict(), ALL_HEALTHY);
@@ -586,7 +600,7 @@ class PutCoordinatorTest {
         private final List<Target> targets = new ArrayList<>();
         private final Set<NodeId> used = new TreeSet<>(REPLICAS);
         private final Set<NodeId> acked = new TreeSet<>();
-        private final Set<NodeId> failed = new TreeSet<>();
+        private final Set<NodeId> failed = new LinkedHashSet<>();
         private boolean issued;
         private boolean answered;
 
@@ -619,7 +633,7 @@ class PutCoordinatorTest {
                     expected = reply(node, true);
                 } else {
                     trace.add("failure " + node);
-                    decision = coordinator.onFailure(node);
+                    decision = coordinator.onFailure(node, "unreachable");
                     expected = reply(node, false);
                 }
                 assertEquals(expected, decision, "after " + trace + " with targets " + targets);
@@ -628,7 +642,7 @@ class PutCoordinatorTest {
                 }
             }
             trace.add("timeout");
-            Decision expected = new Decision(answered ? Optional.empty() : Optional.of(unavailable()), List.of(), true,
+            Decision expected = new Decision(answered ? Optional.empty() : Optional.of(unavailable(true)), List.of(), true,
                     issued ? missing() : List.of());
             assertEquals(expected, coordinator.onTimeout(), "after " + trace + " with targets " + targets);
         }
@@ -688,7 +702,7 @@ class PutCoordinatorTest {
                 answer = Optional.of(new WriteOutcome.Written(VERSION.versionContext(), targets.stream()
                         .filter(t -> acked.contains(t.node())).map(t -> new PeerMessage.Ack(t.node(), t.standInFor())).toList()));
             } else if (!answered && targets.size() - failed.size() < w) {
-                answer = Optional.of(unavailable());
+                answer = Optional.of(unavailable(false));
             }
             answered |= answer.isPresent();
             boolean finished = acked.size() + failed.size() == targets.size();
@@ -702,8 +716,8 @@ class PutCoordinatorTest {
                     .toList();
         }
 
-        private WriteOutcome unavailable() {
-            return new WriteOutcome.Unavailable(w, acked.size());
+        private WriteOutcome unavailable(boolean timedOut) {
+            return new WriteOutcome.Unavailable(w, acked.size(), shortfall(timedOut, List.copyOf(failed), "unreachable"));
         }
 
         private boolean responded(NodeId node) {

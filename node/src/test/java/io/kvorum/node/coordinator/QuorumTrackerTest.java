@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.QuorumTracker.Status;
+import io.kvorum.node.message.Shortfall;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class QuorumTrackerTest {
         tracker.succeed(A);
         tracker.succeed(B);
 
-        assertEquals(Status.SATISFIED, tracker.fail(C));
+        assertEquals(Status.SATISFIED, tracker.fail(C, "down"));
         assertTrue(tracker.allResponded());
     }
 
@@ -42,8 +43,8 @@ class QuorumTrackerTest {
     void failsAsSoonAsTheRemainingReplicasCannotReachTheQuorum() {
         QuorumTracker tracker = new QuorumTracker(2, REPLICAS);
 
-        assertEquals(Status.PENDING, tracker.fail(A));
-        assertEquals(Status.FAILED, tracker.fail(B));
+        assertEquals(Status.PENDING, tracker.fail(A, "down"));
+        assertEquals(Status.FAILED, tracker.fail(B, "down"));
         assertFalse(tracker.allResponded(), "failed before the last replica answered: a prompt 503");
         assertEquals(0, tracker.acknowledged());
     }
@@ -53,7 +54,7 @@ class QuorumTrackerTest {
         QuorumTracker tracker = new QuorumTracker(3, REPLICAS);
         tracker.succeed(A);
 
-        assertEquals(Status.FAILED, tracker.fail(B));
+        assertEquals(Status.FAILED, tracker.fail(B, "down"));
         assertEquals(1, tracker.acknowledged());
         assertEquals(3, tracker.required());
     }
@@ -70,9 +71,9 @@ class QuorumTrackerTest {
     @Test
     void duplicateFailureCountsOnce() {
         QuorumTracker tracker = new QuorumTracker(2, REPLICAS);
-        tracker.fail(A);
+        tracker.fail(A, "down");
 
-        assertEquals(Status.PENDING, tracker.fail(A), "one failure, counted twice, would lose the quorum");
+        assertEquals(Status.PENDING, tracker.fail(A, "down"), "one failure, counted twice, would lose the quorum");
         assertEquals(Status.PENDING, tracker.succeed(B));
         assertEquals(Status.SATISFIED, tracker.succeed(C));
     }
@@ -81,11 +82,11 @@ class QuorumTrackerTest {
     void firstAnswerOfAReplicaWins() {
         QuorumTracker succeededFirst = new QuorumTracker(3, REPLICAS);
         succeededFirst.succeed(A);
-        assertEquals(Status.PENDING, succeededFirst.fail(A), "a failure after a success is ignored");
+        assertEquals(Status.PENDING, succeededFirst.fail(A, "down"), "a failure after a success is ignored");
         assertEquals(1, succeededFirst.acknowledged());
 
         QuorumTracker failedFirst = new QuorumTracker(1, REPLICAS);
-        failedFirst.fail(A);
+        failedFirst.fail(A, "down");
         assertEquals(Status.PENDING, failedFirst.succeed(A), "a success after a failure is ignored");
         assertEquals(0, failedFirst.acknowledged());
     }
@@ -95,7 +96,7 @@ class QuorumTrackerTest {
         QuorumTracker tracker = new QuorumTracker(1, REPLICAS);
 
         assertEquals(Status.PENDING, tracker.succeed(STRANGER));
-        assertEquals(Status.PENDING, tracker.fail(STRANGER));
+        assertEquals(Status.PENDING, tracker.fail(STRANGER, "down"));
         assertFalse(tracker.isReplica(STRANGER));
         assertFalse(tracker.hasResponded(STRANGER));
         assertEquals(0, tracker.acknowledged());
@@ -119,10 +120,26 @@ class QuorumTrackerTest {
     }
 
     @Test
+    void theShortfallNamesFailuresInArrivalOrderWithTheirFirstReason() {
+        QuorumTracker tracker = new QuorumTracker(3, REPLICAS);
+        tracker.fail(C, "unreachable");
+        tracker.succeed(B);
+        tracker.fail(A, "No space left on device");
+        tracker.fail(C, "a second reason");
+        tracker.fail(STRANGER, "not asked");
+
+        assertEquals(new Shortfall(false, List.of(new Shortfall.Refusal(C, "unreachable"),
+                new Shortfall.Refusal(A, "No space left on device"))), tracker.shortfall(false));
+        assertTrue(tracker.shortfall(true).timedOut());
+        assertTrue(tracker.shortfall(false).refusals().get(1).diskFull());
+        assertFalse(tracker.shortfall(false).refusals().get(0).diskFull());
+    }
+
+    @Test
     void allRespondedCountsSuccessesAndFailures() {
         QuorumTracker tracker = new QuorumTracker(1, REPLICAS);
         tracker.succeed(A);
-        tracker.fail(B);
+        tracker.fail(B, "down");
         assertFalse(tracker.allResponded());
 
         tracker.succeed(C);

@@ -72,7 +72,8 @@ class NodeCoreSloppyQuorumTest {
         long id = cluster.write(coordinator, key, "v", Optional.empty(), 3, false);
         cluster.settle();
 
-        assertEquals(new WriteOutcome.Unavailable(3, 1), cluster.writeReply(id), "refused before the second replica acknowledged");
+        assertEquals(new WriteOutcome.Unavailable(3, 1, NodeCoreTest.refused(down, "unreachable (the connection to it failed)")),
+                cluster.writeReply(id), "refused before the second replica acknowledged");
         for (NodeId node : cluster.nodes()) {
             if (!node.equals(coordinator)) {
                 assertEquals(0, cluster.hintCount(node, down), node + " was no stand-in");

@@ -9,6 +9,7 @@ import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.core.ScriptedCluster.Envelope;
 import io.kvorum.node.core.ScriptedCluster.Reachability;
+import io.kvorum.node.message.Shortfall;
 import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
@@ -248,7 +249,8 @@ class NodeCoreTest {
 
         long id = cluster.write(first, key, "v", Optional.empty(), 3);
 
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 1)), cluster.writeOutcome(id), "before any delivery or timer");
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 1, refused(third, UNREACHABLE))), cluster.writeOutcome(id),
+                "before any delivery or timer, saying it gave up early because the third replica refused");
         assertEquals(0, cluster.nowMillis());
     }
 
@@ -259,7 +261,8 @@ class NodeCoreTest {
 
         long id = cluster.read(first, key, 3);
 
-        assertEquals(Optional.of(new ReadOutcome.Unavailable(3, 0)), cluster.readOutcome(id), "before any delivery or timer");
+        assertEquals(Optional.of(new ReadOutcome.Unavailable(3, 0, refused(third, UNREACHABLE))), cluster.readOutcome(id),
+                "before any delivery or timer");
     }
 
     @Test
@@ -272,7 +275,7 @@ class NodeCoreTest {
         assertEquals(Optional.empty(), cluster.writeOutcome(id));
 
         cluster.advanceMillis(1);
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 2)), cluster.writeOutcome(id));
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 2, TIMED_OUT)), cluster.writeOutcome(id));
     }
 
     @Test
@@ -284,7 +287,7 @@ class NodeCoreTest {
 
         cluster.advanceMillis(ScriptedCluster.TIMEOUT_MILLIS);
 
-        assertEquals(Optional.of(new ReadOutcome.Unavailable(3, 2)), cluster.readOutcome(id));
+        assertEquals(Optional.of(new ReadOutcome.Unavailable(3, 2, TIMED_OUT)), cluster.readOutcome(id));
     }
 
     @Test
@@ -293,7 +296,8 @@ class NodeCoreTest {
 
         long id = cluster.write(first, key, "v", Optional.empty(), 1);
 
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(1, 0)), cluster.writeOutcome(id));
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(1, 0, refused(first, "injected I/O error on " + first))),
+                cluster.writeOutcome(id));
         assertEquals(List.of(), cluster.inFlight());
     }
 
@@ -306,7 +310,36 @@ class NodeCoreTest {
         cluster.deliverWhere(carrying(ReplicaFailure.class));
 
         assertEquals(0, cluster.nowMillis());
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 1)), cluster.writeOutcome(id));
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 1, refused(third, "injected I/O error on " + third))),
+                cluster.writeOutcome(id), "the replica's failure and its reason reach the answer");
+    }
+
+    @Test
+    void aFullDiskOnTheCoordinatorIsNamedInTheAnswerAsAFullDisk() {
+        String reason = "write of key " + key.text() + ": java.io.IOException: No space left on device";
+        cluster.failStorage(first, reason);
+
+        long id = cluster.write(first, key, "v", Optional.empty(), 2);
+
+        WriteOutcome.Unavailable outcome = assertInstanceOf(WriteOutcome.Unavailable.class, cluster.writeOutcome(id).orElseThrow());
+        assertEquals(refused(first, reason), outcome.shortfall());
+        assertTrue(outcome.shortfall().refusals().get(0).diskFull(), "the reason is the OS's ENOSPC text");
+        assertEquals(List.of(), cluster.inFlight(), "no version was issued, so nothing was sent");
+    }
+
+    @Test
+    void aReplicaWhoseDiskIsFullIsNamedWithItsOwnReason() {
+        String reason = "merge of key " + key.text() + ": No space left on device";
+        cluster.failStorage(second, reason);
+        cluster.failStorage(third, reason);
+
+        long id = cluster.write(first, key, "v", Optional.empty(), 2);
+        cluster.settle();
+
+        WriteOutcome.Unavailable outcome = assertInstanceOf(WriteOutcome.Unavailable.class, cluster.writeOutcome(id).orElseThrow());
+        assertEquals(2, outcome.shortfall().refusals().size(), outcome::toString);
+        assertTrue(outcome.shortfall().refusals().stream().allMatch(Shortfall.Refusal::diskFull), outcome::toString);
+        assertFalse(outcome.shortfall().timedOut());
     }
 
     // ---- read repair ----
@@ -416,7 +449,7 @@ class NodeCoreTest {
 
         cluster.advanceMillis(ScriptedCluster.TIMEOUT_MILLIS);
 
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(2, 0)), cluster.writeOutcome(id));
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(2, 0, TIMED_OUT)), cluster.writeOutcome(id));
     }
 
     /** Switches to five nodes with N=3 and returns a key with an outsider. */
@@ -439,8 +472,8 @@ class NodeCoreTest {
         long read = cluster.read(cluster.node(0), k, 3);
         long write = cluster.write(cluster.node(1), k, "v", Optional.empty(), 3);
 
-        assertEquals(Optional.of(new ReadOutcome.Unavailable(3, 0)), cluster.readOutcome(read));
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 0)), cluster.writeOutcome(write));
+        assertEquals(Optional.of(new ReadOutcome.Unavailable(3, 0, NOBODY_FAILED)), cluster.readOutcome(read));
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 0, NOBODY_FAILED)), cluster.writeOutcome(write));
         assertEquals(List.of(), cluster.issued(), "nothing written");
     }
 
@@ -452,5 +485,14 @@ class NodeCoreTest {
 
         assertEquals(List.of("v"), values(cluster.readReply(read)), "answered by its own replica, nothing delivered");
         assertEquals(List.of(second, third), cluster.inFlight().stream().map(Envelope::to).toList(), "never to itself");
+    }
+
+    private static final String UNREACHABLE = "unreachable (the connection to it failed)";
+    private static final Shortfall TIMED_OUT = new Shortfall(true, List.of());
+    private static final Shortfall NOBODY_FAILED = new Shortfall(false, List.of());
+
+    /** Gave up before the deadline because {@code node} failed, for {@code reason}. */
+    static Shortfall refused(NodeId node, String reason) {
+        return new Shortfall(false, List.of(new Shortfall.Refusal(node, reason)));
     }
 }

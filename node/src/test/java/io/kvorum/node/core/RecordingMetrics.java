@@ -1,5 +1,6 @@
 package io.kvorum.node.core;
 
+import io.kvorum.common.NodeId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +16,7 @@ public final class RecordingMetrics implements CoreMetrics {
     private List<RangeSync> syncs = List.of();
 
     @Override
-    public void hintsDelivered(int count) {
+    public void hintsDelivered(NodeId owner, int count) {
         hintsDelivered.add(count);
     }
 
@@ -25,7 +26,7 @@ public final class RecordingMetrics implements CoreMetrics {
     }
 
     @Override
-    public void antiEntropyKeysRepaired(int keys) {
+    public void antiEntropyKeysRepaired(NodeId peer, int keys) {
         keysRepaired.add(keys);
     }
 

@@ -94,7 +94,8 @@ public final class ScriptedCluster {
     private final Map<NodeId, MemoryEngine> engines = new TreeMap<>();
     private final Map<NodeId, MemoryHintStore> hints = new TreeMap<>();
     private final Map<NodeId, Reachability> reachability = new TreeMap<>();
-    private final Set<NodeId> failingStorage = new TreeSet<>();
+    /** Nodes whose storage fails, and the reason their failures give. */
+    private final Map<NodeId, String> failingStorage = new TreeMap<>();
     private final List<Envelope> inFlight = new ArrayList<>();
     private final List<PendingStorage> pendingStorage = new ArrayList<>();
     private final TreeSet<Timer> timers = new TreeSet<>(TIMER_ORDER);
@@ -321,10 +322,15 @@ public final class ScriptedCluster {
         holdStorage = hold;
     }
 
+    /** Storage operations of {@code node} fail with {@code reason} (say, the OS's "No space left on device") until cleared. */
+    public void failStorage(NodeId node, String reason) {
+        failingStorage.put(node, reason);
+    }
+
     /** Storage operations of {@code node} fail (as an I/O error would) while {@code failing}. */
     public void failStorage(NodeId node, boolean failing) {
         if (failing) {
-            failingStorage.add(node);
+            failingStorage.put(node, "injected I/O error on " + node);
         } else {
             failingStorage.remove(node);
         }
@@ -498,8 +504,8 @@ public final class ScriptedCluster {
     }
 
     private StorageResult execute(NodeId node, StorageOp op) {
-        if (failingStorage.contains(node)) {
-            return new StorageResult.Failed("injected I/O error on " + node);
+        if (failingStorage.containsKey(node)) {
+            return new StorageResult.Failed(failingStorage.get(node));
         }
         StorageResult result = StorageOp.execute(new LocalStorage(engines.get(node), hints.get(node), Murmur3Partitioner.INSTANCE::token), op);
         if (op instanceof StorageOp.CoordinateWrite write && result instanceof StorageResult.Written written) {

@@ -65,6 +65,11 @@ final class ApiAssertions {
         assertTrue(json.path("acknowledged").isInt(), answer::toString);
         int acknowledged = json.get("acknowledged").asInt();
         assertTrue(acknowledged >= 0 && acknowledged < required, () -> answer + ": acknowledged not below required");
+        // Issue 19: the message says whether the deadline passed or the coordinator gave up early, and counts truly.
+        String message = json.path("message").asText();
+        assertTrue(message.startsWith("timed out: " + acknowledged + " of the " + required + " required replicas had ")
+                || message.startsWith("gave up before the deadline, as too few replicas could "), () -> answer + ": " + message);
+        assertTrue(message.contains(acknowledged + " of the " + required + " required replicas had "), () -> answer + ": " + message);
         return json;
     }
 

@@ -128,7 +128,8 @@ final class ClusterViewChecks extends ClusterChecks {
                 sum += share;
             }
             assertEquals(ids, owners, json::toString);
-            assertEquals(1.0, sum, 1e-6, json::toString);
+            // Each share is rounded to 4 decimals (issue 19), so the sum is 1 within half a ten-thousandth per owner.
+            assertEquals(1.0, sum, 0.00005 * owners.size() + 1e-9, json::toString);
             if (first == null) {
                 first = answer.body();
             } else {

@@ -1,6 +1,7 @@
 package io.kvorum.node.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -117,10 +120,34 @@ class ScriptClusterIT {
         assertEquals(0, status.exit(), status::output);
         assertTrue(status.output().lines().anyMatch(line -> line.startsWith("node-3") && !line.contains("running")),
                 status::output);
+
+        // Issue 19: each live node's log says node-3 went down, with its phi, once; and had said it was up.
+        runner.withLogsOnFailure(() -> Awaitility.await("node-3 DOWN in the logs").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> runner.nodeLog("node-1").contains("node-3 is now DOWN (phi ")
+                        && runner.nodeLog("node-2").contains("node-3 is now DOWN (phi ")));
+        for (String id : List.of("node-1", "node-2")) {
+            String log = runner.nodeLog(id);
+            assertEquals(1, log.split("node-3 is now DOWN", -1).length - 1, () -> id + " logged the DOWN more than once:\n" + log);
+            assertTrue(log.contains("INFO") && log.contains("node-3 is UP (first heard of"), () -> id + ":\n" + log);
+        }
+    }
+
+    /** Issue 19: check-sets beside the user's own running cluster names it and says what to do, at once. */
+    @Test
+    @Order(5)
+    void checkSetsBesideTheRunningClusterSaysDownOrUseRunning() {
+        Assumptions.assumeTrue(curlInstalled(), "check-sets needs curl, which this machine lacks");
+        ScriptRunner.Result checkSets = script(Duration.ofSeconds(60), "check-sets", "--duration", "5");
+        assertEquals(1, checkSets.exit(), checkSets::output);
+        assertTrue(checkSets.output().contains("your cluster from 'scripts/kvorum up'"), checkSets::output);
+        assertTrue(checkSets.output().contains("'scripts/kvorum down'"), checkSets::output);
+        assertTrue(checkSets.output().contains("--use-running"), checkSets::output);
+        assertFalse(checkSets.output().contains("ss -ltnp"), checkSets::output);
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void downStopsEveryNode() {
         ScriptRunner.Result result = script(Duration.ofSeconds(60), "down");
         down = true;
@@ -128,6 +155,15 @@ class ScriptClusterIT {
         for (ApiClient node : cluster.clients()) {
             assertThrows(AssertionError.class, () -> node.get(new RawPath("/health")), () -> node.base() + " still answers");
         }
+    }
+
+    private static boolean curlInstalled() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (java.nio.file.Files.isExecutable(Path.of(dir, "curl"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ScriptRunner.Result script(Duration timeout, String... args) {

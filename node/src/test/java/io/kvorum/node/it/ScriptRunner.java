@@ -104,6 +104,16 @@ final class ScriptRunner {
         }
     }
 
+    /** What node {@code id} has written to its node.log so far ("" before it has one). */
+    String nodeLog(String id) {
+        Path file = data.resolve(id).resolve("node.log");
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The last lines of every node's log and output, to attach to a failure. */
     String nodeLogTails() {
         StringBuilder tails = new StringBuilder();

@@ -85,6 +85,7 @@ class PeerMessageCodecTest {
     private static final Siblings TOMBSTONE_ONLY = new Siblings(contextOf(dot(C, 1)), List.of(Sibling.tombstone(dot(C, 1), 3)));
 
     private static final NodeId NODE_B = NodeId.of("node-b");
+    private static final Shortfall NO_SHORTFALL = new Shortfall(false, List.of());
     private static final NodeId NODE_D = NodeId.of("node-d");
     /** The longest valid node id: 64 characters. */
     private static final NodeId LONGEST_NODE = NodeId.of("n".repeat(64));
@@ -125,12 +126,16 @@ class PeerMessageCodecTest {
                 new ForwardWriteRequest(10, KEY, Optional.of(Bytes.EMPTY), Optional.of(CausalContext.EMPTY), 1, true, Long.MAX_VALUE, -5),
                 new ForwardWriteRequest(11, KEY, Optional.empty(), Optional.of(TOMBSTONE_ONLY.context()), 2, false, 250, 42),
                 new ForwardWriteResponse(12, Optional.of(CONTEXT_WITH_CLOUD),
-                        List.of(new Ack(NodeId.of("node-a"), Optional.empty()), new Ack(NODE_D, Optional.of(NODE_B))), 0, 0),
-                new ForwardWriteResponse(13, Optional.of(CausalContext.EMPTY), List.of(new Ack(LONGEST_NODE, Optional.of(LONGEST_NODE))), 0, 0),
-                new ForwardWriteResponse(14, Optional.empty(), List.of(), 3, 1),
-                new ForwardWriteResponse(15, Optional.empty(), List.of(), 0, 0,
+                        List.of(new Ack(NodeId.of("node-a"), Optional.empty()), new Ack(NODE_D, Optional.of(NODE_B))), 0, 0, NO_SHORTFALL),
+                new ForwardWriteResponse(13, Optional.of(CausalContext.EMPTY), List.of(new Ack(LONGEST_NODE, Optional.of(LONGEST_NODE))), 0, 0,
+                        NO_SHORTFALL),
+                new ForwardWriteResponse(14, Optional.empty(), List.of(), 3, 1, new Shortfall(true, List.of())),
+                new ForwardWriteResponse(15, Optional.empty(), List.of(), 2, 0, new Shortfall(false, List.of(
+                        new Shortfall.Refusal(NODE_B, "write of key k: No space left on device"),
+                        new Shortfall.Refusal(LONGEST_NODE, "unreachable (the connection to it failed)")))),
+                new ForwardWriteResponse(16, Optional.empty(), List.of(), 0, 0, NO_SHORTFALL,
                         Optional.of(new KeyLimits.Exceeded(KeyLimits.Limit.SIBLINGS, 101, 100))),
-                new ForwardWriteResponse(16, Optional.empty(), List.of(), 0, 0,
+                new ForwardWriteResponse(17, Optional.empty(), List.of(), 0, 0, NO_SHORTFALL,
                         Optional.of(new KeyLimits.Exceeded(KeyLimits.Limit.BYTES, Long.MAX_VALUE, 65_536))),
                 new HintBatch(17, ENTRIES),
                 new HintBatch(Long.MAX_VALUE, List.of()),
@@ -266,22 +271,22 @@ class PeerMessageCodecTest {
                     "node-q", bad);
             assertMalformed(asHint, "a hint for '" + bad + "'");
             byte[] asAck = splice(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(),
-                    List.of(new Ack(NodeId.of("node-q"), Optional.empty())), 1, 1)), "node-q", bad);
+                    List.of(new Ack(NodeId.of("node-q"), Optional.empty())), 1, 1, NO_SHORTFALL)), "node-q", bad);
             assertMalformed(asAck, "an acknowledgement from '" + bad + "'");
             byte[] asStandIn = splice(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(),
-                    List.of(new Ack(NODE_D, Optional.of(NodeId.of("node-q")))), 1, 1)), "node-q", bad);
+                    List.of(new Ack(NODE_D, Optional.of(NodeId.of("node-q")))), 1, 1, NO_SHORTFALL)), "node-q", bad);
             assertMalformed(asStandIn, "a stand-in for '" + bad + "'");
         }
         byte[] empty = splice(CODEC.encode(new ReplicaPutRequest(1, KEY, TOMBSTONE_ONLY, Optional.of(NodeId.of("node-q")))), "node-q", "");
         assertMalformed(empty, "an empty node id");
-        byte[] tooLong = splice(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), List.of(new Ack(LONGEST_NODE, Optional.empty())), 1, 1)),
+        byte[] tooLong = splice(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), List.of(new Ack(LONGEST_NODE, Optional.empty())), 1, 1, NO_SHORTFALL)),
                 LONGEST_NODE.value(), LONGEST_NODE.value() + "n");
         assertMalformed(tooLong, "a node id of 65 characters");
     }
 
     @Test
     void aRefusalNamingNoKnownLimitOrNoExcessIsMalformed() {
-        byte[] encoded = CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), List.of(), 0, 0,
+        byte[] encoded = CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), List.of(), 0, 0, NO_SHORTFALL,
                 Optional.of(new KeyLimits.Exceeded(KeyLimits.Limit.SIBLINGS, 3, 2))));
         int limit = encoded.length - 3; // the refusal ends with the limit's byte, then actual and max (one byte each here)
         encoded[limit] = 7;
@@ -297,9 +302,9 @@ class PeerMessageCodecTest {
         for (int i = 0; i < 64; i++) {
             acks.add(new Ack(NodeId.of("node-" + i), Optional.empty()));
         }
-        assertRoundTrips(new ForwardWriteResponse(1, Optional.empty(), acks, 1, 1));
+        assertRoundTrips(new ForwardWriteResponse(1, Optional.empty(), acks, 1, 1, NO_SHORTFALL));
         acks.add(new Ack(NodeId.of("node-64"), Optional.empty()));
-        assertMalformedSaying(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), acks, 1, 1)), "count 65 exceeds 64");
+        assertMalformedSaying(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), acks, 1, 1, NO_SHORTFALL)), "count 65 exceeds 64");
 
         int entriesMax = 1 << 20;
         for (int tag : new int[] {10, 15}) {
@@ -453,8 +458,10 @@ class PeerMessageCodecTest {
                     random.nextBoolean() ? Optional.of(state.context()) : Optional.empty(),
                     1 + random.nextInt(5), random.nextBoolean(), random.nextLong(1, 60_000), random.nextLong());
             case 7 -> new ForwardWriteResponse(id, random.nextBoolean() ? Optional.of(state.context()) : Optional.empty(),
-                    randomAcks(random), random.nextInt(6), random.nextInt(6), random.nextBoolean() ? Optional.empty()
-                            : Optional.of(new KeyLimits.Exceeded(KeyLimits.Limit.values()[random.nextInt(2)], 1 + random.nextInt(1000), random.nextInt(1))));
+                    randomAcks(random), random.nextInt(6), random.nextInt(6), new Shortfall(random.nextBoolean(),
+                    randomAcks(random).stream().map(ack -> new Shortfall.Refusal(ack.node(), "reason " + random.nextInt())).toList()),
+                    random.nextBoolean() ? Optional.empty() : Optional.of(new KeyLimits.Exceeded(KeyLimits.Limit.values()[random.nextInt(2)],
+                            1 + random.nextInt(1000), random.nextInt(1))));
             case 8 -> new ReplicaPutRequest(id, key, state, Optional.of(randomNode(random)));
             case 9 -> new HintBatch(id, randomEntries(random));
             case 10 -> new HintBatchAck(id);

@@ -125,7 +125,7 @@ public final class Simulator {
         }
 
         @Override
-        public void hintsDelivered(int count) {
+        public void hintsDelivered(NodeId owner, int count) {
             hintsDelivered += count;
         }
 
@@ -135,7 +135,7 @@ public final class Simulator {
         }
 
         @Override
-        public void antiEntropyKeysRepaired(int keys) {
+        public void antiEntropyKeysRepaired(NodeId peer, int keys) {
             antiEntropyKeysRepaired += keys;
         }
 
