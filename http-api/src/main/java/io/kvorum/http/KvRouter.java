@@ -62,7 +62,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
             case Route.Replicas(String rawKey) -> replicas(exchange, rawKey);
             case Route.Health() -> exchange.send(responses.health(service.self()));
             case Route.Members() -> exchange.send(responses.members(service.members()));
-            case Route.Ring() -> exchange.send(responses.ring(service.ring()));
+            case Route.Ring() -> ring(exchange);
             case Route.Metrics() -> exchange.send(responses.metrics(registryJson()));
             case Route.Unknown() -> throw new IllegalStateException("unknown routes are answered above");
         }
@@ -82,6 +82,14 @@ final class KvRouter implements Handler<HttpServerRequest> {
             case Validated.Invalid<Key>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<Key>(Key key) ->
                     exchange.send(responses.replicas(service.replicas(key)));
+        }
+    }
+
+    /** {@code ?tokens=true} adds each owner's tokens and the partitioner (for clients that route by token). */
+    private void ring(Exchange exchange) {
+        switch (QueryParameters.parse(exchange.request().query()).then(QueryParameters::tokens)) {
+            case Validated.Invalid<Boolean>(ApiError error) -> exchange.send(responses.error(error));
+            case Validated.Valid<Boolean>(Boolean withTokens) -> exchange.send(responses.ring(service.ring(), withTokens));
         }
     }
 
