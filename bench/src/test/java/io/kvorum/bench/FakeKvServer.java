@@ -52,6 +52,10 @@ public final class FakeKvServer implements AutoCloseable {
     }
 
     private void serve(HttpServerRequest request) {
+        if (request.path().startsWith("/cluster/") || request.path().equals("/health")) {
+            cluster(request);
+            return;
+        }
         String key = request.path().substring("/kv/".length());
         if (request.method() == HttpMethod.PUT) {
             request.body().onSuccess(body -> {
@@ -73,6 +77,17 @@ public final class FakeKvServer implements AutoCloseable {
             reply(request, 404, "{\"error\":\"not_found\",\"message\":\"none\"}");
         } else {
             reply(request, 200, "{\"key\":\"" + key + "\",\"values\":[" + value + "],\"context\":\"c\"}");
+        }
+    }
+
+    /** One member, itself, and a ring without tokens: the Kvorum client discovers it and sends round-robin. */
+    private void cluster(HttpServerRequest request) {
+        switch (request.path()) {
+            case "/cluster/members" -> reply(request, 200, "{\"self\":\"fake\",\"members\":[{\"id\":\"fake\",\"http\":\"127.0.0.1:"
+                    + port() + "\",\"status\":\"up\",\"phi\":0.0}]}");
+            case "/cluster/ring" -> reply(request, 200, "{\"vnodes_per_node\":1,\"n\":1,\"owners\":[{\"id\":\"fake\",\"share\":1.0}]}");
+            case "/health" -> reply(request, 200, "{\"status\":\"ok\",\"node\":\"fake\"}");
+            default -> reply(request, 404, "{\"error\":\"no_such_route\",\"message\":\"none\"}");
         }
     }
 
