@@ -281,7 +281,7 @@ public final class KvorumClient implements AutoCloseable {
                 return new Attempt(null, e, kindOf(e));
             } catch (IOException e) {
                 return new Attempt(null, new ServerErrorException(target + " answered " + answer.status()
-                        + " with a body that is not the API's: " + e.getMessage(), e), null);
+                        + " with a body that is not the API's: " + e.getMessage(), answer.status(), e), null);
             }
         } catch (NodePool.ConnectFailure e) {
             if (target.id() != null && topology.markUnreachable(target.id())) {
@@ -335,7 +335,7 @@ public final class KvorumClient implements AutoCloseable {
         if (status >= 400 && status < 500) {
             return new InvalidRequestException(status, code.isEmpty() ? "http_" + status : code, message);
         }
-        return new ServerErrorException("HTTP " + status + (code.isEmpty() ? "" : " " + code) + ": " + message, null);
+        return new ServerErrorException("HTTP " + status + (code.isEmpty() ? "" : " " + code) + ": " + message, status, null);
     }
 
     private void count(Route.Target target, int attempt) {

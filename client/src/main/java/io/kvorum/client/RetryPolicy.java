@@ -36,7 +36,10 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
         UNAVAILABLE
     }
 
-    /** The default: up to 2 retries of connection failures and of nodes shutting down, after 10 ms, 20 ms. */
+    /**
+     * The default: up to 2 retries, after 10 ms and 20 ms; reads after a refused connection, a node
+     * shutting down, a broken connection or a timeout; writes only after the first two.
+     */
     public static final RetryPolicy DEFAULT = new RetryPolicy(2, Duration.ofMillis(10), Duration.ofSeconds(1),
             EnumSet.of(Failure.CONNECT, Failure.SHUTTING_DOWN, Failure.CONNECTION_LOST, Failure.TIMEOUT), false);
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ final class Wire {
         try {
             ByteArrayOutputStream body = new ByteArrayOutputStream(256);
             body.write(VALUE_OPEN);
-            body.write(mapper.writeValueAsBytes(value));
+            body.write(value instanceof RawJson raw ? raw.json().getBytes(StandardCharsets.UTF_8) : mapper.writeValueAsBytes(value));
             if (context != null) {
                 body.write(CONTEXT_FIELD);
                 body.write(mapper.writeValueAsBytes(context));
@@ -57,6 +58,7 @@ final class Wire {
     <T> Fetched<T> fetched(String key, byte[] body, JavaType type) throws IOException {
         List<T> values = new ArrayList<>(1);
         String context = null;
+        boolean raw = type.getRawClass() == RawJson.class;
         try (JsonParser parser = mapper.createParser(body)) {
             expect(parser.nextToken() == JsonToken.START_OBJECT, "a GET answer is not a JSON object");
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -64,7 +66,8 @@ final class Wire {
                 JsonToken token = parser.nextToken();
                 if (field.equals("values") && token == JsonToken.START_ARRAY) {
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        values.add(mapper.readValue(parser, type));
+                        @SuppressWarnings("unchecked") T value = raw ? (T) rawValue(parser, body) : mapper.readValue(parser, type);
+                        values.add(value);
                     }
                 } else if (field.equals("context") && token == JsonToken.VALUE_STRING) {
                     context = parser.getText();
@@ -74,6 +77,18 @@ final class Wire {
             }
         }
         return new Fetched<>(key, values, Optional.ofNullable(context));
+    }
+
+    /**
+     * The exact text of the value the parser is at, cut from the body by byte offsets (the node
+     * writes stored values verbatim, so this is what was stored).
+     */
+    private static RawJson rawValue(JsonParser parser, byte[] body) throws IOException {
+        int start = (int) parser.currentTokenLocation().getByteOffset();
+        parser.skipChildren();
+        parser.finishToken(); // a string's text is read lazily: read it all, so the location is past it
+        int end = (int) parser.currentLocation().getByteOffset();
+        return new RawJson(new String(body, start, end - start, StandardCharsets.UTF_8).strip());
     }
 
     /** A 404 {@code not_found}: no values, and the tombstones' context when the node gave one. */
