@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A misbehaving store for tests: the {@code /kv/{key}} contract from a map, except that it can stall
- * its first GET (to test intended-start accounting) and acknowledge writes to chosen keys without
+ * its first GET of a key (to test intended-start accounting) and acknowledge writes to chosen keys without
  * storing them once the key has a value (to test the correctness check).
  */
 public final class FakeKvServer implements AutoCloseable {
@@ -40,7 +40,8 @@ public final class FakeKvServer implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest request) {
-        if (stallFirstMillis > 0 && request.method() == HttpMethod.GET && stalled.compareAndSet(false, true)) {
+        if (stallFirstMillis > 0 && request.method() == HttpMethod.GET && request.path().startsWith("/kv/")
+                && stalled.compareAndSet(false, true)) {
             request.pause();
             vertx.setTimer(stallFirstMillis, timer -> {
                 request.resume();
