@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A client's settings, validated; built by {@link KvorumClient.Builder}.
+ * A client's settings, validated; built by {@link KvorumClientBuilder}.
  *
  * @param contactPoints      nodes to discover the cluster from (any one that answers will do)
  * @param defaults           r, w, timeout and sloppy for requests that do not set them

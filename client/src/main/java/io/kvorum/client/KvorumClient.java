@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,7 +26,7 @@ import java.util.function.Supplier;
  * type ({@link Fetched}) and {@link #update} as the read-resolve-modify-write loop. Thread-safe; make
  * one per application and {@link #close()} it at the end.
  *
- * <p><b>Discovery.</b> {@link Builder#build()} asks a contact point for {@code /cluster/members} and
+ * <p><b>Discovery.</b> {@link KvorumClientBuilder#build()} asks a contact point for {@code /cluster/members} and
  * {@code /cluster/ring?tokens=true}, and a background thread asks again every refresh interval. The
  * client sends only to members the cluster reports {@code up}; a member whose connection is refused is
  * left out at once and taken back when its {@code /health} answers again.
@@ -45,7 +46,10 @@ public final class KvorumClient implements AutoCloseable {
     private final Topology topology;
     private final ConcurrentHashMap<NodeAddress, NodePool> pools = new ConcurrentHashMap<>();
     private final ScheduledExecutorService refresher;
-    private final ExecutorService async = Executors.newVirtualThreadPerTaskExecutor();
+    /** Runs the asynchronous calls: a virtual thread each unless the builder was given an executor. */
+    private final Executor async;
+    /** Our own executor, closed with the client; null when the caller's is used. */
+    private final ExecutorService ownAsync;
     private final AtomicInteger rotation = new AtomicInteger();
     private final LongAdder requests = new LongAdder();
     private final LongAdder toReplica = new LongAdder();
@@ -53,8 +57,11 @@ public final class KvorumClient implements AutoCloseable {
     private final LongAdder retries = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
 
-    private KvorumClient(ClientSettings settings, ObjectMapper mapper) {
+    /** A client that is not started yet; {@link KvorumClientBuilder#build()} makes and starts one. */
+    KvorumClient(ClientSettings settings, ObjectMapper mapper, Executor asyncExecutor) {
         this.settings = settings;
+        this.ownAsync = asyncExecutor == null ? Executors.newVirtualThreadPerTaskExecutor() : null;
+        this.async = asyncExecutor == null ? ownAsync : asyncExecutor;
         this.wire = new Wire(mapper);
         this.topology = new Topology(mapper, settings.contactPoints(), (int) settings.connectTimeout().plus(settings.readTimeout()).toMillis(),
                 settings.listener());
@@ -66,8 +73,8 @@ public final class KvorumClient implements AutoCloseable {
     }
 
     /** A builder with one contact point to add at least. */
-    public static Builder builder() {
-        return new Builder();
+    public static KvorumClientBuilder builder() {
+        return new KvorumClientBuilder();
     }
 
     // ---- reads
@@ -232,7 +239,9 @@ public final class KvorumClient implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
-        async.shutdown();
+        if (ownAsync != null) {
+            ownAsync.shutdown();
+        }
         pools.values().forEach(NodePool::close);
         topology.close();
     }
@@ -385,7 +394,8 @@ public final class KvorumClient implements AutoCloseable {
         return CompletableFuture.supplyAsync(call, async);
     }
 
-    private void start() {
+    /** The first discovery, then the background refresh; closes the client and throws when no contact point answered. */
+    void start() {
         if (!refresh()) {
             close();
             throw new NoNodeAvailableException("no contact point answered: " + settings.contactPoints(), null);
@@ -397,109 +407,5 @@ public final class KvorumClient implements AutoCloseable {
     /** Unwraps the {@link KvorumException} of a failed future (for callers that join). */
     public static KvorumException cause(CompletionException e) {
         return e.getCause() instanceof KvorumException k ? k : new ServerErrorException(String.valueOf(e.getCause()), e.getCause());
-    }
-
-    /** Builds a {@link KvorumClient}; every setting has a default but the contact points. */
-    public static final class Builder {
-        private final java.util.List<NodeAddress> contactPoints = new java.util.ArrayList<>();
-        private RequestOptions defaults = RequestOptions.NONE;
-        private int connectionsPerNode = 64;
-        private Duration connectTimeout = Duration.ofSeconds(2);
-        private Duration readTimeout;
-        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-        private Duration refreshInterval = Duration.ofSeconds(2);
-        private ClusterListener listener = new ClusterListener() {};
-        private ObjectMapper mapper = new ObjectMapper();
-
-        private Builder() {}
-
-        /** Nodes to discover the cluster from, {@code host:port} each (or comma-separated in one string). */
-        public Builder contactPoints(String... addresses) {
-            for (String address : addresses) {
-                for (String part : address.split(",")) {
-                    if (!part.isBlank()) {
-                        contactPoints.add(NodeAddress.parse(part));
-                    }
-                }
-            }
-            return this;
-        }
-
-        /** The default read level ({@code r}); unset, the node's. */
-        public Builder r(Level level) {
-            defaults = defaults.withR(level);
-            return this;
-        }
-
-        /** The default write level ({@code w}); unset, the node's. */
-        public Builder w(Level level) {
-            defaults = defaults.withW(level);
-            return this;
-        }
-
-        /** The default coordinator timeout ({@code timeout_ms}); unset, the node's. */
-        public Builder timeout(Duration timeout) {
-            defaults = defaults.withTimeout(timeout);
-            return this;
-        }
-
-        /** Sloppy ({@code true}) or strict quorums by default; unset, the node's. */
-        public Builder sloppy(boolean sloppy) {
-            defaults = defaults.withSloppy(sloppy);
-            return this;
-        }
-
-        /** Keep-alive connections per node at most (default 64); more concurrent requests wait for one. */
-        public Builder connectionsPerNode(int connections) {
-            this.connectionsPerNode = connections;
-            return this;
-        }
-
-        /** How long opening a connection may take (default 2 s). */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
-            return this;
-        }
-
-        /** How long to wait for an answer (default: the timeout plus 2 s, or 10 s without a timeout). */
-        public Builder readTimeout(Duration timeout) {
-            this.readTimeout = timeout;
-            return this;
-        }
-
-        /** Which failures are retried (default {@link RetryPolicy#DEFAULT}). */
-        public Builder retryPolicy(RetryPolicy policy) {
-            this.retryPolicy = policy;
-            return this;
-        }
-
-        /** How often members and ring are refreshed (default 2 s). */
-        public Builder refreshInterval(Duration interval) {
-            this.refreshInterval = interval;
-            return this;
-        }
-
-        /** Told about member and ring changes. */
-        public Builder listener(ClusterListener listener) {
-            this.listener = listener;
-            return this;
-        }
-
-        /** The Jackson mapper for values (default: a plain {@code new ObjectMapper()}). */
-        public Builder objectMapper(ObjectMapper mapper) {
-            this.mapper = mapper;
-            return this;
-        }
-
-        /** The client, once a contact point gave the members and ring; throws {@link NoNodeAvailableException} when none answered. */
-        public KvorumClient build() {
-            Duration wait = readTimeout != null ? readTimeout
-                    : defaults.timeout().map(t -> t.plusSeconds(2)).orElse(Duration.ofSeconds(10));
-            ClientSettings settings = new ClientSettings(contactPoints, defaults, connectionsPerNode, connectTimeout, wait,
-                    retryPolicy, refreshInterval, listener);
-            KvorumClient client = new KvorumClient(settings, Objects.requireNonNull(mapper, "objectMapper"));
-            client.start();
-            return client;
-        }
     }
 }

@@ -95,6 +95,23 @@ class FakeNodeTest {
     }
 
     @Test
+    void asyncCallsRunOnTheGivenExecutorAndFailWithTheTypedException() {
+        status = 500;
+        AtomicInteger ran = new AtomicInteger();
+        java.util.concurrent.Executor counting = task -> {
+            ran.incrementAndGet();
+            Thread.ofVirtual().start(task);
+        };
+        try (KvorumClient client = KvorumClient.builder().contactPoints("127.0.0.1:" + server.getAddress().getPort())
+                .asyncExecutor(counting).build()) {
+            CompletionException failed = assertThrows(CompletionException.class, () -> client.putAsync("k", 1, null).join());
+            assertTrue(KvorumClient.cause(failed) instanceof ServerErrorException, failed::toString);
+            assertEquals(java.util.OptionalInt.of(500), ((ServerErrorException) KvorumClient.cause(failed)).status());
+            assertEquals(1, ran.get());
+        }
+    }
+
+    @Test
     void aServerErrorIsReportedAndNotRetried() {
         status = 500;
         try (KvorumClient client = client()) {

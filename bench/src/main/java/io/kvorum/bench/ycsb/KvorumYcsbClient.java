@@ -4,6 +4,7 @@ import io.kvorum.client.ConflictResolver;
 import io.kvorum.client.Fetched;
 import io.kvorum.client.InvalidRequestException;
 import io.kvorum.client.KvorumClient;
+import io.kvorum.client.KvorumClientBuilder;
 import io.kvorum.client.KvorumException;
 import io.kvorum.client.Level;
 import io.kvorum.client.NoNodeAvailableException;
@@ -63,7 +64,7 @@ public final class KvorumYcsbClient extends DB {
         if (timeoutMillis <= 0) {
             throw new DBException("kvorum.timeout_ms must be positive, got " + timeoutMillis);
         }
-        KvorumClient.Builder builder;
+        KvorumClientBuilder builder;
         try {
             builder = KvorumClient.builder().contactPoints(nodes).readTimeout(Duration.ofMillis(timeoutMillis))
                     .connectTimeout(Duration.ofMillis(timeoutMillis));
