@@ -1,9 +1,10 @@
 package io.kvorum.client;
 
 /**
- * Told about changes the client's background refresh sees. Called on the client's refresh thread,
- * one call at a time; a listener that throws is logged to nowhere and kept. Every method does nothing
- * by default.
+ * Told about changes the client sees: by its background refresh (on the refresh thread), or when a
+ * request finds a member unreachable (on that request's thread). One call at a time, in order; keep
+ * it quick. A listener that throws loses the rest of that batch of events and is still called for
+ * later ones. Every method does nothing by default.
  */
 public interface ClusterListener {
     /** A member the client did not know (including every member of the first discovery). */

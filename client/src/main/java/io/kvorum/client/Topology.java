@@ -109,8 +109,12 @@ final class Topology {
         Map<String, Member> members = new TreeMap<>();
         for (JsonNode m : json.path("members")) {
             String id = m.path("id").asText();
-            NodeAddress http = NodeAddress.parse(m.path("http").asText());
-            members.put(id, new Member(id, http, m.path("status").asText(), false));
+            try {
+                NodeAddress http = NodeAddress.parse(m.path("http").asText());
+                members.put(id, new Member(id, http, m.path("status").asText(), false));
+            } catch (IllegalArgumentException e) {
+                // a member without a usable HTTP address cannot be sent to; the others still can
+            }
         }
         if (members.isEmpty()) {
             throw new IOException(address + " lists no members");
