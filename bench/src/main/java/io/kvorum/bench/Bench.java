@@ -3,7 +3,8 @@ package io.kvorum.bench;
 import io.kvorum.bench.baseline.BaselineServer;
 import io.kvorum.bench.client.ClientSettings;
 import io.kvorum.bench.client.Endpoint;
-import io.kvorum.bench.client.HttpKvClient;
+import io.kvorum.bench.client.BenchClient;
+import io.kvorum.client.KvorumException;
 import io.kvorum.bench.report.BenchReport;
 import io.kvorum.bench.report.RunResult;
 import io.kvorum.bench.run.Phase;
@@ -71,12 +72,18 @@ public final class Bench {
     private static List<RunResult> target(String label, Vertx vertx, List<Endpoint> nodes, BenchOptions options,
                                           WorkloadSpec spec, RunSettings settings, Consumer<String> out) {
         ClientSettings client = new ClientSettings(nodes, options.connections(), options.timeoutMillis());
-        HttpKvClient http = new HttpKvClient(vertx, client);
-        try {
-            TargetState state = new TargetState(label, vertx, http, spec, settings, System::nanoTime);
+        try (BenchClient kv = open(client)) {
+            TargetState state = new TargetState(label, vertx, kv, spec, settings, System::nanoTime);
             return TargetRun.run(state, options.phases(), options.checkR() != null ? options.checkR() : options.r(), out);
-        } finally {
-            await(http.close());
+        }
+    }
+
+    /** The Kvorum client for {@code settings}; a cluster none of whose nodes answers is a bad {@code --nodes}. */
+    private static BenchClient open(ClientSettings settings) {
+        try {
+            return new BenchClient(settings);
+        } catch (KvorumException e) {
+            throw new IllegalArgumentException("--nodes: " + e.getMessage(), e);
         }
     }
 

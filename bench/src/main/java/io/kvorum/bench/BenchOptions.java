@@ -47,7 +47,8 @@ public record BenchOptions(String workload, Properties overrides, List<Endpoint>
               --workload a|b|c|d|f|FILE  YCSB core workload (built in, or a YCSB property file); default a.
                                          E is not offered: it needs range scans, which Kvorum has not.
               -p key=value               override a YCSB property (recordcount, operationcount, fieldcount, ...)
-              --nodes host:port,...      Kvorum nodes; requests are spread over all of them
+              --nodes host:port,...      Kvorum contact points; the client discovers every member and
+                                         sends each request to a replica of its key
               --baseline                 also run the same workload against an in-process hash-map HTTP
                                          server (the ceiling); with no --nodes, run only that
               --phase load|run|both      default both

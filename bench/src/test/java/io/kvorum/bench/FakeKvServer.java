@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A misbehaving store for tests: the {@code /kv/{key}} contract from a map, except that it can stall
- * its first GET (to test intended-start accounting) and acknowledge writes to chosen keys without
+ * its first GET of a key (to test intended-start accounting) and acknowledge writes to chosen keys without
  * storing them once the key has a value (to test the correctness check).
  */
 public final class FakeKvServer implements AutoCloseable {
@@ -40,7 +40,8 @@ public final class FakeKvServer implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest request) {
-        if (stallFirstMillis > 0 && request.method() == HttpMethod.GET && stalled.compareAndSet(false, true)) {
+        if (stallFirstMillis > 0 && request.method() == HttpMethod.GET && request.path().startsWith("/kv/")
+                && stalled.compareAndSet(false, true)) {
             request.pause();
             vertx.setTimer(stallFirstMillis, timer -> {
                 request.resume();
@@ -52,6 +53,10 @@ public final class FakeKvServer implements AutoCloseable {
     }
 
     private void serve(HttpServerRequest request) {
+        if (request.path().startsWith("/cluster/") || request.path().equals("/health")) {
+            cluster(request);
+            return;
+        }
         String key = request.path().substring("/kv/".length());
         if (request.method() == HttpMethod.PUT) {
             request.body().onSuccess(body -> {
@@ -73,6 +78,17 @@ public final class FakeKvServer implements AutoCloseable {
             reply(request, 404, "{\"error\":\"not_found\",\"message\":\"none\"}");
         } else {
             reply(request, 200, "{\"key\":\"" + key + "\",\"values\":[" + value + "],\"context\":\"c\"}");
+        }
+    }
+
+    /** One member, itself, and a ring without tokens: the Kvorum client discovers it and sends round-robin. */
+    private void cluster(HttpServerRequest request) {
+        switch (request.path()) {
+            case "/cluster/members" -> reply(request, 200, "{\"self\":\"fake\",\"members\":[{\"id\":\"fake\",\"http\":\"127.0.0.1:"
+                    + port() + "\",\"status\":\"up\",\"phi\":0.0}]}");
+            case "/cluster/ring" -> reply(request, 200, "{\"vnodes_per_node\":1,\"n\":1,\"owners\":[{\"id\":\"fake\",\"share\":1.0}]}");
+            case "/health" -> reply(request, 200, "{\"status\":\"ok\",\"node\":\"fake\"}");
+            default -> reply(request, 404, "{\"error\":\"no_such_route\",\"message\":\"none\"}");
         }
     }
 

@@ -73,7 +73,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
             case Route.ContextDecode(String rawContext) -> ops.decodeContext(exchange, rawContext);
             case Route.Dashboard() -> ops.dashboard(exchange);
             case Route.Members() -> exchange.send(responses.members(service.members()));
-            case Route.Ring() -> exchange.send(responses.ring(service.ring()));
+            case Route.Ring() -> ring(exchange);
             case Route.Metrics() -> metrics(exchange);
             case Route.PrometheusMetrics() -> exchange.send(telemetry.prometheus().scrape(request.getHeader("Accept")));
             case Route.RequestLogging() -> requestLogAdmin.handle(exchange, method);
@@ -95,6 +95,14 @@ final class KvRouter implements Handler<HttpServerRequest> {
             case Validated.Invalid<Key>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<Key>(Key key) ->
                     exchange.send(responses.replicas(service.replicas(key)));
+        }
+    }
+
+    /** {@code ?tokens=true} adds each owner's tokens and the partitioner (for clients that route by token). */
+    private void ring(Exchange exchange) {
+        switch (QueryParameters.parse(exchange.request().query()).then(QueryParameters::tokens)) {
+            case Validated.Invalid<Boolean>(ApiError error) -> exchange.send(responses.error(error));
+            case Validated.Valid<Boolean>(Boolean withTokens) -> exchange.send(responses.ring(service.ring(), withTokens));
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.SequencedMap;
 record QueryParameters(SequencedMap<String, List<String>> values) {
     static final String TIMEOUT_MILLIS = "timeout_ms";
     static final String SLOPPY = "sloppy";
+    static final String TOKENS = "tokens";
 
     QueryParameters {
         SequencedMap<String, List<String>> copy = new LinkedHashMap<>();
@@ -93,11 +94,20 @@ record QueryParameters(SequencedMap<String, List<String>> values) {
      * {@code quorum.sloppy} applies. No {@code 1}/{@code yes}: a typo must not silently pick a mode.
      */
     Validated<Optional<Boolean>> sloppy() {
-        return single(SLOPPY).then(text -> switch (text.orElse(null)) {
+        return bool(SLOPPY);
+    }
+
+    /** {@code tokens} on {@code /cluster/ring}: exactly {@code true} or {@code false}; absent means false. */
+    Validated<Boolean> tokens() {
+        return bool(TOKENS).then(value -> Validated.valid(value.orElse(false)));
+    }
+
+    private Validated<Optional<Boolean>> bool(String name) {
+        return single(name).then(text -> switch (text.orElse(null)) {
             case null -> Validated.valid(Optional.empty());
             case "true" -> Validated.valid(Optional.of(true));
             case "false" -> Validated.valid(Optional.of(false));
-            default -> Validated.invalid(ErrorCode.INVALID_PARAMETER, "parameter " + SLOPPY
+            default -> Validated.invalid(ErrorCode.INVALID_PARAMETER, "parameter " + name
                     + " must be true or false; got '" + Responses.abbreviate(text.get()) + "'");
         });
     }

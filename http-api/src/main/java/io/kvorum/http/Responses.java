@@ -100,16 +100,28 @@ final class Responses {
         }));
     }
 
-    Reply ring(RingView view) {
+    /** {@code /cluster/ring}; with {@code withTokens} also the partitioner and each owner's tokens. */
+    Reply ring(RingView view, boolean withTokens) {
         return Reply.ok(json.render(out -> {
             out.writeStartObject();
             out.writeNumberField("vnodes_per_node", view.vnodesPerNode());
             out.writeNumberField("n", view.n());
+            if (withTokens) {
+                out.writeStringField("partitioner", view.partitioner());
+            }
             out.writeArrayFieldStart("owners");
             for (RingView.Owner owner : view.owners()) {
                 out.writeStartObject();
                 out.writeStringField("id", owner.id().value());
                 out.writeNumberField("share", roundedShare(owner.share()));
+                if (withTokens) {
+                    // Strings, not numbers: a signed 64-bit token does not survive a JavaScript double.
+                    out.writeArrayFieldStart("tokens");
+                    for (long token : owner.tokens()) {
+                        out.writeString(Long.toString(token));
+                    }
+                    out.writeEndArray();
+                }
                 out.writeEndObject();
             }
             out.writeEndArray();

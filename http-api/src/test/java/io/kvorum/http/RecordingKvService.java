@@ -88,7 +88,8 @@ final class RecordingKvService implements KvService {
 
     @Override
     public RingView ring() {
-        return new RingView(128, 3, List.of(new RingView.Owner(SELF, 0.5), new RingView.Owner(NodeId.of("node-2"), 0.5)));
+        return new RingView(128, 3, "murmur3", List.of(new RingView.Owner(SELF, 0.5, List.of(-9L, 100L)),
+                new RingView.Owner(NodeId.of("node-2"), 0.5, List.of(Long.MIN_VALUE, Long.MAX_VALUE))));
     }
 
     @Override

@@ -84,6 +84,25 @@ class RoutingIT {
     }
 
     @Test
+    void ringWithTokensShowsThePartitionerAndEachOwnersTokensAsStrings() {
+        assertEquals("{\"vnodes_per_node\":128,\"n\":3,\"partitioner\":\"murmur3\",\"owners\":["
+                + "{\"id\":\"node-1\",\"share\":0.5,\"tokens\":[\"-9\",\"100\"]},"
+                + "{\"id\":\"node-2\",\"share\":0.5,\"tokens\":[\"-9223372036854775808\",\"9223372036854775807\"]}]}",
+                node.get("/cluster/ring?tokens=true").body());
+        assertEquals(node.get("/cluster/ring").body(), node.get("/cluster/ring?tokens=false").body());
+    }
+
+    @Test
+    void ringRejectsABadTokensParameter() {
+        for (String query : java.util.List.of("tokens=TRUE", "tokens=1", "tokens=", "tokens=true&tokens=true")) {
+            RunningApi.Answer answer = node.get("/cluster/ring?" + query);
+            assertEquals(400, answer.status(), query);
+            assertTrue(answer.body().contains("\"error\":\"invalid_parameter\""), answer.body());
+            assertTrue(answer.body().contains("tokens"), answer.body());
+        }
+    }
+
+    @Test
     void replicasListThePreferenceList() {
         RunningApi.Answer replicas = node.get("/kv/caf%C3%A9/replicas?r=banana");
         assertEquals(200, replicas.status());

@@ -15,6 +15,12 @@ import io.kvorum.common.Key;
  * not reserve {@link Long#MIN_VALUE}: it is an ordinary token.
  */
 public final class Murmur3Partitioner implements Partitioner {
+    /**
+     * The name {@code GET /cluster/ring?tokens=true} gives this partitioner: clients that see it hash
+     * a key exactly like {@link #token}.
+     */
+    public static final String NAME = "murmur3";
+
     /** Stateless, so one instance serves everyone. */
     public static final Murmur3Partitioner INSTANCE = new Murmur3Partitioner();
 

@@ -63,6 +63,17 @@ public final class BaselineServer {
             json(request, 200, Buffer.buffer("{\"status\":\"ok\",\"node\":\"baseline\"}"));
             return;
         }
+        // Enough of the cluster API for the Kvorum client to discover one member and no ring, so it
+        // sends every request here (round-robin over one node).
+        if (path.equals("/cluster/members")) {
+            json(request, 200, Buffer.buffer("{\"self\":\"baseline\",\"members\":[{\"id\":\"baseline\",\"http\":\"127.0.0.1:"
+                    + port + "\",\"status\":\"up\",\"phi\":null}]}"));
+            return;
+        }
+        if (path.equals("/cluster/ring")) {
+            json(request, 200, Buffer.buffer("{\"vnodes_per_node\":1,\"n\":1,\"owners\":[{\"id\":\"baseline\",\"share\":1.0}]}"));
+            return;
+        }
         if (!path.startsWith("/kv/") || path.indexOf('/', 4) >= 0 || path.length() == 4) {
             json(request, 404, Buffer.buffer("{\"error\":\"no_such_route\",\"message\":\"unknown path\"}"));
             return;

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * How the harness connects.
  *
- * @param nodes         every node requests are spread over (round-robin)
- * @param connections   keep-alive connections in total, split evenly over the nodes (at least one each)
+ * @param nodes         the contact points the client discovers the cluster from
+ * @param connections   keep-alive connections in total, split evenly over the nodes given (at least one each)
  * @param timeoutMillis how long a request may go without an answer before it counts as a timeout
  */
 public record ClientSettings(List<Endpoint> nodes, int connections, long timeoutMillis) {

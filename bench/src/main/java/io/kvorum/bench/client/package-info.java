@@ -1,5 +1,6 @@
 /**
- * The harness's HTTP client: Vert.x's non-blocking client with a keep-alive pool per node, spreading
- * requests round-robin over every node given. Speaks only the public HTTP API (docs/api-reference.md).
+ * The harness's client: the project's Java client library ({@code kvorum-client}) seen as Vert.x
+ * futures, with the nodes given as contact points, token-aware routing and no retries. Speaks only
+ * the public HTTP API (docs/api-reference.md).
  */
 package io.kvorum.bench.client;

@@ -100,7 +100,7 @@ final class OperationExecutor {
     static List<String> tags(Reply reply) {
         List<String> tags = new ArrayList<>();
         if (reply.status() == 200) {
-            for (Object value : reply.values()) {
+            for (Object value : reply.parsedValues()) {
                 tags.add(RecordFactory.tagOf(value));
             }
         }

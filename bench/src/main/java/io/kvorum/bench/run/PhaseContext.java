@@ -1,7 +1,7 @@
 package io.kvorum.bench.run;
 
 import io.kvorum.bench.check.ConsistencyChecker;
-import io.kvorum.bench.client.HttpKvClient;
+import io.kvorum.bench.client.BenchClient;
 import io.kvorum.bench.generator.AcknowledgedCounter;
 import io.kvorum.bench.stats.OperationStats;
 import io.kvorum.bench.workload.RecordFactory;
@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
  * @param records           builds record values
  * @param budget            when the phase ends
  */
-public record PhaseContext(Vertx vertx, HttpKvClient client, WorkloadSpec spec, RunSettings settings,
+public record PhaseContext(Vertx vertx, BenchClient client, WorkloadSpec spec, RunSettings settings,
                            LongSupplier clock, OperationStats stats, OperationStats warmupStats,
                            long measuredFromNanos, ConsistencyChecker checker, Map<String, String> contexts,
                            AcknowledgedCounter inserts, AtomicLong loadSequence, RecordFactory records,

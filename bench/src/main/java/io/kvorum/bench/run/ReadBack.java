@@ -2,7 +2,7 @@ package io.kvorum.bench.run;
 
 import io.kvorum.bench.check.CheckReport;
 import io.kvorum.bench.check.ConsistencyChecker;
-import io.kvorum.bench.client.HttpKvClient;
+import io.kvorum.bench.client.BenchClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ public final class ReadBack {
         return checker.report(tags);
     }
 
-    private static void readNext(HttpKvClient client, String r, List<String> keys, AtomicInteger next,
+    private static void readNext(BenchClient client, String r, List<String> keys, AtomicInteger next,
                                  Map<String, Collection<String>> tags, Promise<Void> lane) {
         int index = next.getAndIncrement();
         if (index >= keys.size()) {

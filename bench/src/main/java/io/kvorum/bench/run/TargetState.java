@@ -1,7 +1,7 @@
 package io.kvorum.bench.run;
 
 import io.kvorum.bench.check.ConsistencyChecker;
-import io.kvorum.bench.client.HttpKvClient;
+import io.kvorum.bench.client.BenchClient;
 import io.kvorum.bench.generator.AcknowledgedCounter;
 import io.kvorum.bench.stats.OperationStats;
 import io.kvorum.bench.workload.RecordFactory;
@@ -22,7 +22,7 @@ public final class TargetState {
 
     private final String label;
     private final Vertx vertx;
-    private final HttpKvClient client;
+    private final BenchClient client;
     private final WorkloadSpec spec;
     private final RunSettings settings;
     private final LongSupplier clock;
@@ -34,7 +34,7 @@ public final class TargetState {
     private final List<Context> eventLoops;
 
     /** The state of target {@code label} reached through {@code client}; {@code clock} is monotonic nanoseconds. */
-    public TargetState(String label, Vertx vertx, HttpKvClient client, WorkloadSpec spec, RunSettings settings,
+    public TargetState(String label, Vertx vertx, BenchClient client, WorkloadSpec spec, RunSettings settings,
                        LongSupplier clock) {
         this.label = label;
         this.vertx = vertx;
@@ -81,7 +81,7 @@ public final class TargetState {
     }
 
     /** The HTTP client. */
-    public HttpKvClient client() {
+    public BenchClient client() {
         return client;
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvorum.bench.FakeKvServer;
 import io.kvorum.bench.client.ClientSettings;
 import io.kvorum.bench.client.Endpoint;
-import io.kvorum.bench.client.HttpKvClient;
+import io.kvorum.bench.client.BenchClient;
 import io.kvorum.bench.report.RunResult;
 import io.kvorum.bench.workload.Operation;
 import io.kvorum.bench.workload.StandardWorkloads;
@@ -33,9 +33,8 @@ class IntendedStartLatencyTest {
         WorkloadSpec spec = StandardWorkloads.load("c", properties);
         RunSettings settings = new RunSettings(1, 200, 0, 0, null, null, 1, ContextMode.CACHE, false, 0, 1);
         Vertx vertx = Vertx.vertx();
-        try (FakeKvServer server = new FakeKvServer(500, Set.of())) {
-            HttpKvClient client = new HttpKvClient(vertx,
-                    new ClientSettings(List.of(new Endpoint("127.0.0.1", server.port())), 1, 5000));
+        try (FakeKvServer server = new FakeKvServer(500, Set.of());
+             BenchClient client = new BenchClient(new ClientSettings(List.of(new Endpoint("127.0.0.1", server.port())), 1, 5000))) {
             TargetState state = new TargetState("fake", vertx, client, spec, settings, System::nanoTime);
             RunResult run = TargetRun.run(state, List.of(Phase.LOAD, Phase.RUN), null, line -> { }).get(1);
             var read = run.operations().stream().filter(o -> o.operation() == Operation.READ).findFirst().orElseThrow();

@@ -21,8 +21,11 @@ import site.ycsb.StringByteIterator;
 class KvorumYcsbClientTest {
     private final FakeKvServer server = new FakeKvServer(0, Set.of());
 
+    private final java.util.List<KvorumYcsbClient> opened = new java.util.ArrayList<>();
+
     @AfterEach
     void stop() {
+        opened.forEach(KvorumYcsbClient::cleanup);
         server.close();
     }
 
@@ -35,6 +38,7 @@ class KvorumYcsbClientTest {
         KvorumYcsbClient client = new KvorumYcsbClient();
         client.setProperties(all);
         client.init();
+        opened.add(client);
         return client;
     }
 
@@ -85,18 +89,24 @@ class KvorumYcsbClientTest {
     }
 
     @Test
-    void scanIsNotImplementedAndStatusesMapToYcsbs() throws DBException {
+    void scanIsNotImplemented() throws DBException {
         assertEquals(Status.NOT_IMPLEMENTED, client().scan("usertable", "user1", 10, null, new Vector<>()));
-        assertEquals(Status.SERVICE_UNAVAILABLE, KvorumYcsbClient.status(503));
-        assertEquals(Status.NOT_FOUND, KvorumYcsbClient.status(404));
-        assertEquals(Status.ERROR, KvorumYcsbClient.status(500));
     }
 
     @Test
-    void anUnreachableNodeIsAnErrorNotAnException() throws DBException {
-        KvorumYcsbClient client = client("kvorum.nodes", "127.0.0.1:1", "kvorum.timeout_ms", "500");
+    void anUnreachableClusterFailsInitNamingTheProperty() {
+        DBException none = assertThrows(DBException.class, () -> client("kvorum.nodes", "127.0.0.1:1", "kvorum.timeout_ms", "500"));
+        assertTrue(none.getMessage().startsWith("kvorum.nodes"), none.getMessage());
+    }
 
-        assertEquals(Status.ERROR, client.read("usertable", "user1", null, new HashMap<>()));
+    @Test
+    void threadsShareOneClientThatTheLastCleanupCloses() throws DBException {
+        KvorumYcsbClient first = client();
+        KvorumYcsbClient second = client();
+        assertEquals(Status.OK, first.insert("usertable", "shared", fields("field0", "x")));
+        first.cleanup();
+        assertEquals(Map.of("field0", "x"), read(second, "shared", null), "the second thread's client is still open");
+        second.cleanup();
     }
 
     @Test

@@ -40,7 +40,7 @@ import java.util.function.ToLongFunction;
  */
 final class NodeKvService implements KvService {
     /** The node's defaults for parameters a client leaves out. */
-    record Defaults(int n, int r, int w, boolean sloppy, long timeoutMillis, int vnodesPerNode) {}
+    record Defaults(int n, int r, int w, boolean sloppy, long timeoutMillis, int vnodesPerNode, String partitioner) {}
 
     private final NodeId self;
     private final Defaults defaults;
@@ -145,8 +145,8 @@ final class NodeKvService implements KvService {
     public RingView ring() {
         Ring ring = membership.ring();
         List<RingView.Owner> owners = new ArrayList<>();
-        ring.primaryShares().forEach((id, share) -> owners.add(new RingView.Owner(id, share)));
-        return new RingView(defaults.vnodesPerNode(), defaults.n(), owners);
+        ring.primaryShares().forEach((id, share) -> owners.add(new RingView.Owner(id, share, ring.tokensOf(id))));
+        return new RingView(defaults.vnodesPerNode(), defaults.n(), defaults.partitioner(), owners);
     }
 
     @Override

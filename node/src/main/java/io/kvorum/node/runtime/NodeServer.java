@@ -260,7 +260,7 @@ public final class NodeServer {
             loop.attach(transport);
             service = new NodeKvService(self, new NodeKvService.Defaults(config.quorum().n(), config.quorum().r(),
                     config.quorum().w(), config.quorum().sloppy(), config.quorum().requestTimeout().toMillis(),
-                    config.ring().vnodesPerNode()),
+                    config.ring().vnodesPerNode(), Murmur3Partitioner.NAME),
                     loop, membership, partitioner::token, metrics,
                     new NodeStatusSource(self, membership, storage.engine()::size, storage.hints(), runtimeMetrics, clock,
                             config.antiEntropy().enabled()));

@@ -1,19 +1,20 @@
-package io.kvorum.bench.client;
+package io.kvorum.client;
 
 import java.nio.charset.StandardCharsets;
 
 /** Percent-encodes a key as one URL path segment (RFC 3986 unreserved characters pass through). */
-public final class PathSegments {
-
+final class PathSegments {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private PathSegments() {
-    }
+    private PathSegments() {}
 
-    /** The encoded segment; YCSB keys ({@code user123}) come back unchanged. */
-    public static String encode(String key) {
-        if (isUnreserved(key)) {
-            return key;
+    /** The encoded segment; keys of unreserved characters ({@code user123}) come back unchanged. */
+    static String encode(String key) {
+        if (isUnreserved(key) && !key.equals(".") && !key.equals("..")) {
+            return key; // "." and ".." as raw segments would be dot segments, so they are encoded below
+        }
+        if (key.equals(".") || key.equals("..")) {
+            return key.replace(".", "%2E");
         }
         StringBuilder out = new StringBuilder();
         for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
