@@ -1,5 +1,7 @@
 package io.kvorum.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvorum.config.ConfigLoader;
 import io.kvorum.node.runtime.NodeServer;
 import io.vertx.core.Future;
@@ -14,8 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -109,6 +113,8 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** Every running node lists every running node as up. */
     void awaitAllUp() {
         Awaitility.await("gossip convergence").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -116,9 +122,14 @@ final class LocalCluster implements AutoCloseable {
                 if (servers[i] == null) {
                     continue;
                 }
-                String body = get(i, "/cluster/members").body();
+                Set<String> up = new HashSet<>();
+                for (JsonNode member : JSON.readTree(get(i, "/cluster/members").body()).path("members")) {
+                    if (member.path("status").asText().equals("up")) {
+                        up.add(member.path("id").asText() + "@" + member.path("http").asText());
+                    }
+                }
                 for (int j = 0; j < servers.length; j++) {
-                    if (servers[j] != null && !body.contains("\"id\":\"" + id(j) + "\",\"http\":\"" + address(j) + "\",\"status\":\"up\"")) {
+                    if (servers[j] != null && !up.contains(id(j) + "@" + address(j))) {
                         return false;
                     }
                 }

@@ -38,11 +38,12 @@ final class FatalErrors {
 
     /** Handles a throwable that reached the top of {@code threadName} (or an event loop). */
     void handle(String threadName, Throwable error) {
-        if (isFatal(error)) {
+        Throwable fatal = fatalIn(error);
+        if (fatal != null) {
             try {
                 LOG.error("fatal {} on thread {}: the node exits now (status {}) because its state can no longer be trusted",
-                        error.getClass().getName(), threadName, EXIT_FATAL, error);
-                System.err.println("kvorum: fatal " + error + " on thread " + threadName + "; exiting with status " + EXIT_FATAL);
+                        fatal, threadName, EXIT_FATAL, error);
+                System.err.println("kvorum: fatal " + fatal + " on thread " + threadName + "; exiting with status " + EXIT_FATAL);
             } finally {
                 halt.accept(EXIT_FATAL);
             }
@@ -52,11 +53,16 @@ final class FatalErrors {
     }
 
     static boolean isFatal(Throwable error) {
+        return fatalIn(error) != null;
+    }
+
+    /** The virtual machine error in {@code error}'s cause chain, or null. */
+    private static Throwable fatalIn(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof VirtualMachineError) {
-                return true;
+                return t;
             }
         }
-        return false;
+        return null;
     }
 }

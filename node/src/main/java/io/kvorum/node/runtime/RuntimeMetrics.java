@@ -47,7 +47,7 @@ final class RuntimeMetrics implements CoreMetrics {
     private final Counter refusedForBytes;
     private final Histogram readSiblings;
     private final Histogram readObjectBytes;
-    private final RateLimitedLog nearLimitLog = new RateLimitedLog(NEAR_LIMIT_LOG_INTERVAL_NANOS);
+    private final LogLimiter nearLimitLog = new LogLimiter(NEAR_LIMIT_LOG_INTERVAL_NANOS, 1);
     private final Hints hints;
     private final EventLog events;
     private final Map<NodeId, Long> fullQueueLoggedAt = new ConcurrentHashMap<>();
@@ -111,14 +111,13 @@ final class RuntimeMetrics implements CoreMetrics {
 
     @Override
     public void keyNearLimit(Key key, KeyLimits.Limit limit, int siblings, long bytes) {
-        if (nearLimitLog.due(System.nanoTime())) {
-            LOG.warn("key {} has {} siblings in about {} bytes, past half of {}: a client is writing it without the context"
-                    + " of a read; writes past the limit will be refused (this line is logged at most once a minute)", key, siblings,
-                    bytes, switch (limit) {
-                        case SIBLINGS -> "storage.siblings-max";
-                        case BYTES -> "storage.key-bytes-max";
-                    });
-        }
+        String setting = switch (limit) {
+            case SIBLINGS -> "storage.siblings-max";
+            case BYTES -> "storage.key-bytes-max";
+        };
+        nearLimitLog.admit(setting, System.nanoTime()).ifPresent(held -> LOG.warn("key {} has {} siblings in about {} bytes,"
+                + " past half of {}: a client is writing it without the context of a read; writes past the limit will be refused"
+                + " (logged at most once a minute per limit; {} such writes since the last line)", key, siblings, bytes, setting, held));
     }
 
     @Override

@@ -85,6 +85,27 @@ final class SetWorkload {
 
     /** One blind write of a fresh one-element set, then the next soon after, until the workload ends. */
     private void nextBlind(int writer) {
+        loop("blind writer " + writer, 5, 60, () -> nextBlind(writer), (key, coordinator, again) -> {
+            long element = nextElement++;
+            attempted.get(key).add(element);
+            sim.write(coordinator, key, Optional.of(encode(new TreeSet<>(List.of(element)))), Optional.empty(), sim.config().w(),
+                    written -> {
+                        record(key, element, written);
+                        again.run();
+                    });
+        });
+    }
+
+    /** One request of a client, given its key, its coordinator and what to call when it is over. */
+    private interface Request {
+        void send(Key key, NodeId coordinator, Runnable again);
+    }
+
+    /**
+     * One request of {@code client} to a random key through a random coordinator, then {@code next}
+     * after a think time of {@code thinkMinMillis} up to {@code thinkMaxMillis}, until the workload ends.
+     */
+    private void loop(String client, long thinkMinMillis, long thinkMaxMillis, Runnable next, Request request) {
         if (sim.nowMillis() > sim.config().workloadMillis()) {
             return;
         }
@@ -94,17 +115,12 @@ final class SetWorkload {
         Runnable again = () -> {
             if (!finished[0]) {
                 finished[0] = true;
-                sim.schedule(sim.random().nextLong(5, 60), "blind writer " + writer, () -> nextBlind(writer));
+                sim.schedule(sim.random().nextLong(thinkMinMillis, thinkMaxMillis), client, next);
             }
         };
-        sim.schedule(sim.config().requestTimeoutMillis() * 4, "blind writer watchdog " + writer, again);
-        long element = nextElement++;
-        attempted.get(key).add(element);
-        sim.write(coordinator, key, Optional.of(encode(new TreeSet<>(List.of(element)))), Optional.empty(), sim.config().w(),
-                written -> {
-                    record(key, element, written);
-                    again.run();
-                });
+        // A client gives up on a request whose coordinator crashed, as a real client times out.
+        sim.schedule(sim.config().requestTimeoutMillis() * 4, client + " watchdog", again);
+        request.send(key, coordinator, again);
     }
 
     private void record(Key key, long element, WriteOutcome outcome) {
@@ -123,21 +139,8 @@ final class SetWorkload {
 
     /** One read-modify-write, then the next after a short think time, until the workload ends. */
     private void next(int client) {
-        if (sim.nowMillis() > sim.config().workloadMillis()) {
-            return;
-        }
-        Key key = keys.get(sim.random().nextInt(keys.size()));
-        NodeId coordinator = sim.nodeIds().get(sim.random().nextInt(sim.nodeIds().size()));
-        boolean[] finished = {false};
-        Runnable again = () -> {
-            if (!finished[0]) {
-                finished[0] = true;
-                sim.schedule(sim.random().nextLong(10, 200), "client " + client, () -> next(client));
-            }
-        };
-        // A client gives up on a request whose coordinator crashed, as a real client times out.
-        sim.schedule(sim.config().requestTimeoutMillis() * 4, "client watchdog " + client, again);
-        sim.read(coordinator, key, sim.config().r(), outcome -> afterRead(coordinator, key, outcome, again));
+        loop("client " + client, 10, 200, () -> next(client), (key, coordinator, again) ->
+                sim.read(coordinator, key, sim.config().r(), outcome -> afterRead(coordinator, key, outcome, again)));
     }
 
     private void afterRead(NodeId coordinator, Key key, ReadOutcome outcome, Runnable again) {
