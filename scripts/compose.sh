@@ -345,7 +345,7 @@ curl_json() { curl -s --max-time "${2:-2}" "$1" 2>/dev/null || true; }
 
 statuses_seen_by() { # node -> "node-1=up node-2=down ..." as that node sees them
   curl_json "http://$HOST:$(http_port "$1")/cluster/members" |
-    grep -o '"id":"[^"]*","http":"[^"]*","status":"[a-z]*"' |
+    grep -o '"id":"[^"]*"[^}]*"status":"[a-z]*"' |
     sed 's/"id":"\([^"]*\)".*"status":"\([a-z]*\)"/\1=\2/' | tr '\n' ' ' || true
 }
 

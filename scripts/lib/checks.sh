@@ -62,7 +62,7 @@ kv_seconds_since() { # start -> seconds from then until now, "12.3"
 kv_status_seen() { # observer target
   local s
   s=$(curl -s --max-time 2 "http://$KV_HOST:$(kv_port "$1")/cluster/members" 2>/dev/null |
-    grep -o "\"id\":\"$2\",\"http\":\"[^\"]*\",\"status\":\"[a-z]*\"" | sed 's/.*"status":"\([a-z]*\)"/\1/')
+    grep -o "\"id\":\"$2\"[^}]*\"status\":\"[a-z]*\"" | sed 's/.*"status":"\([a-z]*\)"/\1/')
   printf '%s\n' "${s:-?}"
 }
 
