@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 final class OpsRoutes {
     /** How long a member may take to report its own figures before it is listed as unreachable. */
     static final long PEER_TIMEOUT_MILLIS = 2_000;
+    /** Fan-out requests to members that may wait for a pooled connection; past it they fail at once. */
+    private static final int PEER_WAIT_QUEUE_MAX = 64;
     /** The dashboard page, a classpath resource of the node's jar (no CDN, nothing fetched from outside). */
     static final String DASHBOARD_RESOURCE = "kvorum-ui/index.html";
     private static final String[] OPERATIONS = {"get", "put", "delete"};
@@ -52,6 +54,7 @@ final class OpsRoutes {
     private final JsonText json = new JsonText();
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClientAgent client;
+    private final Bytes dashboardPage;
 
     OpsRoutes(Vertx vertx, KvService service, Responses responses) {
         this.vertx = vertx;
@@ -61,7 +64,10 @@ final class OpsRoutes {
         this.client = vertx.createHttpClient(new HttpClientOptions()
                         .setConnectTimeout((int) PEER_TIMEOUT_MILLIS)
                         .setIdleTimeout((int) PEER_TIMEOUT_MILLIS).setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
-                new PoolOptions().setHttp1MaxSize(2));
+                // A bounded wait queue: each /cluster/status call asks every member, so a burst of them must
+                // fail fast (the member shows "report": null) instead of queueing without end.
+                new PoolOptions().setHttp1MaxSize(2).setMaxWaitQueueSize(PEER_WAIT_QUEUE_MAX));
+        this.dashboardPage = readDashboard();
     }
 
     void ownStatus(Exchange exchange) {
@@ -87,15 +93,20 @@ final class OpsRoutes {
     }
 
     void dashboard(Exchange exchange) {
+        if (dashboardPage == null) {
+            exchange.send(responses.error(ApiError.of(ErrorCode.NO_SUCH_ROUTE,
+                    "this build has no dashboard (" + DASHBOARD_RESOURCE + " is not on the class path)")));
+            return;
+        }
+        exchange.send(Reply.ok(dashboardPage)
+                .withHeader("Content-Type", "text/html; charset=utf-8")
+                .withHeader("Cache-Control", "no-cache"));
+    }
+
+    /** The page, read once at start-up rather than from the jar on the event loop per request; null when absent. */
+    private static Bytes readDashboard() {
         try (InputStream page = OpsRoutes.class.getClassLoader().getResourceAsStream(DASHBOARD_RESOURCE)) {
-            if (page == null) {
-                exchange.send(responses.error(ApiError.of(ErrorCode.NO_SUCH_ROUTE,
-                        "this build has no dashboard (" + DASHBOARD_RESOURCE + " is not on the class path)")));
-                return;
-            }
-            exchange.send(Reply.ok(Bytes.wrapOwned(page.readAllBytes()))
-                    .withHeader("Content-Type", "text/html; charset=utf-8")
-                    .withHeader("Cache-Control", "no-cache"));
+            return page == null ? null : Bytes.wrapOwned(page.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + DASHBOARD_RESOURCE + " failed", e);
         }

@@ -23,8 +23,12 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's Dropwizard registry and its membership view as Prometheus families, named by Prometheus'
@@ -34,8 +38,10 @@ import java.util.function.Supplier;
  *
  * <p>Why not the client's Dropwizard bridge: it exports every Dropwizard metric as a family of its own
  * named after it, so it can neither add units nor merge variants into one labelled family. Metrics the
- * table below does not know (added later) are still exported, under a name derived from theirs, so the
- * exposition never silently loses one. The request timers ({@code kv.get} ...) are left out: the
+ * table below does not know (added later) are still exported, under a name derived from theirs (one
+ * whose derived name collides with another kind's family is left out and logged once, never silently).
+ * Dropwizard counters, gauges and histograms are exported; the registry holds no meters, and its only
+ * timers are the request timers. The request timers ({@code kv.get} ...) are left out: the
  * labelled histogram {@code kvorum_requests_seconds} replaces them.
  */
 final class PrometheusFamilies implements MultiCollector {
@@ -48,7 +54,10 @@ final class PrometheusFamilies implements MultiCollector {
     private static final List<String> REQUEST_TIMERS = List.of("kv.get", "kv.put", "kv.delete");
     private static final Map<String, Mapping> MAPPINGS = mappings();
 
+    private static final Logger LOG = LoggerFactory.getLogger(PrometheusFamilies.class);
+
     private final MetricRegistry registry;
+    private final Set<String> skippedNames = ConcurrentHashMap.newKeySet();
     private final Supplier<MembersView> members;
 
     PrometheusFamilies(MetricRegistry registry, Supplier<MembersView> members) {
@@ -61,18 +70,36 @@ final class PrometheusFamilies implements MultiCollector {
         Map<String, List<Sample>> families = new LinkedHashMap<>();
         Map<String, Mapping> heads = new LinkedHashMap<>();
         SortedMap<String, Counter> counters = registry.getCounters();
-        counters.forEach((name, counter) -> add(families, heads, mappingFor(name, Kind.COUNTER), counter.getCount()));
+        counters.forEach((name, counter) -> add(families, heads, name, mappingFor(name, Kind.COUNTER), counter.getCount()));
         SortedMap<String, Gauge> gauges = registry.getGauges();
         gauges.forEach((name, gauge) -> {
             if (gauge.getValue() instanceof Number number) {
-                add(families, heads, mappingFor(name, Kind.GAUGE), number.doubleValue());
+                add(families, heads, name, mappingFor(name, Kind.GAUGE), number.doubleValue());
             }
         });
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         families.forEach((family, samples) -> out.metricSnapshot(snapshot(heads.get(family), samples)));
-        registry.getHistograms().forEach((name, histogram) -> out.metricSnapshot(summary(name, histogram)));
+        registry.getHistograms().forEach((name, histogram) -> {
+            MetricSnapshot summary = summary(name, histogram);
+            if (families.containsKey(summary.getMetadata().getName())) {
+                skipped(name, summary.getMetadata().getName());
+            } else {
+                out.metricSnapshot(summary);
+            }
+        });
         out.metricSnapshot(members());
         return out.build();
+    }
+
+    /**
+     * A metric whose family name another metric of another kind already took (derived names fold
+     * '.' and '-' into '_' and drop suffixes such as _total): left out, as a duplicate family would
+     * make the whole exposition fail, and said once in the log so the table above gets its entry.
+     */
+    private void skipped(String name, String family) {
+        if (skippedNames.add(name)) {
+            LOG.warn("metric {} is not exported to Prometheus: its family name {} is taken by another metric", name, family);
+        }
     }
 
     /**
@@ -98,11 +125,15 @@ final class PrometheusFamilies implements MultiCollector {
     /** One sample of a family: its labels and value. */
     private record Sample(Labels labels, double value) {}
 
-    private static void add(Map<String, List<Sample>> families, Map<String, Mapping> heads, Mapping mapping, double raw) {
+    private void add(Map<String, List<Sample>> families, Map<String, Mapping> heads, String name, Mapping mapping, double raw) {
         if (mapping == null) {
             return;
         }
-        heads.putIfAbsent(mapping.family(), mapping);
+        Mapping head = heads.putIfAbsent(mapping.family(), mapping);
+        if (head != null && head.kind() != mapping.kind()) {
+            skipped(name, mapping.family());
+            return;
+        }
         List<Sample> samples = families.computeIfAbsent(mapping.family(), f -> new ArrayList<>());
         // Anti-entropy's sync age is -1 before the first exchange: no sample rather than a false age.
         boolean noAgeYet = mapping.kind() == Kind.GAUGE && mapping.unit() == Unit.SECONDS && raw < 0;
@@ -166,9 +197,9 @@ final class PrometheusFamilies implements MultiCollector {
     private static Map<String, Mapping> mappings() {
         Map<String, Mapping> m = new LinkedHashMap<>();
         counter(m, "kv.quorum-failures.read", "kvorum_quorum_failures",
-                "Requests answered 503 unavailable because too few replicas replied in time.", Labels.of("op", "read"));
+                "Requests answered 503 or 507 because their quorum was not reached (timed out, or too few replicas could take part).", Labels.of("op", "read"));
         counter(m, "kv.quorum-failures.write", "kvorum_quorum_failures",
-                "Requests answered 503 unavailable because too few replicas replied in time.", Labels.of("op", "write"));
+                "Requests answered 503 or 507 because their quorum was not reached (timed out, or too few replicas could take part).", Labels.of("op", "write"));
         counter(m, "kv.read-repairs", "kvorum_read_repairs", "Read repairs sent to stale replicas after reads.", Labels.EMPTY);
         counter(m, "kv.writes-forwarded", "kvorum_writes_forwarded",
                 "Writes forwarded to a replica because this node is none of the key's replicas.", Labels.EMPTY);

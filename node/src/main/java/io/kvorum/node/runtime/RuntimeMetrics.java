@@ -31,6 +31,7 @@ final class RuntimeMetrics implements CoreMetrics {
     private static final long FULL_QUEUE_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** A key near its limit is written to again and again by the client causing it: one line a minute says enough. */
     private static final long NEAR_LIMIT_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final int KEY_LOG_CHARS_MAX = 200;
 
     private final Counter readQuorumFailures;
     private final Counter writeQuorumFailures;
@@ -117,7 +118,24 @@ final class RuntimeMetrics implements CoreMetrics {
         };
         nearLimitLog.admit(setting, System.nanoTime()).ifPresent(held -> LOG.warn("key {} has {} siblings in about {} bytes,"
                 + " past half of {}: a client is writing it without the context of a read; writes past the limit will be refused"
-                + " (logged at most once a minute per limit; {} such writes since the last line)", key, siblings, bytes, setting, held));
+                + " (logged at most once a minute per limit; {} such writes since the last line)", printable(key), siblings, bytes,
+                setting, held));
+    }
+
+    /** A client's key as a log line may show it: at most 200 characters, control characters escaped (no forged lines). */
+    static String printable(Key key) {
+        String text = key.text();
+        StringBuilder out = new StringBuilder(Math.min(text.length(), KEY_LOG_CHARS_MAX) + 8);
+        int i = 0;
+        for (; i < text.length() && out.length() < KEY_LOG_CHARS_MAX; i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return i < text.length() ? out.append('…').toString() : out.toString();
     }
 
     @Override
