@@ -18,9 +18,6 @@ final class NodePool implements AutoCloseable {
     /** Well under the node's 120 s idle close, so a pooled connection is almost never one the node dropped. */
     static final long IDLE_NANOS_MAX = TimeUnit.SECONDS.toNanos(60);
 
-    /** A write on a connection idle this long is preceded by a probe for the node's close. */
-    static final long WRITE_PROBE_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
     /** Thrown when no connection could be opened: the request was never sent, so any node may take it. */
     static final class ConnectFailure extends IOException {
         ConnectFailure(String message, Throwable cause) {
@@ -37,7 +34,6 @@ final class NodePool implements AutoCloseable {
 
     private final NodeAddress address;
     private final int connectTimeoutMillis;
-    private final long writeProbeIdleNanos;
     private final int bodyBytesMax;
     private final Semaphore permits;
     private final ReentrantLock lock = new ReentrantLock();
@@ -45,14 +41,13 @@ final class NodePool implements AutoCloseable {
     private boolean closed;
 
     NodePool(NodeAddress address, int size, int connectTimeoutMillis) {
-        this(address, size, connectTimeoutMillis, WRITE_PROBE_IDLE_NANOS, HttpConnection.BODY_BYTES_MAX);
+        this(address, size, connectTimeoutMillis, HttpConnection.BODY_BYTES_MAX);
     }
 
-    /** With the write probe's idle threshold and the body limit given (tests use small ones). */
-    NodePool(NodeAddress address, int size, int connectTimeoutMillis, long writeProbeIdleNanos, int bodyBytesMax) {
+    /** With the body limit given (tests use a small one). */
+    NodePool(NodeAddress address, int size, int connectTimeoutMillis, int bodyBytesMax) {
         this.address = address;
         this.connectTimeoutMillis = connectTimeoutMillis;
-        this.writeProbeIdleNanos = writeProbeIdleNanos;
         this.bodyBytesMax = bodyBytesMax;
         this.permits = new Semaphore(size);
     }
@@ -81,7 +76,7 @@ final class NodePool implements AutoCloseable {
         }
         try {
             boolean write = !method.equals("GET") && !method.equals("HEAD");
-            HttpConnection connection = takeIdle(write);
+            HttpConnection connection = takeIdle();
             if (connection != null) {
                 try {
                     return finish(connection, connection.exchange(method, path, body, deadline));
@@ -136,11 +131,10 @@ final class NodePool implements AutoCloseable {
     }
 
     /**
-     * The newest idle connection that still looks usable, or null. For a write, one idle for
-     * {@link #WRITE_PROBE_IDLE_NANOS} or more is probed first (a millisecond at most), because a
-     * write that meets the node's close after it was sent cannot be sent again.
+     * The newest idle connection that still looks usable ({@link HttpConnection#looksUsable()}), or
+     * null; the others are closed.
      */
-    private HttpConnection takeIdle(boolean write) {
+    private HttpConnection takeIdle() {
         while (true) {
             long now = System.nanoTime();
             HttpConnection newest;
@@ -154,7 +148,7 @@ final class NodePool implements AutoCloseable {
                 return null;
             }
             long idleNanos = now - newest.idleSinceNanos();
-            if (idleNanos < IDLE_NANOS_MAX && newest.looksUsable(write && idleNanos >= writeProbeIdleNanos)) {
+            if (idleNanos < IDLE_NANOS_MAX && newest.looksUsable()) {
                 return newest;
             }
             newest.close();

@@ -36,8 +36,8 @@ class NodePoolTest {
         }
     }
 
-    private NodePool pool(long writeProbeIdleNanos) {
-        pool = new NodePool(node.address(), 4, 1000, writeProbeIdleNanos, HttpConnection.BODY_BYTES_MAX);
+    private NodePool pool() {
+        pool = new NodePool(node.address(), 4, 1000);
         return pool;
     }
 
@@ -55,7 +55,7 @@ class NodePoolTest {
                 n.awaitClientClose(socket, index);
             }
         });
-        NodePool pool = pool(NodePool.WRITE_PROBE_IDLE_NANOS);
+        NodePool pool = pool();
         assertEquals("1", text(pool.exchange("GET", "/kv/a", null, 2000)));
         assertThrows(SocketTimeoutException.class, () -> pool.exchange("GET", "/kv/a", null, 200));
         await().atMost(Duration.ofSeconds(10)).until(() -> node.closedByClient.contains(0));
@@ -73,7 +73,7 @@ class NodePoolTest {
             RawNode.send(socket, "garbage\r\n");
             n.awaitClientClose(socket, index);
         });
-        NodePool pool = pool(NodePool.WRITE_PROBE_IDLE_NANOS);
+        NodePool pool = pool();
         pool.exchange("GET", "/kv/a", null, 2000);
         IOException failure = assertThrows(IOException.class, () -> pool.exchange("GET", "/kv/a", null, 2000));
         assertTrue(failure.getMessage().contains("not an HTTP/1.x status line"), failure::getMessage);
@@ -95,7 +95,7 @@ class NodePoolTest {
     @Test
     void aGetMetByTheNodesCloseIsSentAgainOnANewConnection() throws Exception {
         node = new RawNode(NodePoolTest::closeAfterSecondRequest);
-        NodePool pool = pool(NodePool.WRITE_PROBE_IDLE_NANOS);
+        NodePool pool = pool();
         assertEquals("1", text(pool.exchange("GET", "/kv/a", null, 2000)));
         assertEquals("2", text(pool.exchange("GET", "/kv/a", null, 2000)), "a read is safe to send again");
         assertEquals(3, node.requests.get());
@@ -105,7 +105,7 @@ class NodePoolTest {
     @Test
     void aPutTheNodeReceivedBeforeClosingIsNotSentAgain() throws Exception {
         node = new RawNode(NodePoolTest::closeAfterSecondRequest);
-        NodePool pool = pool(NodePool.WRITE_PROBE_IDLE_NANOS);
+        NodePool pool = pool();
         pool.exchange("GET", "/kv/a", null, 2000);
         byte[] body = "{\"value\":1}".getBytes(StandardCharsets.UTF_8);
         assertThrows(IOException.class, () -> pool.exchange("PUT", "/kv/a", body, 2000));
@@ -122,7 +122,7 @@ class NodePoolTest {
             RawNode.send(socket, "HTTP/1.1 200 OK\r\n");
             socket.close();
         });
-        NodePool pool = pool(NodePool.WRITE_PROBE_IDLE_NANOS);
+        NodePool pool = pool();
         pool.exchange("GET", "/kv/a", null, 2000);
         assertThrows(EOFException.class, () -> pool.exchange("GET", "/kv/a", null, 2000));
         assertEquals(2, node.requests.get());
@@ -130,7 +130,7 @@ class NodePoolTest {
     }
 
     @Test
-    void aWriteProbesAnIdleConnectionAndFindsTheNodesCloseBeforeSending() throws Exception {
+    void aPooledConnectionTheNodeClosedIsFoundBeforeAWriteIsSentOnIt() throws Exception {
         CountDownLatch idleClosed = new CountDownLatch(1);
         node = new RawNode((socket, index, n) -> {
             n.readRequest(socket);
@@ -140,7 +140,7 @@ class NodePoolTest {
                 idleClosed.countDown();
             }
         });
-        NodePool pool = pool(0); // probe before every write
+        NodePool pool = pool();
         pool.exchange("GET", "/kv/a", null, 2000);
         assertTrue(idleClosed.await(10, TimeUnit.SECONDS));
         HttpConnection.Answer answer = pool.exchange("PUT", "/kv/a", "{\"value\":1}".getBytes(StandardCharsets.UTF_8), 2000);
@@ -204,7 +204,7 @@ class NodePoolTest {
                 Thread.sleep(50);
             }
         });
-        NodePool pool = pool(NodePool.WRITE_PROBE_IDLE_NANOS);
+        NodePool pool = pool();
         long start = System.nanoTime();
         assertThrows(SocketTimeoutException.class, () -> pool.exchange("GET", "/kv/a", null, 300));
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
