@@ -3,11 +3,15 @@ package io.kvorum.client;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,32 +28,48 @@ import java.nio.charset.StandardCharsets;
  */
 final class HttpConnection implements AutoCloseable {
     private static final int HEADER_LINE_MAX = 16 * 1024;
-    private static final int BODY_BYTES_MAX = 64 * 1024 * 1024;
+    static final int BODY_BYTES_MAX = 64 * 1024 * 1024;
 
+    private final SocketChannel channel;
     private final Socket socket;
+    private final DeadlineInput raw;
     private final InputStream in;
     private final OutputStream out;
     private final String hostHeader;
+    private final int bodyBytesMax;
     private long idleSinceNanos;
     private boolean reused;
+    /** Whether the current request was completely written and flushed. */
+    private boolean requestWritten;
 
-    private HttpConnection(Socket socket, String hostHeader) throws IOException {
-        this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+    private HttpConnection(SocketChannel channel, String hostHeader, int bodyBytesMax) throws IOException {
+        this.channel = channel;
+        this.socket = channel.socket();
+        this.raw = new DeadlineInput(socket);
+        this.in = new BufferedInputStream(raw, 16 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
         this.hostHeader = hostHeader;
+        this.bodyBytesMax = bodyBytesMax;
     }
 
     /** Connects within {@code connectTimeoutMillis}; throws {@link java.net.ConnectException} and the like. */
     static HttpConnection open(NodeAddress address, int connectTimeoutMillis) throws IOException {
-        Socket socket = new Socket();
+        return open(address, connectTimeoutMillis, BODY_BYTES_MAX);
+    }
+
+    /** {@link #open(NodeAddress, int)} refusing bodies over {@code bodyBytesMax} (tests use a small one). */
+    static HttpConnection open(NodeAddress address, int connectTimeoutMillis, int bodyBytesMax) throws IOException {
+        // A channel's socket rather than a plain Socket: its streams honour SO_TIMEOUT the same, and the
+        // channel can also be read without blocking, which makes the check of a pooled connection free.
+        SocketChannel channel = SocketChannel.open();
         try {
+            Socket socket = channel.socket();
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
             socket.connect(new InetSocketAddress(address.host(), address.port()), connectTimeoutMillis);
-            return new HttpConnection(socket, address.toString());
+            return new HttpConnection(channel, address.toString(), bodyBytesMax);
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            channel.close();
             throw e;
         }
     }
@@ -58,11 +78,13 @@ final class HttpConnection implements AutoCloseable {
     record Answer(int status, byte[] body, boolean close) {}
 
     /**
-     * Sends one request and reads its answer; {@code timeoutMillis} bounds each wait for bytes. A
-     * failure leaves the connection unusable (the caller closes it).
+     * Sends one request and reads its answer, all of it by {@code deadlineNanos} (a
+     * {@link SocketTimeoutException} after that). A failure leaves the connection unusable (the
+     * caller closes it); {@link #requestWritten()} and {@link #responseStarted()} then say how far it got.
      */
-    Answer exchange(String method, String pathAndQuery, byte[] body, int timeoutMillis) throws IOException {
-        socket.setSoTimeout(timeoutMillis);
+    Answer exchange(String method, String pathAndQuery, byte[] body, long deadlineNanos) throws IOException {
+        requestWritten = false;
+        raw.start(deadlineNanos);
         StringBuilder head = new StringBuilder(128);
         head.append(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\nHost: ").append(hostHeader).append("\r\n");
         if (body != null) {
@@ -74,7 +96,46 @@ final class HttpConnection implements AutoCloseable {
             out.write(body);
         }
         out.flush();
-        return readAnswer();
+        requestWritten = true;
+        Answer answer;
+        do {
+            answer = readAnswer(); // 1xx answers are interim (100 Continue, 103 Early Hints): the final one follows
+        } while (answer.status() >= 100 && answer.status() < 200 && answer.status() != 101);
+        if (answer.status() == 101) {
+            throw new IOException("the node switched protocols (101), which this client never asks for");
+        }
+        return answer;
+    }
+
+    /** Whether the last request was completely written (false: the node cannot have acted on it). */
+    boolean requestWritten() {
+        return requestWritten;
+    }
+
+    /** Whether any byte of the last request's answer arrived (true: the node got the request). */
+    boolean responseStarted() {
+        return raw.bytesRead > 0;
+    }
+
+    /**
+     * Whether a pooled connection still looks usable: no stray bytes are waiting and the node has not
+     * closed it, found by one read that does not block (a few microseconds), so that a write is
+     * almost never sent on a connection the node already closed (it could not be sent again).
+     */
+    boolean looksUsable() {
+        try {
+            if (in.available() > 0) {
+                return false; // bytes nobody asked for: the framing is lost
+            }
+            channel.configureBlocking(false);
+            try {
+                return channel.read(ByteBuffer.allocate(1)) == 0; // -1: the node's close; 1: a stray byte
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private Answer readAnswer() throws IOException {
@@ -102,7 +163,9 @@ final class HttpConnection implements AutoCloseable {
             }
         }
         byte[] body;
-        if (chunked) {
+        if ((status >= 100 && status < 200) || status == 204 || status == 304) {
+            body = new byte[0]; // never a body, whatever the headers say (RFC 9112 section 6.3)
+        } else if (chunked) {
             body = readChunked();
         } else if (contentLength >= 0) {
             body = in.readNBytes((int) contentLength);
@@ -110,10 +173,18 @@ final class HttpConnection implements AutoCloseable {
                 throw new EOFException("the body ended after " + body.length + " of " + contentLength + " bytes");
             }
         } else {
-            body = in.readAllBytes(); // no framing: the body runs to the end of the connection
+            body = readToEnd(); // no framing: the body runs to the end of the connection
             close = true;
         }
         return new Answer(status, body, close);
+    }
+
+    private byte[] readToEnd() throws IOException {
+        byte[] body = in.readNBytes(bodyBytesMax + 1);
+        if (body.length > bodyBytesMax) {
+            throw new IOException("a body without a length runs over " + bodyBytesMax + " bytes");
+        }
+        return body;
     }
 
     private byte[] readChunked() throws IOException {
@@ -134,8 +205,8 @@ final class HttpConnection implements AutoCloseable {
                 }
                 return body.toByteArray();
             }
-            if (size < 0 || body.size() + size > BODY_BYTES_MAX) {
-                throw new IOException("a chunked body over " + BODY_BYTES_MAX + " bytes");
+            if (size < 0 || body.size() + size > bodyBytesMax) {
+                throw new IOException("a chunked body over " + bodyBytesMax + " bytes");
             }
             byte[] chunk = in.readNBytes((int) size);
             if (chunk.length != size) {
@@ -176,10 +247,10 @@ final class HttpConnection implements AutoCloseable {
         }
     }
 
-    private static long parseLength(String value) throws IOException {
+    private long parseLength(String value) throws IOException {
         try {
             long length = Long.parseLong(value);
-            if (length < 0 || length > BODY_BYTES_MAX) {
+            if (length < 0 || length > bodyBytesMax) {
                 throw new IOException("Content-Length out of range: " + value);
             }
             return length;
@@ -210,9 +281,55 @@ final class HttpConnection implements AutoCloseable {
     @Override
     public void close() {
         try {
-            socket.close();
+            channel.close();
         } catch (IOException ignored) {
             // closing cannot lose data: the exchange is over or already failed
+        }
+    }
+
+    /**
+     * The socket's input with one deadline for the whole answer: each read waits only for the time
+     * left (SO_TIMEOUT alone bounds each read, so a node trickling bytes could hold a caller for
+     * ever), and it counts the bytes that arrived.
+     */
+    private static final class DeadlineInput extends FilterInputStream {
+        private final Socket socket;
+        private long deadlineNanos;
+        private long bytesRead;
+
+        DeadlineInput(Socket socket) throws IOException {
+            super(socket.getInputStream());
+            this.socket = socket;
+        }
+
+        void start(long deadline) {
+            deadlineNanos = deadline;
+            bytesRead = 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            long leftMillis = Math.ceilDiv(deadlineNanos - System.nanoTime(), 1_000_000L);
+            if (leftMillis <= 0) {
+                throw new SocketTimeoutException("the deadline passed");
+            }
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, leftMillis));
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                bytesRead += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            throw new IOException("skip is not used on a connection");
         }
     }
 }

@@ -56,6 +56,8 @@ public final class KvorumClient implements AutoCloseable {
     private final LongAdder withoutRing = new LongAdder();
     private final LongAdder retries = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
+    /** Set by {@link #close()}: every call after it fails rather than opening connections again. */
+    private volatile boolean closed;
 
     /** A client that is not started yet; {@link KvorumClientBuilder#build()} makes and starts one. */
     KvorumClient(ClientSettings settings, ObjectMapper mapper, Executor asyncExecutor) {
@@ -228,6 +230,7 @@ public final class KvorumClient implements AutoCloseable {
 
     /** Refreshes members and ring now (the background does it every refresh interval); false when no node answered. */
     public boolean refresh() {
+        ensureOpen();
         boolean refreshed = topology.refresh();
         if (refreshed) {
             refreshes.increment();
@@ -235,9 +238,10 @@ public final class KvorumClient implements AutoCloseable {
         return refreshed;
     }
 
-    /** Stops the background refresh and closes every connection; requests in flight fail. */
+    /** Stops the background refresh and closes every connection; requests in flight fail, later calls throw {@link IllegalStateException}. */
     @Override
     public void close() {
+        closed = true;
         refresher.shutdownNow();
         if (ownAsync != null) {
             ownAsync.shutdown();
@@ -258,6 +262,7 @@ public final class KvorumClient implements AutoCloseable {
     }
 
     private <R> R execute(Call call, Decoder<R> decoder) {
+        ensureOpen();
         Route route = Route.of(topology.view(), call.key(), rotation.getAndIncrement(), settings.contactPoints());
         for (int attempt = 0; ; attempt++) {
             if (route.isEmpty()) {
@@ -310,6 +315,7 @@ public final class KvorumClient implements AutoCloseable {
 
     private static RetryPolicy.Failure kindOf(KvorumException e) {
         return switch (e) {
+            case InsufficientStorageException s -> null; // full disks: another node meets the same ones
             case UnavailableException u -> u.required() < 0 ? RetryPolicy.Failure.SHUTTING_DOWN : RetryPolicy.Failure.UNAVAILABLE;
             case TimeoutException t -> RetryPolicy.Failure.TIMEOUT;
             case InvalidRequestException i -> null;
@@ -332,6 +338,9 @@ public final class KvorumClient implements AutoCloseable {
     private static KvorumException failure(int status, JsonNode error) {
         String code = error.path("error").asText("");
         String message = error.path("message").asText("HTTP " + status);
+        if (status == 507) {
+            return new InsufficientStorageException(message, error.path("required").asInt(-1), error.path("acknowledged").asInt(-1));
+        }
         if (status == 503 && error.has("required")) {
             return new UnavailableException(message, error.path("required").asInt(), error.path("acknowledged").asInt());
         }
@@ -373,7 +382,22 @@ public final class KvorumClient implements AutoCloseable {
     }
 
     private NodePool pool(NodeAddress address) {
-        return pools.computeIfAbsent(address, a -> new NodePool(a, settings.connectionsPerNode(), (int) settings.connectTimeout().toMillis()));
+        NodePool pool = pools.computeIfAbsent(address, a -> new NodePool(a, settings.connectionsPerNode(), (int) settings.connectTimeout().toMillis()));
+        if (closed) {
+            pool.close(); // close() may have run before this pool was added: it must not outlive the client
+            throw closedException();
+        }
+        return pool;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw closedException();
+        }
+    }
+
+    private static IllegalStateException closedException() {
+        return new IllegalStateException("the Kvorum client is closed");
     }
 
     private static String path(String key, RequestOptions options, boolean write) {
@@ -391,6 +415,7 @@ public final class KvorumClient implements AutoCloseable {
     }
 
     private <R> CompletableFuture<R> supplyAsync(Supplier<R> call) {
+        ensureOpen();
         return CompletableFuture.supplyAsync(call, async);
     }
 

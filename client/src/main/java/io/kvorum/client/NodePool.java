@@ -25,7 +25,7 @@ final class NodePool implements AutoCloseable {
         }
     }
 
-    /** Thrown when no connection became free within the request's timeout; nothing was sent. */
+    /** Thrown when no connection became free (or no time was left to open one) within the request's timeout; nothing was sent. */
     static final class PoolExhausted extends IOException {
         PoolExhausted(String message) {
             super(message);
@@ -34,14 +34,21 @@ final class NodePool implements AutoCloseable {
 
     private final NodeAddress address;
     private final int connectTimeoutMillis;
+    private final int bodyBytesMax;
     private final Semaphore permits;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<HttpConnection> idle = new ArrayDeque<>();
     private boolean closed;
 
     NodePool(NodeAddress address, int size, int connectTimeoutMillis) {
+        this(address, size, connectTimeoutMillis, HttpConnection.BODY_BYTES_MAX);
+    }
+
+    /** With the body limit given (tests use a small one). */
+    NodePool(NodeAddress address, int size, int connectTimeoutMillis, int bodyBytesMax) {
         this.address = address;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.bodyBytesMax = bodyBytesMax;
         this.permits = new Semaphore(size);
     }
 
@@ -50,11 +57,15 @@ final class NodePool implements AutoCloseable {
     }
 
     /**
-     * One exchange on a pooled or new connection. A reused connection that fails before any answer
-     * arrived is most likely one the node closed while idle, so the request is sent once more on a
-     * new connection; a new connection that cannot be opened is a {@link ConnectFailure}.
+     * One exchange on a pooled or new connection, all of it (the wait for a free connection, the
+     * connect, the exchange and a second one) within {@code timeoutMillis}. A reused connection that
+     * fails with the node's close before any of the answer arrived is most likely one the node closed
+     * while idle: a GET is then sent once more on a new connection, a write only when it was not
+     * completely written (a write the node may have received is the caller's retry policy to judge).
+     * A new connection that cannot be opened is a {@link ConnectFailure}. Every failed connection is closed.
      */
     HttpConnection.Answer exchange(String method, String path, byte[] body, int timeoutMillis) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
             if (!permits.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS)) {
                 throw new PoolExhausted("no connection to " + address + " became free within " + timeoutMillis + " ms");
@@ -64,17 +75,21 @@ final class NodePool implements AutoCloseable {
             throw new java.io.InterruptedIOException("interrupted while waiting for a connection to " + address);
         }
         try {
+            boolean write = !method.equals("GET") && !method.equals("HEAD");
             HttpConnection connection = takeIdle();
             if (connection != null) {
                 try {
-                    return finish(connection, connection.exchange(method, path, body, timeoutMillis));
-                } catch (EOFException | SocketException e) {
-                    connection.close(); // the node closed it while idle (or is gone): try a fresh one
+                    return finish(connection, connection.exchange(method, path, body, deadline));
+                } catch (IOException | RuntimeException e) {
+                    connection.close();
+                    if (!staleAndUnsent(e, connection, write)) {
+                        throw e;
+                    }
                 }
             }
-            connection = connect();
+            connection = connect(deadline);
             try {
-                return finish(connection, connection.exchange(method, path, body, timeoutMillis));
+                return finish(connection, connection.exchange(method, path, body, deadline));
             } catch (IOException | RuntimeException e) {
                 connection.close();
                 throw e;
@@ -82,6 +97,16 @@ final class NodePool implements AutoCloseable {
         } finally {
             permits.release();
         }
+    }
+
+    /**
+     * Whether a reused connection's failure is the node's earlier close and sending again cannot
+     * apply the request twice: the connection ended or was reset (not a timeout, not a bad answer),
+     * nothing of the answer arrived, and the request is a read or was not completely written.
+     */
+    private static boolean staleAndUnsent(Exception failure, HttpConnection connection, boolean write) {
+        boolean closedByNode = failure instanceof EOFException || failure instanceof SocketException;
+        return closedByNode && !connection.responseStarted() && (!write || !connection.requestWritten());
     }
 
     private HttpConnection.Answer finish(HttpConnection connection, HttpConnection.Answer answer) {
@@ -93,28 +118,40 @@ final class NodePool implements AutoCloseable {
         return answer;
     }
 
-    private HttpConnection connect() throws ConnectFailure {
+    private HttpConnection connect(long deadline) throws IOException {
+        long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (leftMillis <= 0) {
+            throw new PoolExhausted("no time left to connect to " + address + " within the request's timeout");
+        }
         try {
-            return HttpConnection.open(address, connectTimeoutMillis);
+            return HttpConnection.open(address, (int) Math.min(connectTimeoutMillis, leftMillis), bodyBytesMax);
         } catch (IOException e) {
             throw new ConnectFailure("cannot connect to " + address + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * The newest idle connection that still looks usable ({@link HttpConnection#looksUsable()}), or
+     * null; the others are closed.
+     */
     private HttpConnection takeIdle() {
-        long now = System.nanoTime();
-        lock.lock();
-        try {
-            while (!idle.isEmpty()) {
-                HttpConnection newest = idle.pollLast();
-                if (now - newest.idleSinceNanos() < IDLE_NANOS_MAX) {
-                    return newest;
-                }
-                newest.close();
+        while (true) {
+            long now = System.nanoTime();
+            HttpConnection newest;
+            lock.lock();
+            try {
+                newest = idle.pollLast();
+            } finally {
+                lock.unlock();
             }
-            return null;
-        } finally {
-            lock.unlock();
+            if (newest == null) {
+                return null;
+            }
+            long idleNanos = now - newest.idleSinceNanos();
+            if (idleNanos < IDLE_NANOS_MAX && newest.looksUsable()) {
+                return newest;
+            }
+            newest.close();
         }
     }
 

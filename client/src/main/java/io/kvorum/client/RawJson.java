@@ -6,7 +6,10 @@ package io.kvorum.client;
  * callers that hold JSON text already, or pass values through (a proxy, a benchmark).
  */
 public record RawJson(String json) {
-    /** Requires text; whether it is valid JSON is the node's to judge ({@code 400 invalid_json}). */
+    /**
+     * Requires text. {@code put} checks that it is exactly one JSON value (an
+     * {@link IllegalArgumentException} otherwise), as it is spliced into the request body as is.
+     */
     public RawJson {
         if (json == null || json.isBlank()) {
             throw new IllegalArgumentException("raw JSON must not be empty");

@@ -4,7 +4,7 @@ package io.kvorum.client;
  * {@code 503 unavailable}: the coordinator reached fewer replicas than the request's {@code r} or
  * {@code w} in time. A write may still have been stored on some replicas (Dynamo §4.5).
  */
-public final class UnavailableException extends KvorumException {
+public sealed class UnavailableException extends KvorumException permits InsufficientStorageException {
     private final int required;
     private final int acknowledged;
 

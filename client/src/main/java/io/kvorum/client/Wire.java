@@ -2,6 +2,7 @@ package io.kvorum.client;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +30,7 @@ final class Wire {
         try {
             ByteArrayOutputStream body = new ByteArrayOutputStream(256);
             body.write(VALUE_OPEN);
-            body.write(value instanceof RawJson raw ? raw.json().getBytes(StandardCharsets.UTF_8) : mapper.writeValueAsBytes(value));
+            body.write(value instanceof RawJson raw ? checked(raw) : mapper.writeValueAsBytes(value));
             if (context != null) {
                 body.write(CONTEXT_FIELD);
                 body.write(mapper.writeValueAsBytes(context));
@@ -39,6 +40,30 @@ final class Wire {
         } catch (IOException e) {
             throw new IllegalArgumentException("the value cannot be written as JSON: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The raw value's bytes once one parser pass found exactly one JSON value and nothing after it:
+     * it is spliced into the body, so {@code 1,"context":"x"} would otherwise add fields of its own.
+     */
+    private byte[] checked(RawJson raw) {
+        byte[] json = raw.json().getBytes(StandardCharsets.UTF_8);
+        try (JsonParser parser = mapper.createParser(json)) {
+            if (parser.nextToken() == null) {
+                throw new IllegalArgumentException("raw JSON holds no value");
+            }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw new IllegalArgumentException("raw JSON holds more than one value: " + abbreviate(raw.json()));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("raw JSON is not valid JSON: " + abbreviate(raw.json()) + " (" + e.getMessage() + ")", e);
+        }
+        return json;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
     }
 
     /** {@code {"context": "<context>"}} or no body. */
@@ -66,7 +91,7 @@ final class Wire {
                 JsonToken token = parser.nextToken();
                 if (field.equals("values") && token == JsonToken.START_ARRAY) {
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        @SuppressWarnings("unchecked") T value = raw ? (T) rawValue(parser, body) : mapper.readValue(parser, type);
+                        @SuppressWarnings("unchecked") T value = raw ? (T) rawValue(parser, body) : decode(key, parser, type);
                         values.add(value);
                     }
                 } else if (field.equals("context") && token == JsonToken.VALUE_STRING) {
@@ -77,6 +102,19 @@ final class Wire {
             }
         }
         return new Fetched<>(key, values, Optional.ofNullable(context));
+    }
+
+    /**
+     * One stored value as the caller's type. A value that does not fit the type is the caller's
+     * mismatch, not the node's fault: an {@link IllegalArgumentException} naming the type.
+     */
+    private <T> T decode(String key, JsonParser parser, JavaType type) throws IOException {
+        try {
+            return mapper.readValue(parser, type);
+        } catch (DatabindException e) {
+            throw new IllegalArgumentException("a value of key '" + key + "' cannot be read as " + type.toCanonical()
+                    + ": " + e.getOriginalMessage(), e);
+        }
     }
 
     /**

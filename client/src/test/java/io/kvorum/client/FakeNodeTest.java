@@ -63,6 +63,9 @@ class FakeNodeTest {
                 exchange.close();
             }
             case 500 -> reply(exchange, 500, "{\"error\":\"internal\",\"message\":\"a bug\"}");
+            case 507 -> reply(exchange, 507, "{\"error\":\"insufficient_storage\",\"message\":\"node-2: disk full\","
+                    + "\"required\":2,\"acknowledged\":1}");
+            case 200 -> reply(exchange, 200, "{\"key\":\"k\",\"values\":[\"text\"],\"context\":\"c\"}");
             default -> reply(exchange, 503, "{\"error\":\"unavailable\",\"message\":\"node is shutting down\"}");
         }
     }
@@ -129,5 +132,41 @@ class FakeNodeTest {
             assertEquals(-1, error.required(), "shutting down: no quorum figure");
             assertEquals(3, kvRequests.get(), "a node that took nothing: safe to send the write again");
         }
+    }
+
+    @Test
+    void fullDisksAreAnInsufficientStorageUnavailableWithTheQuorumFigures() {
+        status = 507;
+        try (KvorumClient client = client()) {
+            UnavailableException error = assertThrows(UnavailableException.class, () -> client.put("k", "v", null));
+            assertTrue(error instanceof InsufficientStorageException, error::toString);
+            assertEquals(2, error.required());
+            assertEquals(1, error.acknowledged());
+            assertTrue(error.getMessage().contains("disk full"), error::getMessage);
+            assertEquals(1, kvRequests.get(), "full disks are not retried");
+        }
+    }
+
+    @Test
+    void aValueOfAnotherTypeIsTheCallersMismatchNotAServerError() {
+        status = 200;
+        try (KvorumClient client = client()) {
+            assertEquals(java.util.List.of("text"), client.get("k", String.class).values());
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> client.get("k", Integer.class));
+            assertTrue(error.getMessage().contains("java.lang.Integer"), error::getMessage);
+            assertEquals(2, kvRequests.get(), "not retried on another node");
+        }
+    }
+
+    @Test
+    void callsAfterCloseFailWithoutOpeningConnections() {
+        status = 500;
+        KvorumClient client = client();
+        client.close();
+        assertThrows(IllegalStateException.class, () -> client.get("k", String.class));
+        assertThrows(IllegalStateException.class, () -> client.put("k", "v", null));
+        assertThrows(IllegalStateException.class, () -> client.getAsync("k", String.class));
+        assertThrows(IllegalStateException.class, client::refresh);
+        assertEquals(0, kvRequests.get());
     }
 }

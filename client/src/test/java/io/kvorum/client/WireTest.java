@@ -46,4 +46,13 @@ class WireTest {
         assertEquals(true, wire.error("not json".getBytes(StandardCharsets.UTF_8)).isEmpty());
         assertThrows(java.io.IOException.class, () -> wire.fetched("k", "[1]".getBytes(StandardCharsets.UTF_8), wire.type(Map.class)));
     }
+
+    @Test
+    void rawJsonMustBeExactlyOneValueSoItCannotInjectFields() {
+        for (String bad : List.of("1,\"context\":\"x\"", "{\"a\":1", "1 2", "{} {}", "nope", "[1,]")) {
+            assertThrows(IllegalArgumentException.class, () -> wire.putBody(new RawJson(bad), null), bad);
+        }
+        assertEquals("{\"value\": {\"a\": [1, \"}\"]} }", new String(wire.putBody(new RawJson(" {\"a\": [1, \"}\"]} "), null),
+                StandardCharsets.UTF_8));
+    }
 }
