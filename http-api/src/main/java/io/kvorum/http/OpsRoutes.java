@@ -64,11 +64,11 @@ final class OpsRoutes {
                 new PoolOptions().setHttp1MaxSize(2));
     }
 
-    void ownStatus(Exchange exchange) {
+    void ownStatus(HttpRoundTrip exchange) {
         exchange.send(Reply.ok(nodeStatusJson()));
     }
 
-    void transfers(Exchange exchange) {
+    void transfers(HttpRoundTrip exchange) {
         // Ranges change owners only when members join or leave, and no range is streamed yet: a new
         // member receives its data through anti-entropy and read repair. Nothing is ever in flight.
         exchange.send(Reply.ok(json.render(out -> {
@@ -79,14 +79,14 @@ final class OpsRoutes {
         })));
     }
 
-    void decodeContext(Exchange exchange, String rawContext) {
+    void decodeContext(HttpRoundTrip exchange, String rawContext) {
         exchange.send(switch (service.decodeContext(rawContext)) {
             case ContextView.Invalid(String message) -> responses.error(ApiError.of(ErrorCode.INVALID_CONTEXT, message));
             case ContextView.Decoded decoded -> Reply.ok(json.render(out -> writeContext(out, rawContext, decoded)));
         });
     }
 
-    void dashboard(Exchange exchange) {
+    void dashboard(HttpRoundTrip exchange) {
         try (InputStream page = OpsRoutes.class.getClassLoader().getResourceAsStream(DASHBOARD_RESOURCE)) {
             if (page == null) {
                 exchange.send(responses.error(ApiError.of(ErrorCode.NO_SUCH_ROUTE,
@@ -102,7 +102,7 @@ final class OpsRoutes {
     }
 
     /** Fans out to every other member for its own figures; answers once all replied or timed out. */
-    void clusterStatus(Exchange exchange) {
+    void clusterStatus(HttpRoundTrip exchange) {
         MembersView members = service.members();
         RingView ring = service.ring();
         Bytes own = nodeStatusJson();
