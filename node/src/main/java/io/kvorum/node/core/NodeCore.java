@@ -1,5 +1,11 @@
 package io.kvorum.node.core;
 
+import io.kvorum.node.protocol.CoreMetrics;
+import io.kvorum.node.protocol.Outbox;
+import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.StorageResult;
+import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Invariants;
 import io.kvorum.common.Key;
@@ -46,7 +52,7 @@ import io.kvorum.storage.version.Siblings;
 import io.kvorum.storage.version.VersionCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -159,9 +165,9 @@ public final class NodeCore {
     private final ToLongFunction<Key> tokenizer;
     private final CoreMetrics metrics;
     private final DotIssuer issuer;
-    private final Map<Long, Operation> operations = new HashMap<>();
-    private final Map<Long, StorageWaiter> storageWaiters = new HashMap<>();
-    private final Map<Long, Runnable> timers = new HashMap<>();
+    private final Map<Long, Operation> operations = new LinkedHashMap<>();
+    private final Map<Long, StorageWaiter> storageWaiters = new LinkedHashMap<>();
+    private final Map<Long, Runnable> timers = new LinkedHashMap<>();
     private final ForwardDeduplicator forwardsSeen = new ForwardDeduplicator(4096);
     private final HintedHandoff handoff;
     private final AntiEntropy antiEntropy;
@@ -590,8 +596,18 @@ public final class NodeCore {
             case StorageResult.Durable durable -> apply(id, op.coordinator.onLocalDurable());
             case StorageResult.Failed failed -> apply(id, op.coordinator.onLocalFailed(failed.reason()));
             case StorageResult.Refused refused -> apply(id, op.coordinator.onLocalRefused(refused.exceeded()));
-            default -> Invariants.check(false, "a coordinated write was answered with %s", result);
+            case StorageResult.Loaded other -> unexpected(other);
+            case StorageResult.HintStored other -> unexpected(other);
+            case StorageResult.HintsLoaded other -> unexpected(other);
+            case StorageResult.Merged other -> unexpected(other);
+            case StorageResult.Trees other -> unexpected(other);
+            case StorageResult.Scanned other -> unexpected(other);
+            case StorageResult.Done other -> unexpected(other);
         }
+    }
+
+    private static void unexpected(StorageResult result) {
+        Invariants.check(false, "a coordinated write was answered with %s", result);
     }
 
     // ---- hints -------------------------------------------------------------------------------
@@ -603,11 +619,11 @@ public final class NodeCore {
             return;
         }
         NodeId owner = m.hintFor().orElseThrow();
-        storeHint(new Hint(owner, m.key(), m.state()), result -> send(from, switch (result) {
-            case StorageResult.HintStored stored when stored.accepted() -> new ReplicaPutResponse(m.requestId());
-            case StorageResult.HintStored refused -> new ReplicaFailure(m.requestId(), "the hint queue for " + owner + " is full");
-            default -> new ReplicaFailure(m.requestId(), StorageResult.failureReason(result));
-        }));
+        storeHint(new Hint(owner, m.key(), m.state()), result -> send(from, result instanceof StorageResult.HintStored stored
+                ? (stored.accepted()
+                        ? new ReplicaPutResponse(m.requestId())
+                        : new ReplicaFailure(m.requestId(), "the hint queue for " + owner + " is full"))
+                : new ReplicaFailure(m.requestId(), StorageResult.failureReason(result))));
     }
 
     private void storeHint(Hint hint, Consumer<StorageResult> then) {
@@ -653,10 +669,13 @@ public final class NodeCore {
         return nodes.stream().filter(node -> !isHealthy(node)).map(node -> new Shortfall.Refusal(node, unreachable(node))).toList();
     }
 
+    /** Requests expect an answer, so failing one early is worth it; a lost response or one-way message costs nothing more. */
     private static boolean isRequest(PeerMessage message) {
-        return message instanceof ReplicaGetRequest || message instanceof ReplicaPutRequest
-                || message instanceof ForwardWriteRequest || message instanceof HintBatch
-                || message instanceof TreeRequest || message instanceof KeysRequest;
+        return switch (message) {
+            case PeerMessage.Request request -> true;
+            case PeerMessage.Response response -> false;
+            case PeerMessage.OneWay oneWay -> false;
+        };
     }
 
     private void setTimer(long id, long atMillis, Runnable onFire) {

@@ -7,12 +7,11 @@ import io.kvorum.node.core.Clock;
 import io.kvorum.node.core.Effect;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.core.NodeCore;
-import io.kvorum.node.core.ReadOutcome;
-import io.kvorum.node.core.LocalStorage;
-import io.kvorum.node.core.StorageOp;
-import io.kvorum.node.core.StorageResult;
+import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.core.Transport;
-import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.storage.version.CausalContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -164,7 +163,7 @@ final class NodeLoop {
         long id = storage.operationId();
         CompletionStage<StorageResult> started;
         try {
-            started = StorageOp.startIfReady(this.storage, storage.operation(), visible -> inline.add(new Input.StorageDone(id, visible)));
+            started = StorageExecution.startIfReady(this.storage, storage.operation(), visible -> inline.add(new Input.StorageDone(id, visible)));
         } catch (RuntimeException e) {
             // as a worker's unexpected failure below: the operation fails, the request does not hang
             inline.add(new Input.StorageDone(id, new StorageResult.Failed(String.valueOf(e))));
@@ -183,7 +182,7 @@ final class NodeLoop {
         // both to the context itself, one after the other: one producer on the context's FIFO queue
         // keeps them in order, which a future's completion callback would not guarantee.
         storageWorkers.<Void>executeBlocking(() -> {
-            StorageResult last = StorageOp.executeOverlapped(this.storage, storage.operation(), visible -> deliver(id, visible));
+            StorageResult last = StorageExecution.executeOverlapped(this.storage, storage.operation(), visible -> deliver(id, visible));
             deliver(id, last);
             return null;
         }, false).onFailure(e -> deliver(id, new StorageResult.Failed(String.valueOf(e))));

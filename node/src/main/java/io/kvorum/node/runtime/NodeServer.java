@@ -9,7 +9,6 @@ import io.kvorum.http.HttpApi;
 import io.kvorum.http.HttpApiSettings;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.core.NodeCore;
-import io.kvorum.node.core.LocalStorage;
 import io.kvorum.node.core.NodeCoreSettings;
 import io.kvorum.node.antientropy.AntiEntropySettings;
 import io.kvorum.node.handoff.HandoffSettings;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
-import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.node.protocol.ReadOutcome;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayList;

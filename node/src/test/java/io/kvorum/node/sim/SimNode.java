@@ -2,8 +2,8 @@ package io.kvorum.node.sim;
 
 import io.kvorum.common.NodeId;
 import io.kvorum.node.core.NodeCore;
-import io.kvorum.node.core.ReadOutcome;
-import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.node.membership.GossipMembership;
 import io.kvorum.storage.engine.MemoryEngine;
 import io.kvorum.storage.hint.MemoryHintStore;

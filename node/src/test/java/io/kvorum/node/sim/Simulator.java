@@ -3,17 +3,18 @@ package io.kvorum.node.sim;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
-import io.kvorum.node.core.CoreMetrics;
+import io.kvorum.node.protocol.CoreMetrics;
 import io.kvorum.node.core.Effect;
 import io.kvorum.node.core.Input;
-import io.kvorum.node.core.LocalStorage;
+import io.kvorum.node.runtime.LocalStorage;
+import io.kvorum.node.runtime.StorageExecution;
 import io.kvorum.node.antientropy.AntiEntropySettings;
 import io.kvorum.node.handoff.HandoffSettings;
 import io.kvorum.node.core.NodeCore;
 import io.kvorum.node.core.NodeCoreSettings;
-import io.kvorum.node.core.ReadOutcome;
-import io.kvorum.node.core.StorageOp;
-import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.gossip.GossipProtocol;
 import io.kvorum.gossip.GossipSettings;
@@ -394,7 +395,7 @@ public final class Simulator {
             case Effect.Disconnect disconnect -> { } // the simulated network keeps no connections
             case Effect.Storage storage -> schedule(random.nextLong(config.maxStorageDelayMillis() + 1), "disk " + node.id, () -> {
                 if (node.up && node.incarnation == incarnation) {
-                    var result = StorageOp.execute(new LocalStorage(node.disk, node.hints, Murmur3Partitioner.INSTANCE::token),
+                    var result = StorageExecution.execute(new LocalStorage(node.disk, node.hints, Murmur3Partitioner.INSTANCE::token),
                             storage.operation());
                     input(node, incarnation, new Input.StorageDone(storage.operationId(), result), "stored");
                 }

@@ -1,6 +1,6 @@
 package io.kvorum.storage.version;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLong; // sans-io: permitted (shared with the storage workers that run coordinated writes)
 
 /**
  * Issues the counters of one actor's dots, across all keys, strictly increasing.

@@ -1,5 +1,7 @@
-package io.kvorum.node.core;
+package io.kvorum.node.runtime;
 
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Siblings;
 import java.util.Optional;
