@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and anti-entropy alone must bring them together (read repair is exercised during the workload).
  *
  * <p>{@code mvn verify} runs a fixed list of seeds; {@code -Dkvorum.sim.seeds=1,2,3} runs chosen
- * seeds and {@code -Dkvorum.sim.count=500} that many more. A failure prints its seed, the command
+ * seeds and {@code -Dkvorum.sim.count=500} that many more (from {@code -Dkvorum.sim.start=}, default 1;
+ * {@code scripts/kvorum sim --seeds N} runs them in parallel). A failure prints its seed, the command
  * that replays it, and the tail of its event trace.
  */
 @Tag("simulation")
@@ -49,7 +50,8 @@ class SetWorkloadSimulationTest {
             return Stream.of(chosen.split(",")).map(String::trim).map(Long::parseLong);
         }
         long count = Long.getLong("kvorum.sim.count", DEFAULT_SEED_COUNT);
-        return Stream.concat(PINNED_SEEDS.stream(), LongStream.rangeClosed(1, count).boxed());
+        long first = Long.getLong("kvorum.sim.start", 1);
+        return Stream.concat(PINNED_SEEDS.stream(), LongStream.range(first, first + count).boxed());
     }
 
     @ParameterizedTest(name = "seed {0}")
