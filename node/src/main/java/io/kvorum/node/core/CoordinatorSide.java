@@ -68,7 +68,13 @@ final class CoordinatorSide {
     private final CoreMetrics metrics;
     private final CorePlumbing plumbing;
     private final ReplicaSide replica;
-    private final DotIssuer issuer;
+    /**
+     * The highest dot counter of this node's actor reserved or issued so far, for any key: the dot
+     * issuer's floor (see {@link DotIssuer}), owned here and handed to each write as a value. Every
+     * coordinated write reserves the next counter, in the order the writes start; the result gives
+     * back the counter the engine issued (higher only if the key already held that one).
+     */
+    private long lastDotCounter;
     private final Map<Long, Operation> operations = new LinkedHashMap<>();
     private final ForwardDeduplicator forwardsSeen = new ForwardDeduplicator(FORWARDS_REMEMBERED);
 
@@ -80,7 +86,6 @@ final class CoordinatorSide {
         this.metrics = metrics;
         this.plumbing = plumbing;
         this.replica = replica;
-        this.issuer = new DotIssuer(settings.actor());
     }
 
     int operationsInFlight() {
@@ -204,7 +209,7 @@ final class CoordinatorSide {
         long deadlineMillis = plumbing.nowMillis() + request.timeoutMillis();
         operations.put(id, new WriteOp(request.key(), coordinator, replyTo, deadlineMillis, hedge));
         plumbing.emit(new Effect.SetTimer(id, hedge ? plumbing.nowMillis() + request.timeoutMillis() / HEDGE_DIVISOR : deadlineMillis));
-        plumbing.storage(new StorageWaiter.CoordinatorWrite(id), new StorageOp.CoordinateWrite(request.key(), issuer,
+        plumbing.storage(new StorageWaiter.CoordinatorWrite(id), new StorageOp.CoordinateWrite(request.key(), settings.actor(), ++lastDotCounter,
                 request.context().orElse(CausalContext.EMPTY), request.value(), request.wallMillis(), settings.maxActors(),
                 settings.keyLimits()));
     }
@@ -217,6 +222,9 @@ final class CoordinatorSide {
 
     /** The local engine's answer to the coordinated write of operation {@code id}. */
     void onLocalWrite(long id, StorageResult result) {
+        if (result instanceof StorageResult.Written written) {
+            lastDotCounter = Math.max(lastDotCounter, written.version().dot().counter()); // even if nobody waits any more
+        }
         if (!(operations.get(id) instanceof WriteOp op)) {
             return; // timed out while the disk was busy; the version is stored but no one waits
         }

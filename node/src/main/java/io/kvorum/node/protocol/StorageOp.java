@@ -7,7 +7,7 @@ import io.kvorum.common.TokenRange;
 import io.kvorum.node.message.PeerMessage.KeyState;
 import io.kvorum.storage.hint.Hint;
 import io.kvorum.storage.version.CausalContext;
-import io.kvorum.storage.version.DotIssuer;
+import io.kvorum.storage.version.Actor;
 import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Sibling;
 import io.kvorum.storage.version.Siblings;
@@ -27,10 +27,12 @@ public sealed interface StorageOp {
     record Merge(Key key, Siblings incoming, int maxActors) implements StorageOp {}
 
     /**
-     * The coordinator's write: issue a new dot through {@code issuer} and store the new version,
-     * unless it would take the key past {@code limits} (then nothing is stored).
+     * The coordinator's write: store a new version whose dot is {@code actor}'s {@code counter}
+     * (reserved by the core, which owns the actor's dot floor; see {@code DotIssuer#reserved}), unless
+     * it would take the key past {@code limits} (then nothing is stored). The result's version names
+     * the dot issued, which the core takes back into its floor.
      */
-    record CoordinateWrite(Key key, DotIssuer issuer, CausalContext clientContext, Optional<Bytes> value,
+    record CoordinateWrite(Key key, Actor actor, long counter, CausalContext clientContext, Optional<Bytes> value,
                            long wallMillis, int maxActors, KeyLimits limits) implements StorageOp {}
 
     /** Merge many states (handoff, anti-entropy), durable together; reports how many changed. */

@@ -7,8 +7,8 @@ import io.kvorum.node.core.Clock;
 import io.kvorum.node.core.Effect;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.core.NodeCore;
+import io.kvorum.node.core.StorageRunner;
 import io.kvorum.node.protocol.ReadOutcome;
-import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.core.Transport;
 import io.kvorum.node.protocol.WriteOutcome;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -41,8 +40,7 @@ final class NodeLoop {
     private final Context context;
     private final NodeCore core;
     private final Clock clock;
-    private final LocalStorage storage;
-    private final WorkerExecutor storageWorkers;
+    private final StorageRunner storageRunner;
     private final Map<Long, CompletableFuture<ReadOutcome>> pendingReads = new HashMap<>();
     private final Map<Long, CompletableFuture<WriteOutcome>> pendingWrites = new HashMap<>();
     private final Map<Long, Long> timers = new HashMap<>();
@@ -59,8 +57,8 @@ final class NodeLoop {
         this.context = context;
         this.core = core;
         this.clock = clock;
-        this.storage = storage;
-        this.storageWorkers = storageWorkers;
+        // Results computed right here join the step being executed; the others come back through the context.
+        this.storageRunner = new VertxStorageRunner(storage, storageWorkers, inline::add, this::deliver);
     }
 
     /** Feeds a gossip round to the core every {@code intervalMillis}, the first one now. */
@@ -148,44 +146,10 @@ final class NodeLoop {
                     vertx.cancelTimer(vertxTimer);
                 }
             }
-            case Effect.Storage storage -> store(storage);
+            case Effect.Storage storage -> storageRunner.start(storage.operationId(), storage.operation());
             case Effect.PersistTokens persist -> tokenSink.accept(persist.tokens());
             case Effect.Disconnect disconnect -> transport.disconnect(disconnect.peer());
         }
-    }
-
-    /**
-     * Runs a one-key operation right here when the engine can do it without waiting (memory engine;
-     * log engine on a cache hit), else on a storage worker. The log engine's fsync never runs here:
-     * a write done here completes its durability from the engine's sync thread.
-     */
-    private void store(Effect.Storage storage) {
-        long id = storage.operationId();
-        CompletionStage<StorageResult> started;
-        try {
-            started = StorageExecution.startIfReady(this.storage, storage.operation(), visible -> inline.add(new Input.StorageDone(id, visible)));
-        } catch (RuntimeException e) {
-            // as a worker's unexpected failure below: the operation fails, the request does not hang
-            inline.add(new Input.StorageDone(id, new StorageResult.Failed(String.valueOf(e))));
-            return;
-        }
-        if (started != null) {
-            CompletableFuture<StorageResult> future = started.toCompletableFuture();
-            if (future.isDone()) {
-                inline.add(new Input.StorageDone(id, future.join())); // after the visible result, which is already queued
-            } else {
-                future.thenAccept(result -> deliver(id, result));
-            }
-            return;
-        }
-        // A coordinated write reports twice (visible: replicate now; then durable). The worker hands
-        // both to the context itself, one after the other: one producer on the context's FIFO queue
-        // keeps them in order, which a future's completion callback would not guarantee.
-        storageWorkers.<Void>executeBlocking(() -> {
-            StorageResult last = StorageExecution.executeOverlapped(this.storage, storage.operation(), visible -> deliver(id, visible));
-            deliver(id, last);
-            return null;
-        }, false).onFailure(e -> deliver(id, new StorageResult.Failed(String.valueOf(e))));
     }
 
     private void deliver(long operationId, StorageResult result) {

@@ -294,7 +294,7 @@ class StorageExecutionTest {
         List<StorageResult> visible = new ArrayList<>();
 
         CompletableFuture<StorageResult> done = StorageExecution.startIfReady(storage, new StorageOp.CoordinateWrite(key(1),
-                issuer(actor("node-a")), CausalContext.EMPTY, Optional.of(bytes("x")), 1_000, NO_PRUNING, KeyLimits.NONE), visible::add)
+                actor("node-a"), 1, CausalContext.EMPTY, Optional.of(bytes("x")), 1_000, NO_PRUNING, KeyLimits.NONE), visible::add)
                 .toCompletableFuture();
 
         assertEquals(1, visible.size());

@@ -8,6 +8,8 @@ import io.kvorum.node.core.Effect;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.runtime.LocalStorage;
 import io.kvorum.node.runtime.StorageExecution;
+import io.kvorum.node.core.StorageRunner;
+import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.antientropy.AntiEntropySettings;
 import io.kvorum.node.handoff.HandoffSettings;
 import io.kvorum.node.core.NodeCore;
@@ -55,7 +57,8 @@ import java.util.function.Consumer;
  * <p>Events are ordered by (time, sequence number), the sequence breaking ties in the order they
  * were scheduled. A crashed node loses its core (its in-flight requests, timers and unfinished disk
  * writes) but keeps its disk: storage operations apply when they complete, as with a sync-on-write
- * engine; except on the one lossy node, whose disk is synced periodically (the {@code interval}
+ * engine, and run through the runtime's {@code StorageExecution}, a coordinated write reporting
+ * visible first and durable a random delay later (the production path); except on the one lossy node, whose disk is synced periodically (the {@code interval}
  * policy) and goes back to its last sync when it crashes. A restarted node takes a new actor epoch,
  * as the real node does. Nodes run hinted handoff and anti-entropy as configured.
  */
@@ -393,14 +396,32 @@ public final class Simulator {
             case Effect.CancelTimer cancel -> { } // the core ignores timers it no longer knows
             case Effect.PersistTokens persist -> node.tokens = persist.tokens();
             case Effect.Disconnect disconnect -> { } // the simulated network keeps no connections
-            case Effect.Storage storage -> schedule(random.nextLong(config.maxStorageDelayMillis() + 1), "disk " + node.id, () -> {
-                if (node.up && node.incarnation == incarnation) {
-                    var result = StorageExecution.execute(new LocalStorage(node.disk, node.hints, Murmur3Partitioner.INSTANCE::token),
-                            storage.operation());
-                    input(node, incarnation, new Input.StorageDone(storage.operationId(), result), "stored");
-                }
-            });
+            case Effect.Storage storage -> simulatedDisk(node, incarnation).start(storage.operationId(), storage.operation());
         }
+    }
+
+    /**
+     * The simulator's {@link StorageRunner}: the node's disk answers after a random delay, through the
+     * runtime's own {@link StorageExecution#executeOverlapped}, so a coordinated write becomes visible
+     * (and is replicated) first and durable a second random delay later, as in production. A crash in
+     * between drops the durable report with the rest of the core; a lossy disk also loses the write.
+     */
+    private StorageRunner simulatedDisk(SimNode node, int incarnation) {
+        return (operationId, operation) -> schedule(random.nextLong(config.maxStorageDelayMillis() + 1), "disk " + node.id, () -> {
+            if (!node.up || node.incarnation != incarnation) {
+                return;
+            }
+            LocalStorage storage = new LocalStorage(node.disk, node.hints, Murmur3Partitioner.INSTANCE::token);
+            List<StorageResult> visible = new ArrayList<>(1);
+            StorageResult last = StorageExecution.executeOverlapped(storage, operation, visible::add);
+            if (visible.isEmpty()) {
+                input(node, incarnation, new Input.StorageDone(operationId, last), "stored");
+                return;
+            }
+            input(node, incarnation, new Input.StorageDone(operationId, visible.getFirst()), "visible");
+            schedule(random.nextLong(config.maxStorageDelayMillis() + 1), "sync " + node.id,
+                    () -> input(node, incarnation, new Input.StorageDone(operationId, last), "durable"));
+        });
     }
 
     private void send(SimNode from, NodeId to, PeerMessage message) {
