@@ -100,9 +100,25 @@ final class CoordinatorSide {
                 sloppy && settings.handoff().enabled(), plumbing::isHealthy);
     }
 
+    /** Why a request is refused at once when this node already coordinates as many operations as it may. */
+    private Shortfall overloaded() {
+        metrics.overloaded("operations");
+        return new Shortfall(false, List.of(new Shortfall.Refusal(settings.self(), "coordinates " + operations.size()
+                + " requests already, the most node.operations-max allows: overloaded")));
+    }
+
     // ---- reads -------------------------------------------------------------------------------
 
     void startRead(Key key, int r, boolean sloppy, long timeoutMillis, ReplyTo replyTo, Optional<WriteRequest> thenDelete) {
+        if (operations.size() >= settings.operationsMax()) {
+            Shortfall overloaded = overloaded();
+            if (thenDelete.isPresent()) {
+                replyWrite(replyTo, new WriteOutcome.Unavailable(r, 0, overloaded));
+            } else if (replyTo instanceof ReplyTo.Client client) {
+                plumbing.emit(new Effect.ReadReply(client.clientRequestId(), new ReadOutcome.Unavailable(r, 0, overloaded)));
+            }
+            return;
+        }
         long id = plumbing.newId();
         Placement placement = placement(key, sloppy);
         GetCoordinator coordinator = new GetCoordinator(r, placement, plumbing::isHealthy, settings.maxActors());
@@ -179,6 +195,10 @@ final class CoordinatorSide {
     void startWrite(WriteRequest request, ReplyTo replyTo) {
         if (request.isBlindDelete()) {
             startRead(request.key(), request.w(), request.sloppy(), request.timeoutMillis(), replyTo, Optional.of(request));
+            return;
+        }
+        if (operations.size() >= settings.operationsMax()) {
+            replyWrite(replyTo, new WriteOutcome.Unavailable(request.w(), 0, overloaded()));
             return;
         }
         Placement placement = placement(request.key(), request.sloppy());

@@ -6,6 +6,7 @@ import io.kvorum.node.core.Input.SendFailed;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.message.Shortfall;
+import io.kvorum.node.protocol.CoreMetrics;
 import io.kvorum.node.protocol.Outbox;
 import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.StorageResult;
@@ -33,6 +34,8 @@ final class CorePlumbing {
 
     private final NodeId self;
     private final Membership membership;
+    private final int storageOperationsMax;
+    private final CoreMetrics metrics;
     private final Map<Long, StorageWaiter> storageWaiters = new LinkedHashMap<>();
     private final Map<Long, Runnable> timers = new LinkedHashMap<>();
     private final ArrayDeque<Input> selfDelivered = new ArrayDeque<>();
@@ -41,9 +44,11 @@ final class CorePlumbing {
     private long nowMillis;
     private long nextId;
 
-    CorePlumbing(NodeId self, long epoch, Membership membership) {
+    CorePlumbing(NodeId self, long epoch, Membership membership, int storageOperationsMax, CoreMetrics metrics) {
         this.self = self;
         this.membership = membership;
+        this.storageOperationsMax = storageOperationsMax;
+        this.metrics = metrics;
         this.nextId = (epoch << ID_BLOCK_BITS) + 1;
     }
 
@@ -97,9 +102,20 @@ final class CorePlumbing {
         };
     }
 
-    /** Asks the driver to run {@code op}; its result goes to {@code waiter}. */
+    /**
+     * Asks the driver to run {@code op}; its result goes to {@code waiter}. Past the bound on storage
+     * operations in progress, the operation fails at once (later in this step, as a disk error would),
+     * so every caller handles it the way it handles a failing disk.
+     */
     void storage(StorageWaiter waiter, StorageOp op) {
         long id = newId();
+        if (storageWaiters.size() >= storageOperationsMax) {
+            metrics.overloaded("storage operations");
+            storageWaiters.put(id, waiter);
+            selfDelivered.add(new Input.StorageDone(id, new StorageResult.Failed(storageWaiters.size() - 1
+                    + " storage operations in progress already on " + self + ", the most node.operations-max allows: overloaded")));
+            return;
+        }
         storageWaiters.put(id, waiter);
         emit(new Effect.Storage(id, op));
     }

@@ -78,7 +78,7 @@ public final class NodeCore {
         this.tokenizer = tokenizer;
         this.n = settings.n();
         this.metrics = metrics;
-        this.plumbing = new CorePlumbing(settings.self(), settings.actor().epoch(), membership);
+        this.plumbing = new CorePlumbing(settings.self(), settings.actor().epoch(), membership, settings.operationsMax(), metrics);
         this.handoff = new HintedHandoff(settings.self(), settings.handoff(), plumbing.outbox(), metrics);
         this.antiEntropy = new AntiEntropy(settings.self(), settings.n(), settings.maxActors(), settings.antiEntropy(),
                 plumbing.outbox(), metrics);

@@ -32,6 +32,10 @@ final class RuntimeMetrics implements CoreMetrics {
     /** A key near its limit is written to again and again by the client causing it: one line a minute says enough. */
     private static final long NEAR_LIMIT_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+    /** Requests turned away by node.operations-max (shared with the loop's own bound, by name). */
+    private final Counter overloaded;
+    /** Overload lasts while the flood does: one line a minute says enough. */
+    private final RateLimitedLog overloadLog = new RateLimitedLog(TimeUnit.MINUTES.toNanos(1));
     private final Counter readQuorumFailures;
     private final Counter writeQuorumFailures;
     private final Counter readRepairs;
@@ -58,6 +62,7 @@ final class RuntimeMetrics implements CoreMetrics {
     RuntimeMetrics(MetricRegistry registry, Hints hints, EventLog events) {
         this.hints = hints;
         this.events = events;
+        overloaded = registry.counter("node.overloaded");
         readQuorumFailures = registry.counter("kv.quorum-failures.read");
         writeQuorumFailures = registry.counter("kv.quorum-failures.write");
         readRepairs = registry.counter("kv.read-repairs");
@@ -99,6 +104,14 @@ final class RuntimeMetrics implements CoreMetrics {
 
     private static void gauge(MetricRegistry registry, String name, Supplier<LogStats> stats, ToLongFunction<LogStats> field) {
         registry.gauge(name, () -> () -> field.applyAsLong(stats.get()));
+    }
+
+    @Override
+    public void overloaded(String what) {
+        overloaded.inc();
+        if (overloadLog.due(System.nanoTime())) {
+            LOG.warn("{} reached node.operations-max: new requests are answered 503 at once until some finish", what);
+        }
     }
 
     @Override
