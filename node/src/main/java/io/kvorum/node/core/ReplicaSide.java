@@ -100,6 +100,11 @@ final class ReplicaSide {
                 } else {
                     metrics.hintRefused(hint.owner());
                 }
+            } else {
+                // A failed store (its fsync, say) may still have left the hint in the store: have
+                // handoff look again, or the hint would sit there until another hint for its owner
+                // came along (found by the simulator's disk errors, issue 12).
+                handoff.onHintStored(hint.owner());
             }
             then.accept(result);
         }), new StorageOp.StoreHint(hint));
