@@ -84,6 +84,8 @@ class SetWorkloadSimulationTest {
         assertEquals(first.sim.trace().events(), second.sim.trace().events(), "event counts differ for seed 4242");
         assertEquals(first.sim.trace().hash(), second.sim.trace().hash(), "trace hashes differ for seed 4242: the simulation is not deterministic");
         assertTrue(first.sim.trace().events() > 10_000, "the run did too little to prove anything: " + first.sim.trace().events());
+        assertTrue(first.sim.invariants().checks() > 1_000, "the invariants were checked only "
+                + first.sim.invariants().checks() + " times as events happened");
     }
 
     /** How long after the faults stop the replicas may take to converge, in simulated time. */

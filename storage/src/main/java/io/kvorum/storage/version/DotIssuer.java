@@ -12,8 +12,12 @@ package io.kvorum.storage.version;
  *
  * <p>The floor lives in memory, so it is only sound within one actor epoch: a node takes a new
  * epoch every time its process starts. A node's core owns the floor and hands each coordinated
- * write one reserved counter as a value ({@link #reserved}); the storage worker that applies the
- * write issues it, and the core takes the issued counter back from the result.
+ * write one reserved counter as a value ({@link #reserved}), in the order the writes start; the
+ * storage worker that applies the write issues it, and the core takes the issued counter back from
+ * the result. Writes that reach the disk in that order issue exactly their reservations. One that a
+ * later write of the same key overtook issues one above that write's dot, which the key's state
+ * shows; that counter may then equal another key's reservation, which is harmless, since a dot names
+ * a version of one key only.
  *
  * <p>Not thread-safe: one owner.
  */
