@@ -33,9 +33,7 @@ import io.kvorum.storage.version.DotIssuer;
 import io.kvorum.storage.version.Sibling;
 import io.kvorum.storage.version.Siblings;
 import io.kvorum.storage.version.VersionCodec;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
 
@@ -75,7 +73,7 @@ final class CoordinatorSide {
      * back the counter the engine issued (higher only if the key already held that one).
      */
     private long lastDotCounter;
-    private final Map<Long, Operation> operations = new LinkedHashMap<>();
+    private final OperationTable operations;
     private final ForwardDeduplicator forwardsSeen = new ForwardDeduplicator(FORWARDS_REMEMBERED);
 
     CoordinatorSide(NodeCoreSettings settings, Membership membership, ToLongFunction<Key> tokenizer, CoreMetrics metrics,
@@ -86,6 +84,7 @@ final class CoordinatorSide {
         this.metrics = metrics;
         this.plumbing = plumbing;
         this.replica = replica;
+        this.operations = new OperationTable(settings.self(), settings.operationsMax(), plumbing, metrics);
     }
 
     int operationsInFlight() {
@@ -100,30 +99,21 @@ final class CoordinatorSide {
                 sloppy && settings.handoff().enabled(), plumbing::isHealthy);
     }
 
-    /** Why a request is refused at once when this node already coordinates as many operations as it may. */
-    private Shortfall overloaded() {
-        metrics.overloaded("operations");
-        return new Shortfall(false, List.of(new Shortfall.Refusal(settings.self(), "coordinates " + operations.size()
-                + " requests already, the most node.operations-max allows: overloaded")));
-    }
-
     // ---- reads -------------------------------------------------------------------------------
 
     void startRead(Key key, int r, boolean sloppy, long timeoutMillis, ReplyTo replyTo, Optional<WriteRequest> thenDelete) {
-        if (operations.size() >= settings.operationsMax()) {
-            Shortfall overloaded = overloaded();
+        Optional<Shortfall> full = operations.full();
+        if (full.isPresent()) {
             if (thenDelete.isPresent()) {
-                replyWrite(replyTo, new WriteOutcome.Unavailable(r, 0, overloaded));
+                replyWrite(replyTo, new WriteOutcome.Unavailable(r, 0, full.get()));
             } else if (replyTo instanceof ReplyTo.Client client) {
-                plumbing.emit(new Effect.ReadReply(client.clientRequestId(), new ReadOutcome.Unavailable(r, 0, overloaded)));
+                plumbing.emit(new Effect.ReadReply(client.clientRequestId(), new ReadOutcome.Unavailable(r, 0, full.get())));
             }
             return;
         }
-        long id = plumbing.newId();
         Placement placement = placement(key, sloppy);
         GetCoordinator coordinator = new GetCoordinator(r, placement, plumbing::isHealthy, settings.maxActors());
-        operations.put(id, new ReadOp(key, coordinator, replyTo, thenDelete));
-        plumbing.emit(new Effect.SetTimer(id, plumbing.nowMillis() + timeoutMillis));
+        long id = operations.start(new ReadOp(key, coordinator, replyTo, thenDelete), plumbing.nowMillis() + timeoutMillis);
         for (Target target : placement.targets()) {
             plumbing.send(target.node(), new ReplicaGetRequest(id, key));
         }
@@ -143,7 +133,7 @@ final class CoordinatorSide {
         decision.ask().forEach(target -> plumbing.send(target.node(), new ReplicaGetRequest(id, op.key())));
         decision.answer().ifPresent(outcome -> answerRead(op, outcome));
         if (decision.finished()) {
-            finish(id);
+            operations.finish(id);
             sendRepairs(op.key(), decision.repairs());
         }
     }
@@ -197,8 +187,9 @@ final class CoordinatorSide {
             startRead(request.key(), request.w(), request.sloppy(), request.timeoutMillis(), replyTo, Optional.of(request));
             return;
         }
-        if (operations.size() >= settings.operationsMax()) {
-            replyWrite(replyTo, new WriteOutcome.Unavailable(request.w(), 0, overloaded()));
+        Optional<Shortfall> full = operations.full();
+        if (full.isPresent()) {
+            replyWrite(replyTo, new WriteOutcome.Unavailable(request.w(), 0, full.get()));
             return;
         }
         Placement placement = placement(request.key(), request.sloppy());
@@ -223,12 +214,11 @@ final class CoordinatorSide {
     }
 
     private void coordinateWrite(WriteRequest request, Placement placement, ReplyTo replyTo) {
-        long id = plumbing.newId();
         PutCoordinator coordinator = new PutCoordinator(settings.self(), request.w(), placement, plumbing::isHealthy);
         boolean hedge = request.sloppy() && settings.handoff().enabled();
         long deadlineMillis = plumbing.nowMillis() + request.timeoutMillis();
-        operations.put(id, new WriteOp(request.key(), coordinator, replyTo, deadlineMillis, hedge));
-        plumbing.emit(new Effect.SetTimer(id, hedge ? plumbing.nowMillis() + request.timeoutMillis() / HEDGE_DIVISOR : deadlineMillis));
+        long id = operations.start(new WriteOp(request.key(), coordinator, replyTo, deadlineMillis, hedge),
+                hedge ? plumbing.nowMillis() + request.timeoutMillis() / HEDGE_DIVISOR : deadlineMillis);
         plumbing.storage(new StorageWaiter.CoordinatorWrite(id), new StorageOp.CoordinateWrite(request.key(), settings.actor(), ++lastDotCounter,
                 request.context().orElse(CausalContext.EMPTY), request.value(), request.wallMillis(), settings.maxActors(),
                 settings.keyLimits()));
@@ -300,17 +290,15 @@ final class CoordinatorSide {
             replyWrite(op.replyTo, outcome);
         });
         if (decision.finished()) {
-            finish(id);
+            operations.finish(id);
         }
     }
 
     // ---- forwarding --------------------------------------------------------------------------
 
     private void forward(WriteRequest request, List<NodeId> replicas, ReplyTo replyTo) {
-        long id = plumbing.newId();
         WriteForwarder forwarder = new WriteForwarder(request.w(), replicas, plumbing::isHealthy);
-        operations.put(id, new ForwardOp(request, forwarder, replyTo));
-        plumbing.emit(new Effect.SetTimer(id, plumbing.nowMillis() + request.timeoutMillis()));
+        long id = operations.start(new ForwardOp(request, forwarder, replyTo), plumbing.nowMillis() + request.timeoutMillis());
         metrics.writeForwarded();
         onForwardDecision(id, forwarder.start());
     }
@@ -332,7 +320,7 @@ final class CoordinatorSide {
             plumbing.send(target, op.request().forwarded(id, replicaTimeoutMillis));
         });
         if (decision.finished()) {
-            finish(id);
+            operations.finish(id);
             replyWrite(op.replyTo(), decision.answer().orElseThrow());
         }
     }
@@ -371,12 +359,6 @@ final class CoordinatorSide {
                 onForwardDecision(id, op.forwarder().onTimeout());
             }
             case null -> { }
-        }
-    }
-
-    private void finish(long id) {
-        if (operations.remove(id) != null) {
-            plumbing.emit(new Effect.CancelTimer(id));
         }
     }
 }

@@ -90,51 +90,42 @@ public final class StorageExecution {
     public static CompletionStage<StorageResult> startIfReady(LocalStorage storage, StorageOp op, Consumer<StorageResult> visible) {
         StorageEngine engine = storage.engine();
         try {
-            switch (op) {
+            return switch (op) {
                 case StorageOp.Read read -> {
                     Siblings state = engine.getIfReady(read.key());
-                    return state == null ? null : CompletableFuture.completedStage(new StorageResult.Loaded(state));
+                    yield state == null ? null : CompletableFuture.completedStage(new StorageResult.Loaded(state));
                 }
                 case StorageOp.Merge merge -> {
                     StorageEngine.Deferred deferred = engine.updateIfReady(merge.key(),
                             current -> current.merge(merge.incoming(), merge.maxActors()));
-                    return deferred == null ? null : whenDurable(op, deferred, new StorageResult.Loaded(deferred.state()));
+                    yield deferred == null ? null : whenDurable(op, deferred, new StorageResult.Loaded(deferred.state()));
                 }
-                case StorageOp.CoordinateWrite write -> {
-                    WriteAdmission admission = new WriteAdmission(write);
-                    StorageEngine.Deferred deferred = engine.updateIfReady(write.key(), admission::apply);
-                    if (deferred == null) {
-                        return null;
-                    }
-                    if (admission.refused != null) {
-                        return CompletableFuture.completedStage(admission.refused);
-                    }
-                    visible.accept(new StorageResult.Written(admission.version, false));
-                    return whenDurable(op, deferred, new StorageResult.Durable());
-                }
+                case StorageOp.CoordinateWrite write -> coordinateIfReady(engine, write, visible);
                 // Many keys or the hint store: always a worker's job.
-                case StorageOp.MergeAll all -> {
-                    return null;
-                }
-                case StorageOp.StoreHint store -> {
-                    return null;
-                }
-                case StorageOp.LoadHints load -> {
-                    return null;
-                }
-                case StorageOp.DeleteHints delete -> {
-                    return null;
-                }
-                case StorageOp.BuildTrees build -> {
-                    return null;
-                }
-                case StorageOp.Scan scan -> {
-                    return null;
-                }
-            }
+                case StorageOp.MergeAll all -> null;
+                case StorageOp.StoreHint store -> null;
+                case StorageOp.LoadHints load -> null;
+                case StorageOp.DeleteHints delete -> null;
+                case StorageOp.BuildTrees build -> null;
+                case StorageOp.Scan scan -> null;
+            };
         } catch (UncheckedIOException e) {
             return CompletableFuture.completedStage(new StorageResult.Failed(describe(op) + ": " + e.getMessage()));
         }
+    }
+
+    private static CompletionStage<StorageResult> coordinateIfReady(StorageEngine engine, StorageOp.CoordinateWrite write,
+                                                                    Consumer<StorageResult> visible) {
+        WriteAdmission admission = new WriteAdmission(write);
+        StorageEngine.Deferred deferred = engine.updateIfReady(write.key(), admission::apply);
+        if (deferred == null) {
+            return null;
+        }
+        if (admission.refused != null) {
+            return CompletableFuture.completedStage(admission.refused);
+        }
+        visible.accept(new StorageResult.Written(admission.version, false));
+        return whenDurable(write, deferred, new StorageResult.Durable());
     }
 
     private static CompletionStage<StorageResult> whenDurable(StorageOp op, StorageEngine.Deferred deferred, StorageResult result) {
