@@ -47,6 +47,19 @@ public final class ConfigKeys {
             ValueTypes.duration(Duration.ZERO, Duration.ofMinutes(5)),
             "How long a graceful shutdown may take before the process exits anyway.");
 
+    /**
+     * Default of node.operations-max: far above what a node serves at once when healthy (a benchmark
+     * client with 256 threads keeps a few hundred requests in flight), small enough that a flood
+     * cannot fill the heap with waiting requests.
+     */
+    static final int NODE_OPERATIONS_MAX_DEFAULT = 10_000;
+
+    public static final ConfigKey<Integer> NODE_OPERATIONS_MAX = ConfigKey.of("node.operations-max",
+            String.valueOf(NODE_OPERATIONS_MAX_DEFAULT), ValueTypes.integer(1, 1_000_000),
+            "Most requests a node works on at once, counted separately for client requests waiting for an answer,"
+            + " reads and writes it coordinates (forwarded ones included) and storage operations in progress; past it a"
+            + " new request is answered 503 at once, naming this key, instead of queueing without bound.");
+
     public static final ConfigKey<String> HTTP_HOST = ConfigKey.of("http.host", "127.0.0.1", ValueTypes.host(),
             "Address the client HTTP API listens on; also this node's advertised HTTP address in the default cluster.members.");
 
@@ -270,7 +283,7 @@ public final class ConfigKeys {
 
     /** Every key, in declaration order; a derived default may read only keys listed before it. */
     private static final List<ConfigKey<?>> ALL = List.of(
-            NODE_ID, NODE_DATA_DIR, NODE_SHUTDOWN_TIMEOUT,
+            NODE_ID, NODE_DATA_DIR, NODE_SHUTDOWN_TIMEOUT, NODE_OPERATIONS_MAX,
             HTTP_HOST, HTTP_PORT, HTTP_VALUE_BYTES_MAX,
             INTERNODE_HOST, INTERNODE_PORT, INTERNODE_CONNECT_TIMEOUT, INTERNODE_FRAME_BYTES_MAX,
             CLUSTER_MEMBERS, CLUSTER_SEEDS,

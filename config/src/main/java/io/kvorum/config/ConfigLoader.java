@@ -90,7 +90,8 @@ public final class ConfigLoader {
                 new NodeConfig(
                         settings.get(ConfigKeys.NODE_ID),
                         settings.get(ConfigKeys.NODE_DATA_DIR),
-                        settings.get(ConfigKeys.NODE_SHUTDOWN_TIMEOUT)),
+                        settings.get(ConfigKeys.NODE_SHUTDOWN_TIMEOUT),
+                        settings.get(ConfigKeys.NODE_OPERATIONS_MAX)),
                 new HttpConfig(
                         settings.get(ConfigKeys.HTTP_HOST),
                         settings.get(ConfigKeys.HTTP_PORT),

@@ -26,6 +26,7 @@ class ValidationTest {
                 Arguments.of("node.data-dir", "a\0b", "node.data-dir: 'a\\u0000b' is not a valid path"),
                 Arguments.of("node.shutdown-timeout", "6m", "node.shutdown-timeout: 6m is out of range 0s..5m"),
                 Arguments.of("node.shutdown-timeout", "soon", "node.shutdown-timeout: 'soon' is not a duration"),
+                Arguments.of("node.operations-max", "0", "node.operations-max: 0 is out of range 1..1000000"),
                 Arguments.of("http.host", "my host", "http.host: 'my host' is not a host name or IP address"),
                 Arguments.of("http.port", "65536", "http.port: 65536 is out of range 0..65535"),
                 Arguments.of("http.port", "-1", "http.port: -1 is out of range 0..65535"),

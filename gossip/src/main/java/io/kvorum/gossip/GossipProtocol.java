@@ -69,7 +69,7 @@ public final class GossipProtocol {
     private final FailureDetector detector;
     private final RandomGenerator random;
     private final PeerSelector selector;
-    private final Exchange exchange;
+    private final GossipRoundPlanner planner;
     private final TreeMap<NodeId, MemberState> members = new TreeMap<>();
     private final TreeSet<NodeId> suspected = new TreeSet<>();
     private long versionCounter;
@@ -92,7 +92,7 @@ public final class GossipProtocol {
         this.detector = detector;
         this.random = random;
         this.selector = new PeerSelector(settings);
-        this.exchange = new Exchange(settings);
+        this.planner = new GossipRoundPlanner(settings);
         versionCounter = 1;
         MemberInfo info = new MemberInfo(local.internodeAddress(), local.httpAddress(), local.status(),
                 local.tokens(), versionCounter);
@@ -109,7 +109,7 @@ public final class GossipProtocol {
         convict(nowMillis, out);
         List<NodeId> targets = selector.choose(aliveOthers(), unreachable(), seedIds(), random);
         if (!targets.isEmpty()) {
-            GossipSyn syn = exchange.syn(self, me.info().internodeAddress(), members, random);
+            GossipSyn syn = planner.syn(self, me.info().internodeAddress(), members, random);
             for (NodeId target : targets) {
                 addressOf(target).ifPresent(address -> out.add(new Send(target, address, syn)));
             }
@@ -126,14 +126,14 @@ public final class GossipProtocol {
         }
         switch (message) {
             case GossipSyn syn -> {
-                GossipAck ack = exchange.ack(self, members, syn, random);
+                GossipAck ack = planner.ack(self, members, syn, random);
                 if (!ack.updates().isEmpty() || !ack.requests().isEmpty()) {
                     out.add(new Send(from, syn.senderInternodeAddress(), ack));
                 }
             }
             case GossipAck ack -> {
                 apply(ack.updates(), nowMillis, out);
-                GossipAck2 ack2 = exchange.ack2(members, ack.requests(), random);
+                GossipAck2 ack2 = planner.ack2(members, ack.requests(), random);
                 if (!ack2.updates().isEmpty()) {
                     addressOf(from).ifPresent(address -> out.add(new Send(from, address, ack2)));
                 }

@@ -18,7 +18,7 @@ final class BodyReader {
     private BodyReader() {}
 
     /** Reads the exchange's body, then calls {@code onBody} on the event loop; or answers 413 itself. */
-    static void read(Exchange exchange, int bodyBytesMax, Reply tooLarge, Consumer<byte[]> onBody) {
+    static void read(HttpRoundTrip exchange, int bodyBytesMax, Reply tooLarge, Consumer<byte[]> onBody) {
         HttpServerRequest request = exchange.request();
         if (declaredLength(request) > bodyBytesMax) {
             exchange.send(tooLarge);

@@ -60,7 +60,7 @@ final class KvOperations {
         return new Timer(LockFreeExponentiallyDecayingReservoir.builder().build());
     }
 
-    void get(Exchange exchange, String rawKey) {
+    void get(HttpRoundTrip exchange, String rawKey) {
         switch (head(exchange, rawKey, "r")) {
             case Validated.Invalid<Head>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<Head>(Head head) -> call(exchange, getOperation, head.timeoutMillis(),
@@ -70,21 +70,21 @@ final class KvOperations {
         }
     }
 
-    void put(Exchange exchange, String rawKey) {
+    void put(HttpRoundTrip exchange, String rawKey) {
         switch (head(exchange, rawKey, "w")) {
             case Validated.Invalid<Head>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<Head>(Head head) -> readBody(exchange, body -> put(exchange, head, body));
         }
     }
 
-    void delete(Exchange exchange, String rawKey) {
+    void delete(HttpRoundTrip exchange, String rawKey) {
         switch (head(exchange, rawKey, "w")) {
             case Validated.Invalid<Head>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<Head>(Head head) -> readBody(exchange, body -> delete(exchange, head, body));
         }
     }
 
-    private void put(Exchange exchange, Head head, byte[] body) {
+    private void put(HttpRoundTrip exchange, Head head, byte[] body) {
         switch (bodies.put(body)) {
             case Validated.Invalid<PutBody>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<PutBody>(PutBody put) -> {
@@ -96,7 +96,7 @@ final class KvOperations {
         }
     }
 
-    private void delete(Exchange exchange, Head head, byte[] body) {
+    private void delete(HttpRoundTrip exchange, Head head, byte[] body) {
         switch (bodies.delete(body)) {
             case Validated.Invalid<DeleteBody>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<DeleteBody>(DeleteBody delete) -> {
@@ -108,7 +108,7 @@ final class KvOperations {
         }
     }
 
-    private Validated<Head> head(Exchange exchange, String rawKey, String replicaParameter) {
+    private Validated<Head> head(HttpRoundTrip exchange, String rawKey, String replicaParameter) {
         return PathKeys.decode(rawKey).then(key -> QueryParameters.parse(exchange.request().query())
                 .then(query -> head(key, query, replicaParameter)));
     }
@@ -120,7 +120,7 @@ final class KvOperations {
                                 .then(sloppy -> Validated.valid(new Head(key, count, timeout, sloppy)))));
     }
 
-    private void readBody(Exchange exchange, Consumer<byte[]> onBody) {
+    private void readBody(HttpRoundTrip exchange, Consumer<byte[]> onBody) {
         BodyReader.read(exchange, settings.bodyBytesMax(), bodyTooLarge, onBody);
     }
 
@@ -129,7 +129,7 @@ final class KvOperations {
      * past the request's timeout plus the service grace the router answers 503 on its own, so a lost
      * future cannot hold a connection forever. Exceptions, thrown or in the future, answer 500.
      */
-    private <T> void call(Exchange exchange, Operation operation, OptionalLong timeoutMillis,
+    private <T> void call(HttpRoundTrip exchange, Operation operation, OptionalLong timeoutMillis,
             Supplier<CompletionStage<T>> invoke, Function<T, Reply> render) {
         Context context = vertx.getOrCreateContext();
         long ceilingMillis = timeoutMillis.orElse(settings.requestTimeoutMillis()) + settings.serviceGraceMillis();

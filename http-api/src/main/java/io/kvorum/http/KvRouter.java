@@ -43,11 +43,11 @@ final class KvRouter implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        Exchange exchange = new Exchange(request, telemetry, responses);
+        HttpRoundTrip exchange = new HttpRoundTrip(request, telemetry, responses);
         exchange.guard(() -> route(exchange));
     }
 
-    private void route(Exchange exchange) {
+    private void route(HttpRoundTrip exchange) {
         HttpServerRequest request = exchange.request();
         if (draining.getAsBoolean()) {
             exchange.send(responses.shuttingDown());
@@ -81,7 +81,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
         }
     }
 
-    private void item(Exchange exchange, String method, String rawKey) {
+    private void item(HttpRoundTrip exchange, String method, String rawKey) {
         switch (method) {
             case "GET" -> operations.get(exchange, rawKey);
             case "PUT" -> operations.put(exchange, rawKey);
@@ -90,7 +90,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
         }
     }
 
-    private void replicas(Exchange exchange, String rawKey) {
+    private void replicas(HttpRoundTrip exchange, String rawKey) {
         switch (PathKeys.decode(rawKey)) {
             case Validated.Invalid<Key>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<Key>(Key key) ->
@@ -99,7 +99,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
     }
 
     /** {@code ?tokens=true} adds each owner's tokens and the partitioner (for clients that route by token). */
-    private void ring(Exchange exchange) {
+    private void ring(HttpRoundTrip exchange) {
         switch (QueryParameters.parse(exchange.request().query()).then(QueryParameters::tokens)) {
             case Validated.Invalid<Boolean>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<Boolean>(Boolean withTokens) -> exchange.send(responses.ring(service.ring(), withTokens));
@@ -107,7 +107,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
     }
 
     /** JSON as ever, unless the client asks for Prometheus' text (as a Prometheus server's scrape does). */
-    private void metrics(Exchange exchange) {
+    private void metrics(HttpRoundTrip exchange) {
         String accept = exchange.request().getHeader("Accept");
         if (PrometheusExposition.wantsPrometheus(accept)) {
             exchange.send(telemetry.prometheus().scrape(accept));

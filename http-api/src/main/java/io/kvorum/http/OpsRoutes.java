@@ -70,11 +70,11 @@ final class OpsRoutes {
         this.dashboardPage = readDashboard();
     }
 
-    void ownStatus(Exchange exchange) {
+    void ownStatus(HttpRoundTrip exchange) {
         exchange.send(Reply.ok(nodeStatusJson()));
     }
 
-    void transfers(Exchange exchange) {
+    void transfers(HttpRoundTrip exchange) {
         // Ranges change owners only when members join or leave, and no range is streamed yet: a new
         // member receives its data through anti-entropy and read repair. Nothing is ever in flight.
         exchange.send(Reply.ok(json.render(out -> {
@@ -85,14 +85,14 @@ final class OpsRoutes {
         })));
     }
 
-    void decodeContext(Exchange exchange, String rawContext) {
+    void decodeContext(HttpRoundTrip exchange, String rawContext) {
         exchange.send(switch (service.decodeContext(rawContext)) {
             case ContextView.Invalid(String message) -> responses.error(ApiError.of(ErrorCode.INVALID_CONTEXT, message));
             case ContextView.Decoded decoded -> Reply.ok(json.render(out -> writeContext(out, rawContext, decoded)));
         });
     }
 
-    void dashboard(Exchange exchange) {
+    void dashboard(HttpRoundTrip exchange) {
         if (dashboardPage == null) {
             exchange.send(responses.error(ApiError.of(ErrorCode.NO_SUCH_ROUTE,
                     "this build has no dashboard (" + DASHBOARD_RESOURCE + " is not on the class path)")));
@@ -113,7 +113,7 @@ final class OpsRoutes {
     }
 
     /** Fans out to every other member for its own figures; answers once all replied or timed out. */
-    void clusterStatus(Exchange exchange) {
+    void clusterStatus(HttpRoundTrip exchange) {
         MembersView members = service.members();
         RingView ring = service.ring();
         Bytes own = nodeStatusJson();

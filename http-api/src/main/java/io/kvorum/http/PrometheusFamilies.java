@@ -232,6 +232,10 @@ final class PrometheusFamilies implements MultiCollector {
         counter(m, "storage.fsyncs", "kvorum_storage_fsyncs", "fsyncs of the log engine's active segment.", Labels.EMPTY);
         counter(m, "storage.cache.hits", "kvorum_storage_cache_hits", "Reads served by the read cache.", Labels.EMPTY);
         counter(m, "storage.cache.misses", "kvorum_storage_cache_misses", "Reads that missed the read cache.", Labels.EMPTY);
+        counter(m, "node.overloaded", "kvorum_overloaded_requests",
+                "Requests answered 503 at once because a queue of the node reached node.operations-max.", Labels.EMPTY);
+        counter(m, "node.core-failures", "kvorum_core_failures",
+                "Exceptions of the node's core; the node stops after one, so more than zero means it is on its way down.", Labels.EMPTY);
         counter(m, "kv.writes-refused.siblings-max", "kvorum_writes_refused",
                 "Writes refused before anything was stored because they would take a key past a limit.",
                 Labels.of("limit", "storage.siblings-max"));

@@ -28,7 +28,7 @@ final class RequestLogAdmin {
                 "the body must be {\"enabled\": true} or {\"enabled\": false}, at most " + BODY_BYTES_MAX + " bytes"));
     }
 
-    void handle(Exchange exchange, String method) {
+    void handle(HttpRoundTrip exchange, String method) {
         if (method.equals("GET")) {
             exchange.send(state());
             return;

@@ -100,7 +100,7 @@ class LifecycleIT {
     void serviceExceptionsAnswer500AndAreLogged() {
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
-        Logger exchangeLog = (Logger) LoggerFactory.getLogger(Exchange.class);
+        Logger exchangeLog = (Logger) LoggerFactory.getLogger(HttpRoundTrip.class);
         exchangeLog.addAppender(log);
         exchangeLog.setAdditive(false); // the expected stack traces stay out of the build log
         try (RunningApi node = RunningApi.small()) {

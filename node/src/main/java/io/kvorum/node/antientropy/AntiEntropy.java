@@ -2,15 +2,23 @@ package io.kvorum.node.antientropy;
 
 import io.kvorum.common.NodeId;
 import io.kvorum.common.TokenRange;
-import io.kvorum.node.core.CoreMetrics;
-import io.kvorum.node.core.Outbox;
-import io.kvorum.node.core.RangeSync;
-import io.kvorum.node.core.StorageOp;
-import io.kvorum.node.core.StorageResult;
+import io.kvorum.node.protocol.CoreMetrics;
+import io.kvorum.node.protocol.Outbox;
+import io.kvorum.node.protocol.RangeSync;
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.message.PeerMessage;
+import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
+import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
+import io.kvorum.node.message.PeerMessage.HintBatch;
+import io.kvorum.node.message.PeerMessage.HintBatchAck;
 import io.kvorum.node.message.PeerMessage.KeysRequest;
 import io.kvorum.node.message.PeerMessage.KeysResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
+import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
+import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
+import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
+import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
 import io.kvorum.node.message.PeerMessage.TreeRequest;
 import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.ring.Ring;
@@ -48,7 +56,7 @@ public final class AntiEntropy {
     /** A peer may ask for at most this many leaves in all (a bound on the work a request can cause). */
     static final long LEAVES_MAX = 1L << 20;
 
-    private record Exchange(long id, NodeId peer, List<TokenRange> ranges, int depth) {}
+    private record TreeComparison(long id, NodeId peer, List<TokenRange> ranges, int depth) {}
 
     private record Synced(NodeId peer, TokenRange range) {}
 
@@ -64,7 +72,7 @@ public final class AntiEntropy {
         int byPeer = x.peer().compareTo(y.peer());
         return byPeer != 0 ? byPeer : compareRanges(x.range(), y.range());
     });
-    private Exchange current;
+    private TreeComparison current;
     private List<MerkleTree> localTrees;
     private List<MerkleTree> remoteTrees;
     private long nextStartMillis;
@@ -112,37 +120,65 @@ public final class AntiEntropy {
      * exchange. Returns false for messages that are not anti-entropy's.
      */
     public boolean onMessage(NodeId from, PeerMessage message) {
-        switch (message) {
-            case TreeRequest request -> serveTrees(from, request);
-            case KeysRequest request -> serveKeys(from, request);
-            case TreeResponse response -> {
-                if (isCurrent(from, response.requestId())) {
-                    remoteTrees = response.trees();
+        return switch (message) {
+            case PeerMessage.Request request -> onRequest(from, request);
+            case PeerMessage.Response response -> onResponse(from, response);
+            case PeerMessage.OneWay oneWay -> false;
+        };
+    }
+
+    private boolean onRequest(NodeId from, PeerMessage.Request request) {
+        return switch (request) {
+            case TreeRequest tree -> {
+                serveTrees(from, tree);
+                yield true;
+            }
+            case KeysRequest keys -> {
+                serveKeys(from, keys);
+                yield true;
+            }
+            // The coordinators' and hinted handoff's requests.
+            case ReplicaGetRequest other -> false;
+            case ReplicaPutRequest other -> false;
+            case ForwardWriteRequest other -> false;
+            case HintBatch other -> false;
+        };
+    }
+
+    private boolean onResponse(NodeId from, PeerMessage.Response response) {
+        return switch (response) {
+            case TreeResponse trees -> {
+                if (isCurrent(from, trees.requestId())) {
+                    remoteTrees = trees.trees();
                     compareWhenBoth();
                 }
+                yield true;
             }
-            case KeysResponse response -> {
-                if (isCurrent(from, response.requestId())) {
-                    Exchange exchange = current;
-                    outbox.storage(new StorageOp.MergeAll(response.entries(), maxActors), result -> {
+            case KeysResponse keys -> {
+                if (isCurrent(from, keys.requestId())) {
+                    TreeComparison comparison = current;
+                    outbox.storage(new StorageOp.MergeAll(keys.entries(), maxActors), result -> {
                         if (result instanceof StorageResult.Merged merged) {
                             metrics.antiEntropyKeysRepaired(from, merged.changed());
                         }
-                        finish(exchange);
+                        finish(comparison);
                     });
                 }
+                yield true;
             }
             case ReplicaFailure failure -> {
-                if (!isCurrent(from, failure.requestId())) {
-                    return false;
+                boolean ours = isCurrent(from, failure.requestId());
+                if (ours) {
+                    finish(current);
                 }
-                finish(current);
+                yield ours; // otherwise a coordinator's request failed
             }
-            default -> {
-                return false;
-            }
-        }
-        return true;
+            // The coordinators' and hinted handoff's replies.
+            case ReplicaGetResponse other -> false;
+            case ReplicaPutResponse other -> false;
+            case ForwardWriteResponse other -> false;
+            case HintBatchAck other -> false;
+        };
     }
 
     /** A request of the running exchange could not be sent. */
@@ -156,7 +192,7 @@ public final class AntiEntropy {
 
     private void begin(NodeId peer, List<TokenRange> ranges) {
         int depth = depthFor(ranges.size());
-        Exchange exchange = new Exchange(outbox.newId(), peer, ranges, depth);
+        TreeComparison exchange = new TreeComparison(outbox.newId(), peer, ranges, depth);
         current = exchange;
         localTrees = null;
         remoteTrees = null;
@@ -176,7 +212,7 @@ public final class AntiEntropy {
         if (localTrees == null || remoteTrees == null) {
             return;
         }
-        Exchange exchange = current;
+        TreeComparison exchange = current;
         if (!comparable(exchange, localTrees, remoteTrees)) {
             finish(exchange); // a peer answering with other trees than asked: nothing to learn
             return;
@@ -212,7 +248,7 @@ public final class AntiEntropy {
         });
     }
 
-    private static boolean comparable(Exchange exchange, List<MerkleTree> local, List<MerkleTree> remote) {
+    private static boolean comparable(TreeComparison exchange, List<MerkleTree> local, List<MerkleTree> remote) {
         if (local.size() != exchange.ranges().size() || remote.size() != local.size()) {
             return false;
         }
@@ -224,7 +260,7 @@ public final class AntiEntropy {
         return true;
     }
 
-    private void finish(Exchange exchange) {
+    private void finish(TreeComparison exchange) {
         if (current != exchange || exchange == null) {
             return;
         }

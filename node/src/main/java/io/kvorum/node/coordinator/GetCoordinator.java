@@ -2,7 +2,7 @@ package io.kvorum.node.coordinator;
 
 import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.Placement.Target;
-import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.node.protocol.ReadOutcome;
 import io.kvorum.node.coordinator.ReadRepairPlanner.Repair;
 import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.version.Siblings;

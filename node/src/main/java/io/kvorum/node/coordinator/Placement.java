@@ -2,7 +2,7 @@ package io.kvorum.node.coordinator;
 
 import io.kvorum.common.NodeId;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +41,7 @@ public final class Placement {
     private final List<NodeId> preferred;
     private final boolean sloppy;
     private final List<Target> targets = new ArrayList<>();
-    private final Set<NodeId> used = new HashSet<>();
+    private final Set<NodeId> used = new LinkedHashSet<>();
 
     /**
      * @param walk every node in ring order from the key's token ({@code Ring.walk})

@@ -3,7 +3,7 @@ package io.kvorum.node.coordinator;
 import io.kvorum.common.Invariants;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.Placement.Target;
-import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.node.message.PeerMessage.Ack;
 import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Siblings;

@@ -1,5 +1,8 @@
 package io.kvorum.node.core;
 
+import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.message.PeerMessage;
 import java.util.List;

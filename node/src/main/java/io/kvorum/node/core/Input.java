@@ -1,5 +1,6 @@
 package io.kvorum.node.core;
 
+import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;

@@ -10,16 +10,28 @@ import io.kvorum.storage.version.KeyLimits;
 /**
  * What a node's core needs to know about itself: its id, the actor its writes are issued under,
  * the replication factor N, the pruning bound of a key's version history, the limits a write must
- * keep a key within, and how it runs hinted handoff and anti-entropy.
+ * keep a key within, how it runs hinted handoff and anti-entropy, and {@code operationsMax}
+ * ({@code node.operations-max}): the most reads and writes it coordinates at once, and the most
+ * storage operations it has in progress at once; past either, a new one fails at once, naming the key.
  */
 public record NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, KeyLimits keyLimits, HandoffSettings handoff,
-                               AntiEntropySettings antiEntropy) {
+                               AntiEntropySettings antiEntropy, int operationsMax) {
+    /** {@code node.operations-max}'s default (the config module's is the one a node uses). */
+    public static final int OPERATIONS_MAX_DEFAULT = 10_000;
+
     public NodeCoreSettings {
         Invariants.require(actor.node().equals(self), "actor %s does not belong to node %s", actor, self);
         Invariants.require(n >= 1, "quorum.n must be >= 1, got %d", n);
         Invariants.require(actor.epoch() < (1L << 23), "actor epoch %d leaves no room for request ids", actor.epoch());
         Invariants.require(maxActors >= 1, "maxActors must be >= 1, got %d", maxActors);
         Invariants.require(keyLimits != null, "keyLimits must be present");
+        Invariants.require(operationsMax >= 1, "node.operations-max must be >= 1, got %d", operationsMax);
+    }
+
+    /** The default bound on operations. */
+    public NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, KeyLimits keyLimits, HandoffSettings handoff,
+                            AntiEntropySettings antiEntropy) {
+        this(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, OPERATIONS_MAX_DEFAULT);
     }
 
     /** No key limits, default handoff and anti-entropy. */

@@ -1,10 +1,10 @@
 package io.kvorum.node.handoff;
 
 import io.kvorum.common.NodeId;
-import io.kvorum.node.core.CoreMetrics;
-import io.kvorum.node.core.Outbox;
-import io.kvorum.node.core.StorageOp;
-import io.kvorum.node.core.StorageResult;
+import io.kvorum.node.protocol.CoreMetrics;
+import io.kvorum.node.protocol.Outbox;
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.message.PeerMessage.HintBatch;
 import io.kvorum.node.message.PeerMessage.HintBatchAck;
@@ -75,11 +75,16 @@ public final class HintedHandoff {
     }
 
     /** True when {@code message} was a reply to one of this machine's batches (and was handled). */
-    public boolean onReply(NodeId from, PeerMessage message) {
+    public boolean onReply(NodeId from, PeerMessage.Response message) {
         return switch (message) {
             case HintBatchAck ack -> delivered(from, ack.requestId());
             case PeerMessage.ReplicaFailure failure -> failed(from, failure.requestId());
-            default -> false;
+            // The coordinators' and anti-entropy's replies.
+            case PeerMessage.ReplicaGetResponse other -> false;
+            case PeerMessage.ReplicaPutResponse other -> false;
+            case PeerMessage.ForwardWriteResponse other -> false;
+            case PeerMessage.TreeResponse other -> false;
+            case PeerMessage.KeysResponse other -> false;
         };
     }
 

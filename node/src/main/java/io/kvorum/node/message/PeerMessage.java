@@ -17,37 +17,53 @@ import java.util.Optional;
  * matching response echoes it, so replies can arrive late, twice or never without confusion.
  */
 public sealed interface PeerMessage {
+    /**
+     * A message that asks for an answer: its {@code requestId} comes back in a {@link Response}, and
+     * when it cannot be sent the sender's core learns of it (and fails the request at once).
+     */
+    sealed interface Request extends PeerMessage {
+        long requestId();
+    }
+
+    /** The answer to a {@link Request}, echoing its {@code requestId}; losing one costs only the requester a timeout. */
+    sealed interface Response extends PeerMessage {
+        long requestId();
+    }
+
+    /** A message that expects no answer (read repair, gossip): losing one is repaired by later rounds. */
+    sealed interface OneWay extends PeerMessage {}
+
     /** Read a key's whole local state. */
-    record ReplicaGetRequest(long requestId, Key key) implements PeerMessage {}
+    record ReplicaGetRequest(long requestId, Key key) implements Request {}
 
     /** A replica's state of the key ({@link Siblings#EMPTY} when it has none). */
-    record ReplicaGetResponse(long requestId, Siblings state) implements PeerMessage {}
+    record ReplicaGetResponse(long requestId, Siblings state) implements Response {}
 
     /**
      * Merge this state into yours durably, then acknowledge. With {@code hintFor} the receiver is a
      * stand-in for that node (sloppy quorum): it stores the state as a hint for it, not as its own data.
      */
-    record ReplicaPutRequest(long requestId, Key key, Siblings state, Optional<NodeId> hintFor) implements PeerMessage {
+    record ReplicaPutRequest(long requestId, Key key, Siblings state, Optional<NodeId> hintFor) implements Request {
         public ReplicaPutRequest(long requestId, Key key, Siblings state) {
             this(requestId, key, state, Optional.empty());
         }
     }
 
     /** The state (or hint) from the matching request is stored durably. */
-    record ReplicaPutResponse(long requestId) implements PeerMessage {}
+    record ReplicaPutResponse(long requestId) implements Response {}
 
     /** The replica could not serve the request (for example its disk failed); counts as a failed reply. */
-    record ReplicaFailure(long requestId, String reason) implements PeerMessage {}
+    record ReplicaFailure(long requestId, String reason) implements Response {}
 
     /** Read repair: merge this state, no reply expected. */
-    record ReadRepair(Key key, Siblings state) implements PeerMessage {}
+    record ReadRepair(Key key, Siblings state) implements OneWay {}
 
     /**
      * A write sent to a replica to coordinate because the receiving node is not one (only replicas
      * issue dots). {@code value} empty means delete; {@code context} empty means "no context given".
      */
     record ForwardWriteRequest(long requestId, Key key, Optional<Bytes> value, Optional<CausalContext> context,
-                               int w, boolean sloppy, long timeoutMillis, long wallMillis) implements PeerMessage {}
+                               int w, boolean sloppy, long timeoutMillis, long wallMillis) implements Request {}
 
     /**
      * The outcome of a forwarded write: written with {@code versionContext} and acknowledged by
@@ -55,7 +71,7 @@ public sealed interface PeerMessage {
      * unavailable, for the reasons in {@code shortfall}.
      */
     record ForwardWriteResponse(long requestId, Optional<CausalContext> versionContext, List<Ack> acks, int required,
-                                int acknowledged, Shortfall shortfall, Optional<KeyLimits.Exceeded> refused) implements PeerMessage {
+                                int acknowledged, Shortfall shortfall, Optional<KeyLimits.Exceeded> refused) implements Response {
         public ForwardWriteResponse {
             acks = List.copyOf(acks);
         }
@@ -74,24 +90,24 @@ public sealed interface PeerMessage {
     record KeyState(Key key, Siblings state) {}
 
     /** Hinted handoff: merge these states, which a stand-in held for you, durably; then acknowledge. */
-    record HintBatch(long requestId, List<KeyState> entries) implements PeerMessage {
+    record HintBatch(long requestId, List<KeyState> entries) implements Request {
         public HintBatch {
             entries = List.copyOf(entries);
         }
     }
 
     /** Every state of the matching {@link HintBatch} is stored durably. */
-    record HintBatchAck(long requestId) implements PeerMessage {}
+    record HintBatchAck(long requestId) implements Response {}
 
     /** Anti-entropy, step 1: build your Merkle trees of these ranges at this depth and send them. */
-    record TreeRequest(long requestId, List<TokenRange> ranges, int depth) implements PeerMessage {
+    record TreeRequest(long requestId, List<TokenRange> ranges, int depth) implements Request {
         public TreeRequest {
             ranges = List.copyOf(ranges);
         }
     }
 
     /** The trees of the matching {@link TreeRequest}, one per range, in its order. */
-    record TreeResponse(long requestId, List<MerkleTree> trees) implements PeerMessage {
+    record TreeResponse(long requestId, List<MerkleTree> trees) implements Response {
         public TreeResponse {
             trees = List.copyOf(trees);
         }
@@ -102,7 +118,7 @@ public sealed interface PeerMessage {
      * hashes differed); merge them, then answer with your states of the same ranges, at most
      * {@code maxBytes} of them.
      */
-    record KeysRequest(long requestId, List<TokenRange> ranges, List<KeyState> entries, long maxBytes) implements PeerMessage {
+    record KeysRequest(long requestId, List<TokenRange> ranges, List<KeyState> entries, long maxBytes) implements Request {
         public KeysRequest {
             ranges = List.copyOf(ranges);
             entries = List.copyOf(entries);
@@ -110,12 +126,12 @@ public sealed interface PeerMessage {
     }
 
     /** The states answering a {@link KeysRequest}. */
-    record KeysResponse(long requestId, List<KeyState> entries) implements PeerMessage {
+    record KeysResponse(long requestId, List<KeyState> entries) implements Response {
         public KeysResponse {
             entries = List.copyOf(entries);
         }
     }
 
     /** A membership gossip exchange step (SYN, ACK or ACK2), carried on the same connections. */
-    record Gossip(GossipMessage message) implements PeerMessage {}
+    record Gossip(GossipMessage message) implements OneWay {}
 }

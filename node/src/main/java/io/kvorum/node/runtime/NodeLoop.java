@@ -3,16 +3,17 @@ package io.kvorum.node.runtime;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Invariants;
 import io.kvorum.common.Key;
+import io.kvorum.common.NodeId;
 import io.kvorum.node.core.Clock;
 import io.kvorum.node.core.Effect;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.core.NodeCore;
-import io.kvorum.node.core.ReadOutcome;
-import io.kvorum.node.core.LocalStorage;
-import io.kvorum.node.core.StorageOp;
-import io.kvorum.node.core.StorageResult;
+import io.kvorum.node.core.StorageRunner;
+import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.core.Transport;
-import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.protocol.WriteOutcome;
+import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.version.CausalContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -23,11 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The driver of one {@link NodeCore} in production: a single Vert.x event-loop context owns the
@@ -36,32 +34,40 @@ import org.slf4j.LoggerFactory;
  * only ever touched by one thread (checked on every step, like Cassandra's gossip-stage assertion).
  */
 final class NodeLoop {
-    private static final Logger log = LoggerFactory.getLogger(NodeLoop.class);
-
     private final Vertx vertx;
     private final Context context;
     private final NodeCore core;
     private final Clock clock;
-    private final LocalStorage storage;
-    private final WorkerExecutor storageWorkers;
+    private final StorageRunner storageRunner;
     private final Map<Long, CompletableFuture<ReadOutcome>> pendingReads = new HashMap<>();
     private final Map<Long, CompletableFuture<WriteOutcome>> pendingWrites = new HashMap<>();
     private final Map<Long, Long> timers = new HashMap<>();
     private final ArrayDeque<Input> inline = new ArrayDeque<>();
     private final Consumer<List<Long>> tokenSink;
+    private final NodeId self;
+    private final int clientRequestsMax;
+    private final CoreFailures failures;
+    /** Set once the core threw; from then on every request fails at once. */
+    private IllegalStateException failed;
     private Transport transport;
     private long nextClientRequestId = 1;
     private boolean stepping;
 
+    /** How the loop is bounded and what it does when the core breaks. */
+    record Limits(NodeId self, int clientRequestsMax, CoreFailures failures) {}
+
     NodeLoop(Vertx vertx, Context context, NodeCore core, Clock clock, LocalStorage storage, WorkerExecutor storageWorkers,
-             Consumer<List<Long>> tokenSink) {
+             Consumer<List<Long>> tokenSink, Limits limits) {
+        this.self = limits.self();
+        this.clientRequestsMax = limits.clientRequestsMax();
+        this.failures = limits.failures();
         this.tokenSink = tokenSink;
         this.vertx = vertx;
         this.context = context;
         this.core = core;
         this.clock = clock;
-        this.storage = storage;
-        this.storageWorkers = storageWorkers;
+        // Results computed right here join the step being executed; the others come back through the context.
+        this.storageRunner = new VertxStorageRunner(storage, storageWorkers, inline::add, this::deliver);
     }
 
     /** Feeds a gossip round to the core every {@code intervalMillis}, the first one now. */
@@ -85,24 +91,42 @@ final class NodeLoop {
     }
 
     CompletableFuture<ReadOutcome> get(Key key, int r, boolean sloppy, long timeoutMillis) {
-        return call(pendingReads, id -> new Input.ClientGet(id, key, r, sloppy, timeoutMillis));
+        return call(pendingReads, id -> new Input.ClientGet(id, key, r, sloppy, timeoutMillis),
+                new ReadOutcome.Unavailable(r, 0, overloadedShortfall()));
     }
 
     CompletableFuture<WriteOutcome> write(Key key, Optional<Bytes> value, Optional<CausalContext> causalContext, int w,
                                           boolean sloppy, long timeoutMillis) {
         return call(pendingWrites, id -> new Input.ClientWrite(id, key, value, causalContext, w, sloppy, timeoutMillis,
-                clock.wallMillis()));
+                clock.wallMillis()), new WriteOutcome.Unavailable(w, 0, overloadedShortfall()));
     }
 
-    /** Registers a client request under a fresh id on the owning context and feeds it to the core. */
-    private <T> CompletableFuture<T> call(Map<Long, CompletableFuture<T>> pending, LongFunction<Input> input) {
+    /**
+     * Registers a client request under a fresh id on the owning context and feeds it to the core; one
+     * past the bound on waiting client requests gets {@code overloaded} at once, one after the core
+     * broke fails at once.
+     */
+    private <T> CompletableFuture<T> call(Map<Long, CompletableFuture<T>> pending, LongFunction<Input> input, T overloaded) {
         CompletableFuture<T> future = new CompletableFuture<>();
         context.runOnContext(ignored -> {
-            long id = nextClientRequestId++;
-            pending.put(id, future);
-            run(input.apply(id));
+            if (failed != null) {
+                future.completeExceptionally(failed);
+            } else if (clientRequestsInFlight() >= clientRequestsMax) {
+                failures.overloaded();
+                future.complete(overloaded);
+            } else {
+                long id = nextClientRequestId++;
+                pending.put(id, future);
+                run(input.apply(id));
+            }
         });
         return future;
+    }
+
+    /** Why a client request is refused at once when as many as node.operations-max wait already. */
+    private Shortfall overloadedShortfall() {
+        return new Shortfall(false, List.of(new Shortfall.Refusal(self, clientRequestsInFlight()
+                + " client requests are waiting already, the most node.operations-max allows: overloaded")));
     }
 
     /** Client requests not answered yet (for a clean shutdown). Call on the context. */
@@ -112,22 +136,47 @@ final class NodeLoop {
 
     private void run(Input input) {
         Invariants.check(Vertx.currentContext() == context, "node core touched off its event loop");
+        if (failed != null) {
+            return; // the core broke: it takes no more input (its node is stopping)
+        }
         inline.add(input);
         if (stepping) {
             return; // an inline storage completion during effect execution: the outer loop takes it
         }
         stepping = true;
+        Input current = null;
         try {
             while (!inline.isEmpty()) {
-                for (Effect effect : core.step(inline.poll(), clock.monotonicMillis())) {
+                current = inline.poll();
+                for (Effect effect : core.step(current, clock.monotonicMillis())) {
                     execute(effect);
                 }
             }
         } catch (RuntimeException e) {
-            log.error("node core failed on input; the node keeps serving", e);
+            coreFailed(current, e);
         } finally {
             stepping = false;
         }
+    }
+
+    /**
+     * The core threw: a bug, and it may have been left half-updated, so it must not take another
+     * input (TigerBeetle's rule: crash on a broken invariant rather than serve from a state nobody
+     * can vouch for). Every client request waiting here fails at once instead of at its timeout,
+     * and {@code failures} logs the input, counts it, and then stops the node.
+     */
+    private void coreFailed(Input input, RuntimeException error) {
+        failures.coreFailed(input, error);
+        failed = new IllegalStateException("the node core failed on " + input + " and the node is stopping: " + error, error);
+        inline.clear();
+        pendingReads.values().forEach(future -> future.completeExceptionally(failed));
+        pendingWrites.values().forEach(future -> future.completeExceptionally(failed));
+        pendingReads.clear();
+        pendingWrites.clear();
+        timers.values().forEach(vertx::cancelTimer);
+        timers.clear();
+        // Stop after what this loop has queued already (such as the failed requests' answers).
+        context.runOnContext(ignored -> failures.stop());
     }
 
     private void execute(Effect effect) {
@@ -149,44 +198,10 @@ final class NodeLoop {
                     vertx.cancelTimer(vertxTimer);
                 }
             }
-            case Effect.Storage storage -> store(storage);
+            case Effect.Storage storage -> storageRunner.start(storage.operationId(), storage.operation());
             case Effect.PersistTokens persist -> tokenSink.accept(persist.tokens());
             case Effect.Disconnect disconnect -> transport.disconnect(disconnect.peer());
         }
-    }
-
-    /**
-     * Runs a one-key operation right here when the engine can do it without waiting (memory engine;
-     * log engine on a cache hit), else on a storage worker. The log engine's fsync never runs here:
-     * a write done here completes its durability from the engine's sync thread.
-     */
-    private void store(Effect.Storage storage) {
-        long id = storage.operationId();
-        CompletionStage<StorageResult> started;
-        try {
-            started = StorageOp.startIfReady(this.storage, storage.operation(), visible -> inline.add(new Input.StorageDone(id, visible)));
-        } catch (RuntimeException e) {
-            // as a worker's unexpected failure below: the operation fails, the request does not hang
-            inline.add(new Input.StorageDone(id, new StorageResult.Failed(String.valueOf(e))));
-            return;
-        }
-        if (started != null) {
-            CompletableFuture<StorageResult> future = started.toCompletableFuture();
-            if (future.isDone()) {
-                inline.add(new Input.StorageDone(id, future.join())); // after the visible result, which is already queued
-            } else {
-                future.thenAccept(result -> deliver(id, result));
-            }
-            return;
-        }
-        // A coordinated write reports twice (visible: replicate now; then durable). The worker hands
-        // both to the context itself, one after the other: one producer on the context's FIFO queue
-        // keeps them in order, which a future's completion callback would not guarantee.
-        storageWorkers.<Void>executeBlocking(() -> {
-            StorageResult last = StorageOp.executeOverlapped(this.storage, storage.operation(), visible -> deliver(id, visible));
-            deliver(id, last);
-            return null;
-        }, false).onFailure(e -> deliver(id, new StorageResult.Failed(String.valueOf(e))));
     }
 
     private void deliver(long operationId, StorageResult result) {

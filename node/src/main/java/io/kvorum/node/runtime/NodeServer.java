@@ -9,7 +9,6 @@ import io.kvorum.http.HttpApi;
 import io.kvorum.http.HttpApiSettings;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.core.NodeCore;
-import io.kvorum.node.core.LocalStorage;
 import io.kvorum.node.core.NodeCoreSettings;
 import io.kvorum.node.antientropy.AntiEntropySettings;
 import io.kvorum.node.handoff.HandoffSettings;
@@ -248,11 +247,12 @@ public final class NodeServer {
             RuntimeMetrics runtimeMetrics = new RuntimeMetrics(metrics, storage.hints(), eventLog(config, storage));
             KeyLimits keyLimits = new KeyLimits(config.storage().siblingsMax(), config.storage().keyBytesMax());
             NodeCore nodeCore = new NodeCore(new NodeCoreSettings(self, actor, config.quorum().n(), Siblings.DEFAULT_MAX_ACTORS,
-                    keyLimits, handoffSettings(config.handoff()), antiEntropySettings(config.antiEntropy())),
-                    membership, partitioner::token, runtimeMetrics);
+                    keyLimits, handoffSettings(config.handoff()), antiEntropySettings(config.antiEntropy()),
+                    config.node().operationsMax()), membership, partitioner::token, runtimeMetrics);
             SystemClock clock = new SystemClock();
             loop = new NodeLoop(vertx, context, nodeCore, clock, new LocalStorage(storage.engine(), storage.hints(), partitioner::token),
-                    storage.workers(vertx), tokens -> persistTokens(config, tokens));
+                    storage.workers(vertx), tokens -> persistTokens(config, tokens),
+                    new NodeLoop.Limits(self, config.node().operationsMax(), CoreFailures.halting(metrics)));
             // The transport runs on this context too, so it may read the core's membership directly.
             transport = new VertxTransport(vertx, new VertxTransport.Settings(self, config.internode().frameBytesMax(),
                     config.http().valueBytesMax(), (int) config.internode().connectTimeout().toMillis()),

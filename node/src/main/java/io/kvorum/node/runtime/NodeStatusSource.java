@@ -3,7 +3,7 @@ package io.kvorum.node.runtime;
 import io.kvorum.common.NodeId;
 import io.kvorum.http.NodeStatus;
 import io.kvorum.node.core.Clock;
-import io.kvorum.node.core.RangeSync;
+import io.kvorum.node.protocol.RangeSync;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.storage.hint.Hints;
 import java.util.ArrayList;

@@ -5,8 +5,8 @@ import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
-import io.kvorum.node.core.CoreMetrics;
-import io.kvorum.node.core.RangeSync;
+import io.kvorum.node.protocol.CoreMetrics;
+import io.kvorum.node.protocol.RangeSync;
 import io.kvorum.node.membership.MembershipEvent;
 import io.kvorum.storage.engine.LogStats;
 import io.kvorum.storage.hint.Hints;
@@ -33,6 +33,10 @@ final class RuntimeMetrics implements CoreMetrics {
     private static final long NEAR_LIMIT_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final int KEY_LOG_CHARS_MAX = 200;
 
+    /** Requests turned away by node.operations-max (shared with the loop's own bound, by name). */
+    private final Counter overloaded;
+    /** Overload lasts while the flood does: one line a minute says enough. */
+    private final LogLimiter overloadLog = new LogLimiter(TimeUnit.MINUTES.toNanos(1), 1);
     private final Counter readQuorumFailures;
     private final Counter writeQuorumFailures;
     private final Counter readRepairs;
@@ -59,6 +63,7 @@ final class RuntimeMetrics implements CoreMetrics {
     RuntimeMetrics(MetricRegistry registry, Hints hints, EventLog events) {
         this.hints = hints;
         this.events = events;
+        overloaded = registry.counter("node.overloaded");
         readQuorumFailures = registry.counter("kv.quorum-failures.read");
         writeQuorumFailures = registry.counter("kv.quorum-failures.write");
         readRepairs = registry.counter("kv.read-repairs");
@@ -100,6 +105,13 @@ final class RuntimeMetrics implements CoreMetrics {
 
     private static void gauge(MetricRegistry registry, String name, Supplier<LogStats> stats, ToLongFunction<LogStats> field) {
         registry.gauge(name, () -> () -> field.applyAsLong(stats.get()));
+    }
+
+    @Override
+    public void overloaded(String what) {
+        overloaded.inc();
+        overloadLog.admit(what, System.nanoTime()).ifPresent(held -> LOG.warn("{} reached node.operations-max: new requests"
+                + " are answered 503 at once until some finish ({} more since the last line)", what, held));
     }
 
     @Override

@@ -12,14 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.common.TokenRange;
-import io.kvorum.node.core.LocalStorage;
-import io.kvorum.node.core.RangeSync;
-import io.kvorum.node.core.RecordingMetrics;
-import io.kvorum.node.core.RecordingMetrics.Compared;
-import io.kvorum.node.core.RecordingOutbox;
-import io.kvorum.node.core.RecordingOutbox.Sent;
-import io.kvorum.node.core.StorageOp;
-import io.kvorum.node.core.StorageResult;
+import io.kvorum.node.runtime.LocalStorage;
+import io.kvorum.node.runtime.StorageExecution;
+import io.kvorum.node.protocol.RangeSync;
+import io.kvorum.node.protocol.RecordingMetrics;
+import io.kvorum.node.protocol.RecordingMetrics.Compared;
+import io.kvorum.node.protocol.RecordingOutbox;
+import io.kvorum.node.protocol.RecordingOutbox.Sent;
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.message.PeerMessage.KeyState;
 import io.kvorum.node.message.PeerMessage.KeysRequest;
@@ -113,7 +114,7 @@ class AntiEntropyTest {
     }
 
     private static List<MerkleTree> treesOf(Side side, List<TokenRange> ranges, int depth) {
-        return ((StorageResult.Trees) StorageOp.execute(new LocalStorage(side.engine, new MemoryHintStore(1), TOKENIZER),
+        return ((StorageResult.Trees) StorageExecution.execute(new LocalStorage(side.engine, new MemoryHintStore(1), TOKENIZER),
                 new StorageOp.BuildTrees(ranges, depth))).trees();
     }
 

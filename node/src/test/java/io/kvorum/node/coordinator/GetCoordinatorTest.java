@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.GetCoordinator.Decision;
 import io.kvorum.node.coordinator.ReadRepairPlanner.Repair;
-import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.node.protocol.ReadOutcome;
 import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayList;

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.Placement.Target;
 import io.kvorum.node.coordinator.PutCoordinator.Decision;
-import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.version.Seeds;

@@ -1,5 +1,7 @@
 package io.kvorum.node.core;
 
+import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.WriteOutcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

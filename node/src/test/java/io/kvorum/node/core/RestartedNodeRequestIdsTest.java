@@ -1,5 +1,6 @@
 package io.kvorum.node.core;
 
+import io.kvorum.node.protocol.CoreMetrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

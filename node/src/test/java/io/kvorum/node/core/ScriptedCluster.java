@@ -1,5 +1,12 @@
 package io.kvorum.node.core;
 
+import io.kvorum.node.protocol.CoreMetrics;
+import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.StorageResult;
+import io.kvorum.node.protocol.WriteOutcome;
+import io.kvorum.node.runtime.LocalStorage;
+import io.kvorum.node.runtime.StorageExecution;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
@@ -36,7 +43,7 @@ import java.util.function.Predicate;
  *
  * <p>Every node has a {@link MemoryEngine} and a {@link StaticMembership} over one shared ring.
  * {@link Effect.Send}s wait in {@link #inFlight()} until the test delivers, drops, duplicates or
- * fails them; {@link Effect.Storage} runs at once through {@link StorageOp#execute} unless storage
+ * fails them; {@link Effect.Storage} runs at once through {@link StorageExecution#execute} unless storage
  * is {@link #holdStorage held}; {@link Effect.SetTimer}s fire only when the test advances the clock.
  * Inputs that follow from one test call (inline storage completions, refused sends) are handled in
  * FIFO order before the call returns. Each effect is checked against the core's promises (no send
@@ -507,7 +514,7 @@ public final class ScriptedCluster {
         if (failingStorage.containsKey(node)) {
             return new StorageResult.Failed(failingStorage.get(node));
         }
-        StorageResult result = StorageOp.execute(new LocalStorage(engines.get(node), hints.get(node), Murmur3Partitioner.INSTANCE::token), op);
+        StorageResult result = StorageExecution.execute(new LocalStorage(engines.get(node), hints.get(node), Murmur3Partitioner.INSTANCE::token), op);
         if (op instanceof StorageOp.CoordinateWrite write && result instanceof StorageResult.Written written) {
             issued.add(new IssuedVersion(++seq, node, write.key(), written.version().dot(), write.value(), write.clientContext()));
         }

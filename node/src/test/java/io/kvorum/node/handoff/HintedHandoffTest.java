@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
-import io.kvorum.node.core.LocalStorage;
-import io.kvorum.node.core.RecordingMetrics;
-import io.kvorum.node.core.RecordingOutbox;
-import io.kvorum.node.core.RecordingOutbox.Sent;
-import io.kvorum.node.core.StorageOp;
-import io.kvorum.node.core.StorageResult;
+import io.kvorum.node.runtime.LocalStorage;
+import io.kvorum.node.protocol.RecordingMetrics;
+import io.kvorum.node.protocol.RecordingOutbox;
+import io.kvorum.node.protocol.RecordingOutbox.Sent;
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.message.PeerMessage.HintBatch;
 import io.kvorum.node.message.PeerMessage.HintBatchAck;
 import io.kvorum.node.message.PeerMessage.KeyState;

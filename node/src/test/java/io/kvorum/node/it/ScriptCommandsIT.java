@@ -57,6 +57,18 @@ class ScriptCommandsIT {
     }
 
     @Test
+    void simRunsTheChosenSeedsInParallelAndRefusesABadCount(@TempDir Path temp) {
+        Path root = repositoryRoot();
+        String command = dryRun(root, temp, "sim", "--seeds", "300", "--start", "1001", "--jobs", "3");
+        assertTrue(command.contains("-Dkvorum.sim.count=300") && command.contains("-Dkvorum.sim.start=1001")
+                && command.contains("-Djunit.jupiter.execution.parallel.config.fixed.parallelism=3")
+                && command.contains("SetWorkloadSimulationTest"), command);
+        Result bad = run(new ProcessBuilder("bash", root.resolve("scripts/kvorum").toString(), "sim", "--seeds", "many"), temp,
+                "KVORUM_TEST_DRY_RUN", "1");
+        assertTrue(bad.exit() != 0 && bad.output().contains("--seeds must be a whole number"), bad.output());
+    }
+
+    @Test
     void theArgumentsTheScriptAddsForOneModule(@TempDir Path temp) {
         Path root = repositoryRoot();
         assertEquals("mvn -B -Dstyle.color=never verify -pl ring -am",

@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -19,7 +23,10 @@ import org.junit.jupiter.api.Test;
  * checkstyle bans are the model): protocol code never reads clocks, sleeps, starts threads, draws
  * unseeded randomness, reads the environment, or imports Vert.x, Netty, sockets or files. Only the
  * edges may: {@code node.runtime}, {@code http}, {@code bench}, {@code admin} (like bench, an HTTP
- * client), {@code client}, the file-owning storage engines and the config loader. A line ending in {@code // sans-io: permitted (<reason>)} is exempt.
+ * client), {@code client}, the file-owning storage engines and the config loader. Pure packages also keep off all of
+ * {@code java.io}, {@code java.util.concurrent} and {@code synchronized}; the node's deciding packages off
+ * hash-ordered collections; and the node's packages form no cycle. A line ending in
+ * {@code // sans-io: permitted (<reason>)} is exempt.
  */
 class SansIoRulesTest {
     private static final List<Pattern> BANNED_CALLS = Stream.of(
@@ -29,6 +36,23 @@ class SansIoRulesTest {
             .map(Pattern::compile).toList();
     private static final Pattern BANNED_IMPORT = Pattern.compile(
             "^import (static )?(io\\.vertx|io\\.netty|java\\.net\\.|java\\.nio\\.file|java\\.nio\\.channels|java\\.io\\.File)");
+    /**
+     * What only the edges and the storage owners may use: any of {@code java.io} (a pure package has no
+     * stream to read or exception to wrap) and {@code java.util.concurrent} (a pure package has one
+     * owner thread, so no futures, executors, atomics or concurrent maps), nor {@code synchronized}.
+     */
+    private static final Pattern BANNED_IN_PURE = Pattern.compile(
+            "^import (static )?(java\\.io\\.|java\\.util\\.concurrent)|\\bsynchronized\\b");
+    /**
+     * Hash-ordered collections in the node's deciding packages: their iteration order is salted per
+     * JVM run (style.md 6.3), so a map built here could reorder messages, replies or siblings between
+     * replays of one seed. Use a List, TreeMap/TreeSet, LinkedHashMap/LinkedHashSet or EnumMap.
+     */
+    private static final List<String> HASH_ORDERED = List.of("new HashMap", "new HashSet", "Set.of(", "Map.of(", "Set.copyOf",
+            "Map.copyOf", "Collectors.toSet", "Collectors.toMap", "Collectors.groupingBy", "Collectors.toUnmodifiableSet",
+            "Collectors.toUnmodifiableMap");
+    private static final List<String> DECIDING = List.of("io/kvorum/node/core/", "io/kvorum/node/coordinator/",
+            "io/kvorum/node/protocol/");
     private static final String PERMIT = "// sans-io: permitted";
 
     /** Packages at the edges, where I/O, time and threads belong. */
@@ -38,6 +62,11 @@ class SansIoRulesTest {
             "io/kvorum/client/");
     /** Engines own files but, like all protocol code, never clocks or threads of their own. */
     private static final String FILE_OWNERS = "io/kvorum/storage/engine/";
+    /**
+     * Engines and hint stores are called from the runtime's storage workers, so they may lock and
+     * use {@code java.io} and {@code java.util.concurrent}.
+     */
+    private static final List<String> STORAGE_OWNERS = List.of(FILE_OWNERS, "io/kvorum/storage/hint/");
     /**
      * Stricter rules for the packages whose every output must be reproducible bit for bit: no
      * hash-ordered collection (its iteration order is salted per JVM run, style.md 6.3), no locks,
@@ -74,12 +103,87 @@ class SansIoRulesTest {
                 boolean callBanned = BANNED_CALLS.stream().anyMatch(p -> p.matcher(line).find());
                 boolean strictBanned = STRICT.entrySet().stream()
                         .anyMatch(rule -> path.contains(rule.getKey()) && rule.getValue().stream().anyMatch(line::contains));
-                if (importBanned || callBanned || strictBanned) {
+                boolean pureBanned = STORAGE_OWNERS.stream().noneMatch(path::contains) && BANNED_IN_PURE.matcher(line).find();
+                boolean hashOrdered = DECIDING.stream().anyMatch(path::contains) && HASH_ORDERED.stream().anyMatch(line::contains);
+                if (importBanned || callBanned || strictBanned || pureBanned || hashOrdered) {
                     violations.add(path + ":" + (i + 1) + ": " + line.trim());
                 }
             }
         }
         assertEquals(List.of(), violations, "sans-I/O rule broken (style.md 6.2); move the call to the runtime or inject it");
+    }
+
+    @Test
+    void everyMainPackageHasAPackageInfo() throws IOException {
+        Set<Path> packages = new TreeSet<>();
+        mainSources().forEach(source -> packages.add(source.getParent()));
+        List<String> missing = packages.stream().filter(dir -> !Files.exists(dir.resolve("package-info.java")))
+                .map(Path::toString).toList();
+        assertTrue(packages.size() > 10, "found only " + packages.size() + " packages");
+        assertEquals(List.of(), missing, "add a package-info.java saying what lives in the package and what must not (style.md 6.1)");
+    }
+
+    /**
+     * The node's packages depend on each other one way only (Lakos's levelization): shared records
+     * and plumbing live in {@code node.protocol}, below {@code core}, {@code coordinator},
+     * {@code handoff} and {@code antientropy}, so each can be read and tested without the others above it.
+     */
+    @Test
+    void nodePackagesFormNoCycle() throws IOException {
+        Map<String, Set<String>> imports = new TreeMap<>();
+        for (Path source : mainSources()) {
+            String pkg = packageOf(source);
+            if (!pkg.startsWith(NODE_PACKAGE)) {
+                continue;
+            }
+            Set<String> targets = imports.computeIfAbsent(pkg, p -> new TreeSet<>());
+            for (String line : Files.readAllLines(source, StandardCharsets.UTF_8)) {
+                Matcher imported = NODE_IMPORT.matcher(line);
+                if (imported.find() && !imported.group(1).equals(pkg)) {
+                    targets.add(imported.group(1));
+                }
+            }
+        }
+        assertTrue(imports.size() >= 8, "found only " + imports.keySet());
+        List<String> cycles = new ArrayList<>();
+        for (String start : imports.keySet()) {
+            List<String> path = cycleThrough(start, start, imports, new ArrayList<>(List.of(start)), new TreeSet<>());
+            if (path != null) {
+                cycles.add(String.join(" -> ", path));
+            }
+        }
+        assertEquals(List.of(), cycles, "package cycle in node: move the shared type down (to node.protocol)");
+    }
+
+    /** A path from {@code at} back to {@code start}, or null. */
+    private static List<String> cycleThrough(String start, String at, Map<String, Set<String>> imports, List<String> path,
+                                             Set<String> visited) {
+        for (String next : imports.getOrDefault(at, Set.of())) {
+            if (next.equals(start)) {
+                List<String> cycle = new ArrayList<>(path);
+                cycle.add(start);
+                return cycle;
+            }
+            if (visited.add(next)) {
+                path.add(next);
+                List<String> found = cycleThrough(start, next, imports, path, visited);
+                if (found != null) {
+                    return found;
+                }
+                path.remove(path.size() - 1);
+            }
+        }
+        return null;
+    }
+
+    private static final String NODE_PACKAGE = "io.kvorum.node.";
+    /** An import of a node type (or of a member of one): group 1 is its package, up to the first capitalised name. */
+    private static final Pattern NODE_IMPORT = Pattern.compile("^import (?:static )?(io\\.kvorum\\.node(?:\\.[a-z][a-z0-9]*)+)\\.[A-Z]");
+    private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
+
+    private static String packageOf(Path source) throws IOException {
+        Matcher declared = PACKAGE.matcher(Files.readString(source, StandardCharsets.UTF_8));
+        return declared.find() ? declared.group(1) : "";
     }
 
     private static List<Path> mainSources() throws IOException {

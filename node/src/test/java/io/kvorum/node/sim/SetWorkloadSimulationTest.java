@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
-import io.kvorum.node.core.ReadOutcome;
+import io.kvorum.node.protocol.ReadOutcome;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayList;
@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and anti-entropy alone must bring them together (read repair is exercised during the workload).
  *
  * <p>{@code mvn verify} runs a fixed list of seeds; {@code -Dkvorum.sim.seeds=1,2,3} runs chosen
- * seeds and {@code -Dkvorum.sim.count=500} that many more. A failure prints its seed, the command
+ * seeds and {@code -Dkvorum.sim.count=500} that many more (from {@code -Dkvorum.sim.start=}, default 1;
+ * {@code scripts/kvorum sim --seeds N} runs them in parallel). A failure prints its seed, the command
  * that replays it, and the tail of its event trace.
  */
 @Tag("simulation")
@@ -49,7 +50,8 @@ class SetWorkloadSimulationTest {
             return Stream.of(chosen.split(",")).map(String::trim).map(Long::parseLong);
         }
         long count = Long.getLong("kvorum.sim.count", DEFAULT_SEED_COUNT);
-        return Stream.concat(PINNED_SEEDS.stream(), LongStream.rangeClosed(1, count).boxed());
+        long first = Long.getLong("kvorum.sim.start", 1);
+        return Stream.concat(PINNED_SEEDS.stream(), LongStream.range(first, first + count).boxed());
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -82,6 +84,8 @@ class SetWorkloadSimulationTest {
         assertEquals(first.sim.trace().events(), second.sim.trace().events(), "event counts differ for seed 4242");
         assertEquals(first.sim.trace().hash(), second.sim.trace().hash(), "trace hashes differ for seed 4242: the simulation is not deterministic");
         assertTrue(first.sim.trace().events() > 10_000, "the run did too little to prove anything: " + first.sim.trace().events());
+        assertTrue(first.sim.invariants().checks() > 1_000, "the invariants were checked only "
+                + first.sim.invariants().checks() + " times as events happened");
     }
 
     /** How long after the faults stop the replicas may take to converge, in simulated time. */

@@ -27,35 +27,38 @@ public record SimConfig(
         int clients,
         int blindWriters,
         KeyLimits keyLimits,
-        long workloadMillis) {
+        long workloadMillis,
+        double diskErrorProbability) {
 
     /**
      * A 5-node cluster (N=3, R=2, W=2) on a lossy, reordering network with the nemesis on; one node
      * syncs its disk only every 300 ms, so its crashes lose acknowledged writes; hinted handoff on,
      * anti-entropy every 2 s (0 turns it off). Beside the 10 read-modify-write clients, 2 careless
-     * clients write blind, so keys often sit at their limit of 4 siblings while faults happen.
+     * clients write blind, so keys often sit at their limit of 4 siblings while faults happen. While
+     * faults are on, 1 storage operation in 500 meets a disk error: a failed write, a failed fsync
+     * (the change is made but reported failed) or a full disk (writes refused, reads served).
      */
     public static SimConfig defaults() {
         return new SimConfig(5, 3, 2, 2, 500, 0.02, 0.02, 1, 40, 5, 2_000, true, true, 300, true, 2_000, 4, 10, 2,
-                new KeyLimits(4, 1L << 20), 60_000);
+                new KeyLimits(4, 1L << 20), 60_000, 0.002);
     }
 
     public SimConfig withNemesis(boolean on) {
         return new SimConfig(nodeCount, n, r, w, requestTimeoutMillis, dropProbability, duplicateProbability,
                 minDelayMillis, maxDelayMillis, maxStorageDelayMillis, maxClockSkewMillis, on, lossyNode, syncIntervalMillis,
-                handoff, antiEntropyIntervalMillis, keys, clients, blindWriters, keyLimits, workloadMillis);
+                handoff, antiEntropyIntervalMillis, keys, clients, blindWriters, keyLimits, workloadMillis, diskErrorProbability);
     }
 
     /** The same run with hinted handoff and anti-entropy as given (for sabotage checks of the checker). */
     public SimConfig withRepair(boolean handoffOn, long antiEntropyInterval) {
         return new SimConfig(nodeCount, n, r, w, requestTimeoutMillis, dropProbability, duplicateProbability,
                 minDelayMillis, maxDelayMillis, maxStorageDelayMillis, maxClockSkewMillis, nemesis, lossyNode, syncIntervalMillis,
-                handoffOn, antiEntropyInterval, keys, clients, blindWriters, keyLimits, workloadMillis);
+                handoffOn, antiEntropyInterval, keys, clients, blindWriters, keyLimits, workloadMillis, diskErrorProbability);
     }
 
     public SimConfig withNodes(int count, int replicas) {
         return new SimConfig(count, replicas, Math.min(r, replicas), Math.min(w, replicas), requestTimeoutMillis,
                 dropProbability, duplicateProbability, minDelayMillis, maxDelayMillis, maxStorageDelayMillis,
-                maxClockSkewMillis, nemesis, lossyNode, syncIntervalMillis, handoff, antiEntropyIntervalMillis, keys, clients, blindWriters, keyLimits, workloadMillis);
+                maxClockSkewMillis, nemesis, lossyNode, syncIntervalMillis, handoff, antiEntropyIntervalMillis, keys, clients, blindWriters, keyLimits, workloadMillis, diskErrorProbability);
     }
 }

@@ -1,9 +1,10 @@
 package io.kvorum.node.sim;
 
+import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.core.NodeCore;
-import io.kvorum.node.core.ReadOutcome;
-import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.node.membership.GossipMembership;
 import io.kvorum.storage.engine.MemoryEngine;
 import io.kvorum.storage.hint.MemoryHintStore;
@@ -40,6 +41,8 @@ final class SimNode {
     final List<Runnable> deferred = new ArrayList<>();
     final Map<Long, Consumer<ReadOutcome>> reads = new TreeMap<>();
     final Map<Long, Consumer<WriteOutcome>> writes = new TreeMap<>();
+    /** The key of each client write waiting for its answer, for the invariant checks. */
+    final Map<Long, Key> writeKeys = new TreeMap<>();
     long nextClientRequestId = 1;
 
     SimNode(NodeId id, MemoryEngine disk, MemoryHintStore hints, boolean lossy, long clockOffsetMillis) {

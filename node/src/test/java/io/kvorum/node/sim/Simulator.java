@@ -3,17 +3,20 @@ package io.kvorum.node.sim;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
-import io.kvorum.node.core.CoreMetrics;
+import io.kvorum.node.protocol.CoreMetrics;
 import io.kvorum.node.core.Effect;
 import io.kvorum.node.core.Input;
-import io.kvorum.node.core.LocalStorage;
+import io.kvorum.node.runtime.LocalStorage;
+import io.kvorum.node.runtime.StorageExecution;
+import io.kvorum.node.core.StorageRunner;
+import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.antientropy.AntiEntropySettings;
 import io.kvorum.node.handoff.HandoffSettings;
 import io.kvorum.node.core.NodeCore;
 import io.kvorum.node.core.NodeCoreSettings;
-import io.kvorum.node.core.ReadOutcome;
-import io.kvorum.node.core.StorageOp;
-import io.kvorum.node.core.WriteOutcome;
+import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.gossip.GossipProtocol;
 import io.kvorum.gossip.GossipSettings;
@@ -25,6 +28,7 @@ import io.kvorum.gossip.fd.PhiAccrualFailureDetector;
 import io.kvorum.node.membership.GossipMembership;
 import io.kvorum.ring.TokenAllocator;
 import io.kvorum.node.message.PeerMessage;
+import io.kvorum.node.message.PeerMessageCodec;
 import io.kvorum.ring.Murmur3Partitioner;
 import io.kvorum.ring.Ring;
 import io.kvorum.storage.engine.MemoryEngine;
@@ -33,6 +37,7 @@ import io.kvorum.storage.version.Actor;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -54,7 +59,8 @@ import java.util.function.Consumer;
  * <p>Events are ordered by (time, sequence number), the sequence breaking ties in the order they
  * were scheduled. A crashed node loses its core (its in-flight requests, timers and unfinished disk
  * writes) but keeps its disk: storage operations apply when they complete, as with a sync-on-write
- * engine; except on the one lossy node, whose disk is synced periodically (the {@code interval}
+ * engine, and run through the runtime's {@code StorageExecution}, a coordinated write reporting
+ * visible first and durable a random delay later (the production path); except on the one lossy node, whose disk is synced periodically (the {@code interval}
  * policy) and goes back to its last sync when it crashes. A restarted node takes a new actor epoch,
  * as the real node does. Nodes run hinted handoff and anti-entropy as configured.
  */
@@ -70,9 +76,13 @@ public final class Simulator {
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(ORDER);
     private final Map<NodeId, SimNode> nodes = new TreeMap<>();
     private static final int VNODES = 16;
+    /** The largest value the simulated network's codec accepts: the HTTP API's default bound. */
+    private static final int VALUE_BYTES_MAX = 1 << 20;
 
     private final List<GossipMembership.BootstrapMember> bootstrap = new ArrayList<>();
     private final SimTrace trace = new SimTrace(400);
+    private final PeerMessageCodec codec = new PeerMessageCodec(VALUE_BYTES_MAX);
+    private final SimInvariants invariants = new SimInvariants();
     private final Map<NodeId, Integer> partitionSide = new TreeMap<>();
     private long nowMillis;
     private long seq;
@@ -186,6 +196,11 @@ public final class Simulator {
         return List.copyOf(nodes.keySet());
     }
 
+    /** The invariants checked as events happen. */
+    SimInvariants invariants() {
+        return invariants;
+    }
+
     public SimTrace trace() {
         return trace;
     }
@@ -239,6 +254,7 @@ public final class Simulator {
         SimNode node = nodes.get(coordinator);
         long id = node.nextClientRequestId++;
         node.writes.put(id, done);
+        node.writeKeys.put(id, key);
         input(node, node.incarnation, new Input.ClientWrite(id, key, value, context, w, config.requestTimeoutMillis(),
                 node.wallMillis(nowMillis)), "put " + key);
     }
@@ -258,6 +274,7 @@ public final class Simulator {
         node.deferred.clear();
         node.reads.clear();
         node.writes.clear();
+        node.writeKeys.clear();
         node.incarnation++;
         node.loseUnsynced();
         trace.record(nowMillis, "crash " + id);
@@ -384,32 +401,134 @@ public final class Simulator {
     private void execute(SimNode node, Effect effect) {
         int incarnation = node.incarnation;
         switch (effect) {
-            case Effect.Send send -> send(node, send.to(), send.message());
-            case Effect.ReadReply reply -> complete(node.reads.remove(reply.clientRequestId()), reply.outcome());
-            case Effect.WriteReply reply -> complete(node.writes.remove(reply.clientRequestId()), reply.outcome());
+            case Effect.Send send -> {
+                // Every message crosses the network as the codec's bytes, as between real nodes.
+                byte[] frame = codec.encode(send.message());
+                trace.record(nowMillis, node.id + " sends " + send.to() + " " + send.message().getClass().getSimpleName() + " "
+                        + Arrays.hashCode(frame));
+                invariants.sent(node.id, send.to(), send.message());
+                send(node, send.to(), frame);
+            }
+            case Effect.ReadReply reply -> {
+                trace.record(nowMillis, node.id + " " + reply);
+                complete(node.reads.remove(reply.clientRequestId()), reply.outcome());
+            }
+            case Effect.WriteReply reply -> {
+                trace.record(nowMillis, node.id + " " + reply);
+                Key key = node.writeKeys.remove(reply.clientRequestId());
+                if (key != null) {
+                    invariants.writeAnswered(node.id, key, reply.outcome());
+                }
+                complete(node.writes.remove(reply.clientRequestId()), reply.outcome());
+            }
             case Effect.SetTimer timer -> schedule(timer.atMillis() - node.monotonicMillis(nowMillis), "timer " + node.id,
                     () -> input(node, incarnation, new Input.TimerFired(timer.timerId()), "timer"));
             case Effect.CancelTimer cancel -> { } // the core ignores timers it no longer knows
             case Effect.PersistTokens persist -> node.tokens = persist.tokens();
             case Effect.Disconnect disconnect -> { } // the simulated network keeps no connections
-            case Effect.Storage storage -> schedule(random.nextLong(config.maxStorageDelayMillis() + 1), "disk " + node.id, () -> {
-                if (node.up && node.incarnation == incarnation) {
-                    var result = StorageOp.execute(new LocalStorage(node.disk, node.hints, Murmur3Partitioner.INSTANCE::token),
-                            storage.operation());
-                    input(node, incarnation, new Input.StorageDone(storage.operationId(), result), "stored");
-                }
-            });
+            case Effect.Storage storage -> simulatedDisk(node, incarnation).start(storage.operationId(), storage.operation());
         }
     }
 
-    private void send(SimNode from, NodeId to, PeerMessage message) {
+    /** A disk error injected into one storage operation, beside crashes. */
+    private enum DiskFault { NONE, FAILED_WRITE, FAILED_FSYNC, FULL_DISK }
+
+    /**
+     * The simulator's {@link StorageRunner}: the node's disk answers after a random delay, through the
+     * runtime's own {@link StorageExecution#executeOverlapped}, so a coordinated write becomes visible
+     * (and is replicated) first and durable a random delay later, as in production. A crash in
+     * between drops the durable report with the rest of the core; a lossy disk also loses the write.
+     * While faults are on, an operation may meet a disk error ({@link DiskFault}).
+     */
+    private StorageRunner simulatedDisk(SimNode node, int incarnation) {
+        return (operationId, operation) -> schedule(random.nextLong(config.maxStorageDelayMillis() + 1), "disk " + node.id, () -> {
+            if (!node.up || node.incarnation != incarnation) {
+                return;
+            }
+            DiskFault fault = diskFault();
+            List<StorageResult> visible = new ArrayList<>(1);
+            StorageResult last = runOnDisk(node, operation, fault, visible);
+            trace.record(nowMillis, node.id + " disk " + operation.getClass().getSimpleName() + " -> "
+                    + (visible.isEmpty() ? "" : visible.getFirst().getClass().getSimpleName() + ", ") + last.getClass().getSimpleName());
+            if (visible.isEmpty()) {
+                input(node, incarnation, new Input.StorageDone(operationId, last), "stored");
+                return;
+            }
+            input(node, incarnation, new Input.StorageDone(operationId, visible.getFirst()), "visible");
+            schedule(random.nextLong(config.maxStorageDelayMillis() + 1), "sync " + node.id,
+                    () -> input(node, incarnation, new Input.StorageDone(operationId, last), "durable"));
+        });
+    }
+
+    private DiskFault diskFault() {
+        if (calm || config.diskErrorProbability() == 0 || random.nextDouble() >= config.diskErrorProbability()) {
+            return DiskFault.NONE;
+        }
+        return DiskFault.values()[1 + random.nextInt(DiskFault.values().length - 1)];
+    }
+
+    /** Runs {@code operation} on {@code node}'s disk as {@code fault} allows, checking the invariants of what it changed. */
+    private StorageResult runOnDisk(SimNode node, StorageOp operation, DiskFault fault, List<StorageResult> visible) {
+        boolean changes = changesState(operation);
+        if (fault == DiskFault.FAILED_WRITE || (fault == DiskFault.FULL_DISK && changes)) {
+            trace.record(nowMillis, node.id + " disk fault " + fault + " on " + operation.getClass().getSimpleName());
+            return new StorageResult.Failed(operation.getClass().getSimpleName() + ": "
+                    + (fault == DiskFault.FULL_DISK ? "No space left on device" : "Input/output error"));
+        }
+        Map<Key, Siblings> before = new TreeMap<>();
+        keysChanged(operation).forEach(key -> before.put(key, node.disk.get(key)));
+        StorageResult last = StorageExecution.executeOverlapped(new LocalStorage(node.disk, node.hints,
+                Murmur3Partitioner.INSTANCE::token), operation, visible::add);
+        before.forEach((key, state) -> invariants.stateChanged(node.id, key, state, node.disk.get(key)));
+        for (StorageResult result : visible.isEmpty() ? List.of(last) : visible) {
+            if (result instanceof StorageResult.Written written && operation instanceof StorageOp.CoordinateWrite write) {
+                invariants.dotIssued(node.id, write.key(), written.version().dot());
+            }
+        }
+        if (fault == DiskFault.FAILED_FSYNC && changes && !(last instanceof StorageResult.Failed)) {
+            trace.record(nowMillis, node.id + " disk fault " + fault + " on " + operation.getClass().getSimpleName());
+            return new StorageResult.Failed(operation.getClass().getSimpleName() + ": fsync: Input/output error");
+        }
+        return last;
+    }
+
+    private static boolean changesState(StorageOp operation) {
+        return switch (operation) {
+            case StorageOp.Merge merge -> true;
+            case StorageOp.CoordinateWrite write -> true;
+            case StorageOp.MergeAll all -> true;
+            case StorageOp.StoreHint store -> true;
+            case StorageOp.DeleteHints delete -> true;
+            case StorageOp.Read read -> false;
+            case StorageOp.LoadHints load -> false;
+            case StorageOp.BuildTrees build -> false;
+            case StorageOp.Scan scan -> false;
+        };
+    }
+
+    /** The keys whose stored state {@code operation} may change. */
+    private static List<Key> keysChanged(StorageOp operation) {
+        return switch (operation) {
+            case StorageOp.Merge merge -> List.of(merge.key());
+            case StorageOp.CoordinateWrite write -> List.of(write.key());
+            case StorageOp.MergeAll all -> all.entries().stream().map(PeerMessage.KeyState::key).toList();
+            case StorageOp.StoreHint store -> List.of();
+            case StorageOp.DeleteHints delete -> List.of();
+            case StorageOp.Read read -> List.of();
+            case StorageOp.LoadHints load -> List.of();
+            case StorageOp.BuildTrees build -> List.of();
+            case StorageOp.Scan scan -> List.of();
+        };
+    }
+
+    private void send(SimNode from, NodeId to, byte[] frame) {
         SimNode target = nodes.get(to);
         int fromIncarnation = from.incarnation;
         if (!partitionSide.isEmpty() && !partitionSide.get(from.id).equals(partitionSide.get(to))) {
             return; // partitioned: the message vanishes, the sender finds out by its deadline
         }
         if (!target.up) {
-            schedule(delay(), "refused " + to, () -> input(from, fromIncarnation, new Input.SendFailed(to, message), "refused"));
+            schedule(delay(), "refused " + to, () -> input(from, fromIncarnation, new Input.SendFailed(to, codec.decode(frame)), "refused"));
             return;
         }
         if (!calm && random.nextDouble() < config.dropProbability()) {
@@ -418,8 +537,11 @@ public final class Simulator {
         int copies = !calm && random.nextDouble() < config.duplicateProbability() ? 2 : 1;
         int targetIncarnation = target.incarnation;
         for (int i = 0; i < copies; i++) {
-            schedule(delay(), "deliver " + from.id + "->" + to + " " + message.getClass().getSimpleName(),
-                    () -> input(target, targetIncarnation, new Input.PeerReceived(from.id, message), "received"));
+            schedule(delay(), "deliver " + from.id + "->" + to, () -> {
+                PeerMessage message = codec.decode(frame);
+                invariants.delivered(from.id, to, message);
+                input(target, targetIncarnation, new Input.PeerReceived(from.id, message), "received");
+            });
         }
     }
 

@@ -1,4 +1,4 @@
-package io.kvorum.node.core;
+package io.kvorum.node.protocol;
 
 import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.version.CausalContext;

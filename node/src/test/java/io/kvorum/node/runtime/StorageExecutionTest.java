@@ -1,5 +1,7 @@
-package io.kvorum.node.core;
+package io.kvorum.node.runtime;
 
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.StorageResult;
 import static io.kvorum.storage.version.VersionFixtures.NO_PRUNING;
 import static io.kvorum.storage.version.VersionFixtures.actor;
 import static io.kvorum.storage.version.VersionFixtures.bytes;
@@ -39,11 +41,11 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The issue-5 {@link StorageOp}s run by {@link StorageOp#execute} against a {@link MemoryEngine} and a
+ * The issue-5 {@link StorageOp}s run by {@link StorageExecution#execute} against a {@link MemoryEngine} and a
  * {@link MemoryHintStore}: batch merges, hint loading with its bounds, Merkle trees of several ranges
  * and range scans with a byte bound. Keys are named {@code t<token>}, so each test places them.
  */
-class StorageOpTest {
+class StorageExecutionTest {
     private static final ToLongFunction<Key> TOKENIZER = key -> Long.parseLong(key.text().substring(1));
     private static final NodeId OWNER = NodeId.of("node-b");
     private static final NodeId OTHER = NodeId.of("node-c");
@@ -55,7 +57,7 @@ class StorageOpTest {
         final LocalStorage storage = new LocalStorage(engine, hints, TOKENIZER);
 
         StorageResult run(StorageOp op) {
-            return StorageOp.execute(storage, op);
+            return StorageExecution.execute(storage, op);
         }
 
         /** Stores states for random tokens and for the tokens at and next to every range edge; returns them by key. */
@@ -291,8 +293,8 @@ class StorageOpTest {
         LocalStorage storage = new LocalStorage(new PendingSyncEngine(engine, sync), hints, TOKENIZER);
         List<StorageResult> visible = new ArrayList<>();
 
-        CompletableFuture<StorageResult> done = StorageOp.startIfReady(storage, new StorageOp.CoordinateWrite(key(1),
-                issuer(actor("node-a")), CausalContext.EMPTY, Optional.of(bytes("x")), 1_000, NO_PRUNING, KeyLimits.NONE), visible::add)
+        CompletableFuture<StorageResult> done = StorageExecution.startIfReady(storage, new StorageOp.CoordinateWrite(key(1),
+                actor("node-a"), 1, CausalContext.EMPTY, Optional.of(bytes("x")), 1_000, NO_PRUNING, KeyLimits.NONE), visible::add)
                 .toCompletableFuture();
 
         assertEquals(1, visible.size());
@@ -307,7 +309,7 @@ class StorageOpTest {
         CompletableFuture<Void> sync = new CompletableFuture<>();
         LocalStorage storage = new LocalStorage(new PendingSyncEngine(engine, sync), hints, TOKENIZER);
 
-        CompletableFuture<StorageResult> done = StorageOp.startIfReady(storage,
+        CompletableFuture<StorageResult> done = StorageExecution.startIfReady(storage,
                 new StorageOp.Merge(key(1), state("x"), NO_PRUNING), ignored -> { }).toCompletableFuture();
         sync.completeExceptionally(new UncheckedIOException("fsync failed", new IOException("disk gone")));
 
@@ -319,10 +321,10 @@ class StorageOpTest {
         engine.update(key(1), current -> state("x"));
 
         assertEquals(new StorageResult.Loaded(state("x")),
-                StorageOp.startIfReady(store.storage, new StorageOp.Read(key(1)), ignored -> { }).toCompletableFuture().join());
-        assertEquals(null, StorageOp.startIfReady(store.storage, new StorageOp.Scan(List.of(TokenRange.FULL_RING), 100),
+                StorageExecution.startIfReady(store.storage, new StorageOp.Read(key(1)), ignored -> { }).toCompletableFuture().join());
+        assertEquals(null, StorageExecution.startIfReady(store.storage, new StorageOp.Scan(List.of(TokenRange.FULL_RING), 100),
                 ignored -> { }));
-        assertEquals(null, StorageOp.startIfReady(store.storage,
+        assertEquals(null, StorageExecution.startIfReady(store.storage,
                 new StorageOp.MergeAll(List.of(new KeyState(key(2), state("y"))), NO_PRUNING), ignored -> { }));
     }
 
@@ -378,11 +380,11 @@ class StorageOpTest {
         List<TokenRange> ranges = List.of(TokenRange.FULL_RING);
 
         assertEquals(new StorageResult.Failed("merging 1 states: java.io.IOException: disk gone"),
-                StorageOp.execute(failing, new StorageOp.MergeAll(List.of(new KeyState(key(1), state("x"))), NO_PRUNING)));
+                StorageExecution.execute(failing, new StorageOp.MergeAll(List.of(new KeyState(key(1), state("x"))), NO_PRUNING)));
         assertEquals(new StorageResult.Failed("Merkle trees of 1 ranges: java.io.IOException: disk gone"),
-                StorageOp.execute(failing, new StorageOp.BuildTrees(ranges, 2)));
+                StorageExecution.execute(failing, new StorageOp.BuildTrees(ranges, 2)));
         assertEquals(new StorageResult.Failed("scan of 1 ranges: java.io.IOException: disk gone"),
-                StorageOp.execute(failing, new StorageOp.Scan(ranges, 100)));
+                StorageExecution.execute(failing, new StorageOp.Scan(ranges, 100)));
     }
 
     /** An engine whose disk is gone: every call fails as engines report I/O errors. */

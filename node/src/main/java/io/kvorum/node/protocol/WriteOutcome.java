@@ -1,4 +1,4 @@
-package io.kvorum.node.core;
+package io.kvorum.node.protocol;
 
 import io.kvorum.node.message.PeerMessage.Ack;
 import io.kvorum.node.message.Shortfall;

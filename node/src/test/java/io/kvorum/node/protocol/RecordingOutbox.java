@@ -1,5 +1,7 @@
-package io.kvorum.node.core;
+package io.kvorum.node.protocol;
 
+import io.kvorum.node.runtime.LocalStorage;
+import io.kvorum.node.runtime.StorageExecution;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.message.PeerMessage;
 import java.util.ArrayDeque;
@@ -118,7 +120,7 @@ public final class RecordingOutbox implements Outbox {
             throw new AssertionError("no storage operation is waiting");
         }
         executed.add(next.op());
-        next.then().accept(StorageOp.execute(storage, next.op()));
+        next.then().accept(StorageExecution.execute(storage, next.op()));
         return next.op();
     }
 

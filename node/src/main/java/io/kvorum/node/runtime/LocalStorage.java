@@ -1,5 +1,6 @@
-package io.kvorum.node.core;
+package io.kvorum.node.runtime;
 
+import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.common.Key;
 import io.kvorum.storage.engine.StorageEngine;
 import io.kvorum.storage.hint.Hints;

@@ -1,4 +1,4 @@
-package io.kvorum.node.core;
+package io.kvorum.node.runtime;
 
 import io.kvorum.common.TokenRange;
 import java.util.List;

@@ -16,10 +16,10 @@ import java.util.random.RandomGenerator;
  * which updates to send and which to request. Every list it builds is bounded by the settings; when a
  * bound cuts a list, a random contiguous window is kept so that no member starves round after round.
  */
-final class Exchange {
+final class GossipRoundPlanner {
     private final GossipSettings settings;
 
-    Exchange(GossipSettings settings) {
+    GossipRoundPlanner(GossipSettings settings) {
         this.settings = settings;
     }
 

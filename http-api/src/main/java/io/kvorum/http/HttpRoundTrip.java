@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * service completion and timer is brought back there first), so {@link #send} needs no locking and
  * the first answer wins: a late service reply after the router's ceiling fired is dropped.
  */
-final class Exchange {
-    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+final class HttpRoundTrip {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRoundTrip.class);
     private static final String CONTENT_TYPE = "application/json";
 
     private final HttpServerRequest request;
@@ -25,7 +25,7 @@ final class Exchange {
     private String timedOperation;
     private boolean answered;
 
-    Exchange(HttpServerRequest request, Telemetry telemetry, Responses responses) {
+    HttpRoundTrip(HttpServerRequest request, Telemetry telemetry, Responses responses) {
         this.request = request;
         this.telemetry = telemetry;
         this.responses = responses;

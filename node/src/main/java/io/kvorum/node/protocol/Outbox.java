@@ -1,4 +1,4 @@
-package io.kvorum.node.core;
+package io.kvorum.node.protocol;
 
 import io.kvorum.common.NodeId;
 import io.kvorum.node.message.PeerMessage;
@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 /**
  * What the core's background protocols (hinted handoff, anti-entropy) may ask of it: ids, messages,
  * storage operations and timers, all turned into the core's effects. Callbacks run inside a later
- * {@link NodeCore#step}, on the core's one thread; a crash forgets them, as it forgets everything.
+ * step of the core, on the core's one thread; a crash forgets them, as it forgets everything.
  */
 public interface Outbox {
     /** The monotonic time of the step being handled. */

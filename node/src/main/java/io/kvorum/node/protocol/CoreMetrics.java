@@ -1,4 +1,4 @@
-package io.kvorum.node.core;
+package io.kvorum.node.protocol;
 
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
@@ -21,6 +21,12 @@ public interface CoreMetrics {
 
     /** A read found {@code siblings} live values of {@code bytes} bytes in all (Riak's siblings and objsize histograms). */
     default void readFound(int siblings, long bytes) {}
+
+    /**
+     * A request was refused at once because {@code what} ("operations" coordinated, or "storage
+     * operations" in progress) reached its bound, {@code node.operations-max}.
+     */
+    default void overloaded(String what) {}
 
     /** A read or write answered {@code Unavailable}. */
     default void quorumFailed(boolean write) {}

@@ -1,5 +1,8 @@
-package io.kvorum.node.core;
+package io.kvorum.node.runtime;
 
+import io.kvorum.node.protocol.StorageOp;
+import io.kvorum.node.protocol.StorageResult;
+import io.kvorum.storage.version.DotIssuer;
 import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Siblings;
 import java.util.Optional;
@@ -19,7 +22,9 @@ final class WriteAdmission {
     }
 
     Siblings apply(Siblings current) {
-        Siblings.NewVersion next = current.write(write.issuer(), write.clientContext(), write.value(), write.wallMillis(),
+        // A fresh issuer per application: the engine may apply the change more than once.
+        DotIssuer issuer = DotIssuer.reserved(write.actor(), write.counter());
+        Siblings.NewVersion next = current.write(issuer, write.clientContext(), write.value(), write.wallMillis(),
                 write.maxActors());
         Optional<KeyLimits.Exceeded> exceeded = write.limits().check(current, next.state());
         version = exceeded.isPresent() ? null : next;

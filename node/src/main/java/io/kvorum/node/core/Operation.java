@@ -1,0 +1,40 @@
+package io.kvorum.node.core;
+
+import io.kvorum.common.Key;
+import io.kvorum.node.coordinator.GetCoordinator;
+import io.kvorum.node.coordinator.PutCoordinator;
+import io.kvorum.node.coordinator.WriteForwarder;
+import io.kvorum.storage.version.Siblings;
+import java.util.Optional;
+
+/** A client request the coordinator side is running, under its operation id: one of the three decision machines and whom to answer. */
+sealed interface Operation {
+    /** A client read (or a blind delete's read, with {@code thenDelete}). */
+    record ReadOp(Key key, GetCoordinator coordinator, ReplyTo replyTo, Optional<WriteRequest> thenDelete)
+            implements Operation {}
+
+    /**
+     * A write this node coordinates; {@code stored} is the state its local engine wrote, once it has.
+     * A sloppy write's one timer fires first at the hedge point ({@code hedgePending}), then again
+     * at {@code deadlineMillis}.
+     */
+    final class WriteOp implements Operation {
+        final Key key;
+        final PutCoordinator coordinator;
+        final ReplyTo replyTo;
+        final long deadlineMillis;
+        boolean hedgePending;
+        Siblings stored;
+
+        WriteOp(Key key, PutCoordinator coordinator, ReplyTo replyTo, long deadlineMillis, boolean hedgePending) {
+            this.key = key;
+            this.coordinator = coordinator;
+            this.replyTo = replyTo;
+            this.deadlineMillis = deadlineMillis;
+            this.hedgePending = hedgePending;
+        }
+    }
+
+    /** A write handed to a replica to coordinate. */
+    record ForwardOp(WriteRequest request, WriteForwarder forwarder, ReplyTo replyTo) implements Operation {}
+}
