@@ -217,7 +217,13 @@ final class Responses {
         String replied = write ? "acknowledged" : "answered";
         String counted = acknowledged + " of the " + required + " required replicas had " + replied;
         String message;
-        if (shortfall.diskFull()) {
+        if (write && shortfall.stored() == QuorumShortfall.Stored.UNKNOWN) {
+            return ApiError.of(ErrorCode.UNAVAILABLE, "timed out: the replica that coordinated the write did not answer before"
+                    + " the deadline, so how many replicas stored it is unknown (it may be stored)"
+                    + (shortfall.refusals().isEmpty() ? "" : "; failed before it: " + refusals(shortfall)))
+                    .with("required", required)
+                    .with("acknowledged", acknowledged);
+        } else if (shortfall.diskFull()) {
             message = "not enough storage: " + refusals(shortfall) + "; " + counted + " when the coordinator gave up";
         } else if (shortfall.timedOut()) {
             message = "timed out: " + counted + " when the deadline passed"
@@ -228,12 +234,19 @@ final class Responses {
                     + "; " + counted + " by then";
         }
         if (write) {
-            message += acknowledged > 0 ? " (the write is stored where it was acknowledged, and may reach other replicas)"
-                    : " (the write may still be stored on replicas that did not refuse it)";
+            message += storedNote(acknowledged, shortfall.stored());
         }
         return ApiError.of(shortfall.diskFull() ? ErrorCode.INSUFFICIENT_STORAGE : ErrorCode.UNAVAILABLE, message)
                 .with("required", required)
                 .with("acknowledged", acknowledged);
+    }
+
+    private static String storedNote(int acknowledged, QuorumShortfall.Stored stored) {
+        if (stored == QuorumShortfall.Stored.NOTHING) {
+            return " (nothing was stored: no replica was sent the write)";
+        }
+        return acknowledged > 0 ? " (the write is stored where it was acknowledged, and may reach other replicas)"
+                : " (the write may still be stored on replicas that did not refuse it)";
     }
 
     /** "node-3: unreachable (...); node-2: its disk is full (...)", each reason abbreviated. */

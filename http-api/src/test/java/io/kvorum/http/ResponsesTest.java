@@ -129,6 +129,25 @@ class ResponsesTest {
         assertEquals(503, reply.status());
     }
 
+    @Test
+    void aWriteThatNoReplicaWasSentSaysNothingWasStored() {
+        Reply reply = responses.written(Key.of("k"), new WriteResult.Unavailable(3, 0, new QuorumShortfall(false, List.of(),
+                QuorumShortfall.Stored.NOTHING)));
+        assertEquals(503, reply.status());
+        assertEquals("gave up before the deadline, as too few replicas could take the write: fewer healthy nodes than the quorum;"
+                + " 0 of the 3 required replicas had acknowledged by then (nothing was stored: no replica was sent the write)",
+                message(reply));
+    }
+
+    @Test
+    void aForwardedWriteThatTimedOutDoesNotClaimACount() {
+        Reply reply = responses.written(Key.of("k"), new WriteResult.Unavailable(2, 0, new QuorumShortfall(true, List.of(),
+                QuorumShortfall.Stored.UNKNOWN)));
+        assertEquals(503, reply.status());
+        assertEquals("timed out: the replica that coordinated the write did not answer before the deadline, so how many"
+                + " replicas stored it is unknown (it may be stored)", message(reply));
+    }
+
     private static String message(Reply reply) {
         String body = reply.body().utf8String();
         int start = body.indexOf("\"message\":\"") + "\"message\":\"".length();

@@ -90,7 +90,7 @@ public final class WriteForwarder {
         if (answered) {
             return Decision.NOTHING;
         }
-        return answer(new WriteOutcome.Unavailable(w, 0, new Shortfall(true, refusals)));
+        return answer(new WriteOutcome.Unavailable(w, 0, new Shortfall(true, refusals, Shortfall.Stored.UNKNOWN)));
     }
 
     private Decision answer(WriteOutcome outcome) {

@@ -197,7 +197,7 @@ final class CoordinatorSide {
             // Too few healthy nodes (sloppy) or replicas (strict): fail before issuing a version nobody can acknowledge.
             metrics.quorumFailed(true);
             replyWrite(replyTo, new WriteOutcome.Unavailable(request.w(), 0,
-                    new Shortfall(false, plumbing.unhealthy(placement.preferred()))));
+                    new Shortfall(false, plumbing.unhealthy(placement.preferred()), Shortfall.Stored.NOTHING)));
         } else if (!placement.preferred().contains(settings.self())) {
             forward(request, placement.preferred(), replyTo);
         } else {

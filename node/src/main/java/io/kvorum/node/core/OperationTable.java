@@ -44,7 +44,7 @@ final class OperationTable {
         }
         metrics.overloaded("operations");
         return Optional.of(new Shortfall(false, List.of(new Shortfall.Refusal(self, "coordinates " + operations.size()
-                + " requests already, the most node.operations-max allows: overloaded"))));
+                + " requests already, the most node.operations-max allows: overloaded")), Shortfall.Stored.NOTHING));
     }
 
     /** Runs {@code operation} under a fresh id, its timer set for {@code timerAtMillis}; returns the id. */

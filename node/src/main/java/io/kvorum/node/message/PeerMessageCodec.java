@@ -229,6 +229,7 @@ public final class PeerMessageCodec {
         for (Shortfall.Refusal refusal : shortfall.refusals()) {
             out.writeString(refusal.node().value()).writeString(boundedReason(refusal.reason()));
         }
+        out.writeByte(shortfall.stored().ordinal());
     }
 
     private static Shortfall readShortfall(ByteReader in) {
@@ -238,7 +239,12 @@ public final class PeerMessageCodec {
         for (int i = 0; i < count; i++) {
             refusals.add(new Shortfall.Refusal(readNode(in), in.readString(MAX_REASON_BYTES)));
         }
-        return new Shortfall(timedOut, refusals);
+        int stored = in.readByte();
+        Shortfall.Stored[] values = Shortfall.Stored.values();
+        if (stored < 0 || stored >= values.length) {
+            throw new MalformedException("unknown write fate " + stored);
+        }
+        return new Shortfall(timedOut, refusals, values[stored]);
     }
 
     private static ByteWriter writeEntries(ByteWriter out, List<KeyState> entries) {

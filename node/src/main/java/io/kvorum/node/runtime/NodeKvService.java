@@ -180,6 +180,10 @@ final class NodeKvService implements KvService {
     private static QuorumShortfall shortfall(Shortfall shortfall) {
         return new QuorumShortfall(shortfall.timedOut(), shortfall.refusals().stream()
                 .map(refusal -> new QuorumShortfall.Refusal(refusal.node(), refusal.reason(), refusal.diskFull()))
-                .toList());
+                .toList(), switch (shortfall.stored()) {
+                    case NOTHING -> QuorumShortfall.Stored.NOTHING;
+                    case MAYBE -> QuorumShortfall.Stored.MAYBE;
+                    case UNKNOWN -> QuorumShortfall.Stored.UNKNOWN;
+                });
     }
 }

@@ -126,7 +126,7 @@ final class NodeLoop {
     /** Why a client request is refused at once when as many as node.operations-max wait already. */
     private Shortfall overloadedShortfall() {
         return new Shortfall(false, List.of(new Shortfall.Refusal(self, clientRequestsInFlight()
-                + " client requests are waiting already, the most node.operations-max allows: overloaded")));
+                + " client requests are waiting already, the most node.operations-max allows: overloaded")), Shortfall.Stored.NOTHING);
     }
 
     /** Client requests not answered yet (for a clean shutdown). Call on the context. */

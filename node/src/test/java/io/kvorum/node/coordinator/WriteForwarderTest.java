@@ -73,8 +73,9 @@ class WriteForwarderTest {
         WriteForwarder forwarder = forwarder(Set.of());
         forwarder.start();
         forwarder.onFailure(A, "disk");
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(2, 0, new Shortfall(true, List.of(new Refusal(A, "disk"))))),
-                forwarder.onTimeout().answer());
+        // The replica asked did not answer: whether it stored the write is unknown, not "0 acknowledged".
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(2, 0, new Shortfall(true, List.of(new Refusal(A, "disk")),
+                Shortfall.Stored.UNKNOWN))), forwarder.onTimeout().answer());
     }
 
     @Test

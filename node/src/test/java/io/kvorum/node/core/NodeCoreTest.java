@@ -451,7 +451,8 @@ class NodeCoreTest {
 
         cluster.advanceMillis(ScriptedCluster.TIMEOUT_MILLIS);
 
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(2, 0, TIMED_OUT)), cluster.writeOutcome(id));
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(2, 0, new Shortfall(true, List.of(), Shortfall.Stored.UNKNOWN))),
+                cluster.writeOutcome(id));
     }
 
     /** Switches to five nodes with N=3 and returns a key with an outsider. */
@@ -475,7 +476,8 @@ class NodeCoreTest {
         long write = cluster.write(cluster.node(1), k, "v", Optional.empty(), 3);
 
         assertEquals(Optional.of(new ReadOutcome.Unavailable(3, 0, NOBODY_FAILED)), cluster.readOutcome(read));
-        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 0, NOBODY_FAILED)), cluster.writeOutcome(write));
+        assertEquals(Optional.of(new WriteOutcome.Unavailable(3, 0, new Shortfall(false, List.of(), Shortfall.Stored.NOTHING))),
+                cluster.writeOutcome(write));
         assertEquals(List.of(), cluster.issued(), "nothing written");
     }
 

@@ -130,6 +130,8 @@ class PeerMessageCodecTest {
                 new ForwardWriteResponse(13, Optional.of(CausalContext.EMPTY), List.of(new Ack(LONGEST_NODE, Optional.of(LONGEST_NODE))), 0, 0,
                         NO_SHORTFALL),
                 new ForwardWriteResponse(14, Optional.empty(), List.of(), 3, 1, new Shortfall(true, List.of())),
+                new ForwardWriteResponse(18, Optional.empty(), List.of(), 2, 0, new Shortfall(false, List.of(), Shortfall.Stored.NOTHING)),
+                new ForwardWriteResponse(19, Optional.empty(), List.of(), 2, 0, new Shortfall(true, List.of(), Shortfall.Stored.UNKNOWN)),
                 new ForwardWriteResponse(15, Optional.empty(), List.of(), 2, 0, new Shortfall(false, List.of(
                         new Shortfall.Refusal(NODE_B, "write of key k: No space left on device"),
                         new Shortfall.Refusal(LONGEST_NODE, "unreachable (the connection to it failed)")))),
@@ -308,6 +310,15 @@ class PeerMessageCodecTest {
         encoded[limit] = 0;
         encoded[encoded.length - 2] = 1;
         assertMalformedSaying(encoded, "a limit exceeded by 1 of 2 is not exceeded");
+    }
+
+    @Test
+    void anUnknownWriteFateIsMalformed() {
+        byte[] encoded = CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), List.of(), 2, 0, NO_SHORTFALL));
+        int fate = encoded.length - 2; // the shortfall ends with the fate's byte, then the refusal's absence
+        assertEquals(Shortfall.Stored.MAYBE.ordinal(), encoded[fate]);
+        encoded[fate] = 9;
+        assertMalformedSaying(encoded, "unknown write fate 9");
     }
 
     @Test
