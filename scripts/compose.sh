@@ -380,9 +380,12 @@ wait_healthy() { # nodes...
 
 all_nodes() { seq -f 'node-%g' 1 "$(node_count)"; }
 
-# Prints how many of job kvorum's targets Prometheus reports with health "up".
+# Prints how many of job kvorum's targets Prometheus reports with health "up" (0 while it has none:
+# grep's "no match" must not end the script under set -e, which made 'up' fail when the first poll
+# came before Prometheus' first scrape).
 prometheus_targets_up() {
-  curl_json "http://$HOST:9090/api/v1/targets?state=active" 5 | grep -o '"scrapePool":"kvorum"[^{}]*"health":"up"' | wc -l | tr -d ' '
+  curl_json "http://$HOST:9090/api/v1/targets?state=active" 5 | { grep -o '"scrapePool":"kvorum"[^{}]*"health":"up"' || true; } |
+    wc -l | tr -d ' '
 }
 
 # Waits until Prometheus scrapes every node successfully (its targets of job kvorum are all "up").
