@@ -12,8 +12,6 @@ import io.kvorum.storage.engine.LogStats;
 import io.kvorum.storage.hint.Hints;
 import io.kvorum.storage.version.KeyLimits;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -55,7 +53,7 @@ final class RuntimeMetrics implements CoreMetrics {
     private final LogLimiter nearLimitLog = new LogLimiter(NEAR_LIMIT_LOG_INTERVAL_NANOS, 1);
     private final Hints hints;
     private final EventLog events;
-    private final Map<NodeId, Long> fullQueueLoggedAt = new ConcurrentHashMap<>();
+    private final LogLimiter fullQueueLog = new LogLimiter(FULL_QUEUE_LOG_INTERVAL_NANOS, 1);
     private volatile long oldestSyncAgeMillis = -1;
     /** Written by the core's thread, read by HTTP threads: an immutable list swapped whole. */
     private volatile List<RangeSync> syncs = List.of();
@@ -185,14 +183,9 @@ final class RuntimeMetrics implements CoreMetrics {
     @Override
     public void hintRefused(NodeId owner) {
         hintsDropped.inc();
-        long now = System.nanoTime();
-        Long last = fullQueueLoggedAt.get(owner);
-        if (last == null || now - last >= FULL_QUEUE_LOG_INTERVAL_NANOS) {
-            fullQueueLoggedAt.put(owner, now);
-            LOG.warn("hint queue for {} is full ({} hints, handoff.max-hints-per-owner): further writes it misses are not hinted "
-                    + "and reach it through read repair and anti-entropy; {} hints dropped so far", owner, hints.count(owner),
-                    hintsDropped.getCount());
-        }
+        fullQueueLog.admit(owner.value(), System.nanoTime()).ifPresent(held -> LOG.warn("hint queue for {} is full ({} hints,"
+                + " handoff.max-hints-per-owner): further writes it misses are not hinted and reach it through read repair and"
+                + " anti-entropy; {} hints dropped so far", owner, hints.count(owner), hintsDropped.getCount()));
     }
 
     @Override
