@@ -186,14 +186,21 @@ class SansIoRulesTest {
         return declared.find() ? declared.group(1) : "";
     }
 
+    /**
+     * Every module's {@code src/main/java} sources. Only those folders are walked: walking the whole
+     * repository raced with the build writing and deleting files under {@code target/} meanwhile.
+     */
     private static List<Path> mainSources() throws IOException {
-        Path root = repositoryRoot();
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> p.toString().endsWith(".java"))
-                    .filter(p -> p.toString().replace('\\', '/').contains("/src/main/java/"))
-                    .sorted()
-                    .toList();
+        List<Path> sources = new ArrayList<>();
+        try (Stream<Path> modules = Files.list(repositoryRoot())) {
+            for (Path main : modules.map(module -> module.resolve("src/main/java")).filter(Files::isDirectory).sorted().toList()) {
+                try (Stream<Path> files = Files.walk(main)) {
+                    files.filter(p -> p.toString().endsWith(".java")).forEach(sources::add);
+                }
+            }
         }
+        sources.sort(null);
+        return sources;
     }
 
     private static Path repositoryRoot() throws IOException {
