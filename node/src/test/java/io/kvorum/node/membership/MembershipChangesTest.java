@@ -43,6 +43,8 @@ class MembershipChangesTest {
     private final Ring ring = Ring.allocate(BOOTSTRAP, VNODES);
     private final Map<NodeId, GossipMembership> nodes = new TreeMap<>();
     private final Set<NodeId> silent = new HashSet<>();
+    private final Set<NodeId> evicted = new HashSet<>();
+    private long generation = 1;
     private long nowMillis = 1_000_000;
 
     @Test
@@ -185,6 +187,22 @@ class MembershipChangesTest {
                 assertTrue(node.getValue().members().stream().noneMatch(m -> m.id().equals(three)), "node-3 is listed no more");
             }
         }
+
+        // Restarted by mistake on its old data: it learns it was removed, and is told to stop.
+        silent.remove(three);
+        generation = 2;
+        startBootstrap(three);
+        boolean stopped = false;
+        for (int round = 0; round < 10 && !stopped; round++) {
+            nowMillis += ROUND_MILLIS;
+            for (NodeId id : List.copyOf(nodes.keySet())) {
+                Membership.Step step = nodes.get(id).tick(nowMillis);
+                stopped |= id.equals(three) && step.left();
+                deliverAll(id, step);
+                stopped |= evicted.contains(three);
+            }
+        }
+        assertTrue(stopped, "a removed node that comes back stops instead of serving ranges that have new owners");
     }
 
     @Test
@@ -267,7 +285,7 @@ class MembershipChangesTest {
                 seeds.add(new Seed(member, address(member)));
             }
         }
-        GossipProtocol protocol = new GossipProtocol(new LocalMember(id, address(id), id.value() + ":8080", tokens, 1, status),
+        GossipProtocol protocol = new GossipProtocol(new LocalMember(id, address(id), id.value() + ":8080", tokens, generation, status),
                 seeds, GossipSettings.defaults(), new PhiAccrualFailureDetector(FailureDetectorSettings.defaults()),
                 new SplittableRandom(id.hashCode()));
         List<BootstrapMember> bootstrap = new ArrayList<>();
@@ -294,6 +312,9 @@ class MembershipChangesTest {
         pending.add(Map.entry(at, step));
         while (!pending.isEmpty()) {
             Map.Entry<NodeId, Membership.Step> next = pending.poll();
+            if (next.getValue().left()) {
+                evicted.add(next.getKey());
+            }
             for (Membership.Outgoing out : next.getValue().sends()) {
                 if (!silent.contains(out.to()) && nodes.containsKey(out.to())) {
                     pending.add(Map.entry(out.to(), nodes.get(out.to()).receive(next.getKey(), out.message(), nowMillis)));

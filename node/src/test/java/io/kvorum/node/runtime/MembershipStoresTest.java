@@ -32,6 +32,15 @@ class MembershipStoresTest {
     }
 
     @Test
+    void aNodeThatLeftHasNoTokensAndJoinsAgainAsANewNode() throws IOException {
+        TokenStore.save(dir, List.of(1L, 2L), true);
+        assertEquals(false, TokenStore.hasLeft(dir));
+        TokenStore.markLeft(dir);
+        assertEquals(true, TokenStore.hasLeft(dir));
+        assertEquals(Optional.of(List.of()), TokenStore.load(dir), "its old tokens are not its own any more");
+    }
+
+    @Test
     void aTokensFileFromBeforeJoinsStreamedReadsAsJoined() throws IOException {
         Files.writeString(dir.resolve("tokens"), "5\n-6\n");
         assertEquals(Optional.of(new TokenStore.Stored(List.of(5L, -6L), true)), TokenStore.loadStored(dir));
