@@ -48,6 +48,7 @@ final class TestCluster implements Cluster {
         int[] http = new int[size];
         int[] internode = new int[size];
         reservePorts(http, internode);
+        Path secret = writeSecret(dataRoot);
         StringBuilder members = new StringBuilder();
         for (int i = 0; i < size; i++) {
             members.append(i == 0 ? "" : ",").append(id(i)).append('@').append(HOST).append(':').append(internode[i])
@@ -63,6 +64,7 @@ final class TestCluster implements Cluster {
                     "--internode.host=" + HOST,
                     "--internode.port=" + internode[i],
                     "--cluster.members=" + members,
+                    "--internode.secret-file=" + secret,
                     "--quorum.n=3", "--quorum.r=2", "--quorum.w=2"));
             nodeFlags.addAll(extraFlags);
             flags.add(nodeFlags);
@@ -86,6 +88,26 @@ final class TestCluster implements Cluster {
             throw e;
         }
         return cluster;
+    }
+
+    /**
+     * The cluster's secret, as {@code scripts/kvorum up} makes one: 64 random bytes in an owner-only
+     * file. Every test cluster runs with internode authentication on, as real ones do.
+     */
+    static Path writeSecret(Path dataRoot) {
+        Path file = dataRoot.resolve("cluster.secret");
+        try {
+            java.nio.file.Files.createDirectories(dataRoot);
+            if (!java.nio.file.Files.exists(file)) {
+                byte[] bytes = new byte[64];
+                new java.security.SecureRandom().nextBytes(bytes);
+                java.nio.file.Files.write(file, bytes);
+                java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     /** Waits until gossip has spread: every node in {@code indices} lists all of them as up. */
