@@ -166,15 +166,18 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         for (int i = 0; i < keys.size(); i++) {
-            String name = keys.get(i).name();
+            Optional<Path> file = files.get(i);
+            if (file.isPresent() && (!Files.isRegularFile(file.get()) || !Files.isReadable(file.get()))) {
+                String name = keys.get(i).name();
+                throw new ConfigException(List.of(name), name + ": " + ConfigException.quote(file.get().toString())
+                        + " is not a readable file");
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
             if (files.get(i).isEmpty()) {
+                String name = keys.get(i).name();
                 throw new ConfigException(List.of(name), name + ": must be set too: internode TLS needs"
                         + " internode.tls.cert-file, internode.tls.key-file and internode.tls.ca-file");
-            }
-            Path file = files.get(i).get();
-            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-                throw new ConfigException(List.of(name), name + ": " + ConfigException.quote(file.toString())
-                        + " is not a readable file");
             }
         }
         return Optional.of(new InternodeTls(files.get(0).get(), files.get(1).get(), files.get(2).get()));
