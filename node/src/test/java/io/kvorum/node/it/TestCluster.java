@@ -45,6 +45,11 @@ final class TestCluster implements Cluster {
      * for the caller (their ports stay reserved until then).
      */
     static TestCluster start(Path dataRoot, int size, List<String> extraFlags, int... notStarted) {
+        return start(dataRoot, size, i -> extraFlags, notStarted);
+    }
+
+    /** As {@link #start(Path, int, List, int...)}, with flags that differ per node (certificates, say). */
+    static TestCluster start(Path dataRoot, int size, java.util.function.IntFunction<List<String>> extraFlags, int... notStarted) {
         int[] http = new int[size];
         int[] internode = new int[size];
         reservePorts(http, internode);
@@ -66,7 +71,7 @@ final class TestCluster implements Cluster {
                     "--cluster.members=" + members,
                     "--internode.secret-file=" + secret,
                     "--quorum.n=3", "--quorum.r=2", "--quorum.w=2"));
-            nodeFlags.addAll(extraFlags);
+            nodeFlags.addAll(extraFlags.apply(i));
             flags.add(nodeFlags);
         }
         TestCluster cluster = new TestCluster(http, internode, flags);
