@@ -258,6 +258,11 @@ final class VertxTransport implements Transport {
 
     private void established(NodeId to, Outbound peer, NetSocket socket, Handshake.Session session) {
         peer.connecting = false;
+        if (outbound.get(to) != peer) {
+            socket.close(); // dropped (peer suspected) during the handshake
+            failQueued(to, peer);
+            return;
+        }
         peer.socket = socket;
         peer.mac = settings.tls().isPresent() ? null : session.sending();
         peer.backoffMillis = BACKOFF_MIN_MILLIS;
