@@ -173,7 +173,9 @@ public final class NodeServer {
 
     /** Stops at once without draining: what a crash looks like to peers (for tests). */
     public Future<Void> kill() {
-        return vertx.close().onComplete(done -> storage.close());
+        // The transport first stops handing the core anything: the sockets that vertx.close() breaks
+        // would otherwise fail pending sends into a core whose storage workers are going away.
+        return core.silenceTransport().eventually(vertx::close).onComplete(done -> storage.close());
     }
 
     /** Where a peer listens; a gossiped address that does not parse fails the send, not the node. */
@@ -320,6 +322,15 @@ public final class NodeServer {
             Promise<Integer> count = Promise.promise();
             context.runOnContext(v -> count.complete(loop.clientRequestsInFlight()));
             return count.future();
+        }
+
+        Future<Void> silenceTransport() {
+            Promise<Void> silenced = Promise.promise();
+            context.runOnContext(v -> {
+                transport.silence();
+                silenced.complete();
+            });
+            return silenced.future();
         }
 
         Future<Void> closeTransport() {

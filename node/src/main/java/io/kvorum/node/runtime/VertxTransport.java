@@ -76,6 +76,12 @@ final class VertxTransport implements Transport {
     private final SecureRandom nonces = new SecureRandom();
     private final LogLimiter rejections = new LogLimiter(REJECTION_LOG_INTERVAL_NANOS, 5);
     private NetServer server;
+    /**
+     * Set by {@link #close()}: from then on nothing re-enters the core. A handshake timer or a
+     * closing socket could otherwise hand back a send failure while the node shuts down, and the core
+     * would act on it (a hint write) after its storage closed.
+     */
+    private boolean closed;
     /** The last message encoded and its bytes: a write goes to N-1 replicas as one message, encoded once. */
     private PeerMessage lastEncoded;
     private byte[] lastPayload;
@@ -184,7 +190,13 @@ final class VertxTransport implements Transport {
         }
     }
 
+    /** From now on nothing re-enters the core (the node is being killed; its sockets are left to Vert.x). */
+    void silence() {
+        closed = true;
+    }
+
     Future<Void> close() {
+        closed = true;
         outbound.values().forEach(peer -> {
             if (peer.socket != null) {
                 peer.socket.close();
@@ -284,6 +296,10 @@ final class VertxTransport implements Transport {
     }
 
     private void failQueued(NodeId to, Outbound peer) {
+        if (closed) {
+            peer.queue.clear();
+            return;
+        }
         while (!peer.queue.isEmpty()) {
             inbound.accept(new Input.SendFailed(to, peer.queue.poll()));
         }
@@ -358,6 +374,9 @@ final class VertxTransport implements Transport {
         }
 
         private void deliver(byte[] frame) {
+            if (VertxTransport.this.closed) {
+                return;
+            }
             byte[] payload = settings.tls().isPresent() ? frame : session.receiving().verify(frame);
             inbound.accept(new Input.PeerReceived(session.peer(), codec.decode(payload)));
         }

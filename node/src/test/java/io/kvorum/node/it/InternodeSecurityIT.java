@@ -152,6 +152,39 @@ class InternodeSecurityIT {
         }
     }
 
+    /**
+     * The control for the tests above: a peer holding the secret that speaks the protocol as this
+     * test does gets its read repair stored, so the refusals are the missing secret's doing. Then one
+     * altered MAC closes its connection, and that frame is not applied.
+     */
+    @Test
+    void aPeerWithTheSecretIsHeardUntilOneFrameFailsItsMac() throws IOException {
+        ClusterSecret secret = ClusterSecret.read(dataRoot.resolve("cluster.secret"));
+        Handshake.Dialer dialer = new Handshake(Optional.of(secret), "kvorum").dialer(NodeId.of("node-1"), NodeId.of("node-2"),
+                randomBytes(32));
+        Actor writer = new Actor(NodeId.of("node-1"), 99);
+        try (Socket socket = connect(1)) {
+            socket.getOutputStream().write(dialer.hello());
+            Handshake.Established established = dialer.onChallenge(readHandshakeMessage(socket.getInputStream()));
+            socket.getOutputStream().write(established.proof());
+            for (String key : List.of("mac-good", "mac-bad")) {
+                Siblings state = Siblings.EMPTY.write(new DotIssuer(writer), CausalContext.EMPTY,
+                        Optional.of(Bytes.utf8("\"" + key + "\"")), 1_000, 10).state();
+                byte[] payload = CODEC.encode(new PeerMessage.ReadRepair(Key.of(key), state));
+                byte[] mac = established.session().sending().sign(payload);
+                if (key.equals("mac-bad")) {
+                    mac[0] ^= 1;
+                }
+                socket.getOutputStream().write(oldFrame(concat(payload, mac)));
+            }
+            socket.getOutputStream().flush();
+            assertEquals(-1, socket.getInputStream().read(), "the node kept a connection whose frame failed its MAC");
+        }
+        org.awaitility.Awaitility.await("the authenticated read repair is applied").atMost(Duration.ofSeconds(10))
+                .until(() -> api(1).get("mac-good", "r=all").status() == 200);
+        assertEquals(404, api(0).get("mac-bad", "r=all").status(), "a frame that failed its MAC was applied");
+    }
+
     /** The 80 MiB frame that grew a node's RSS by 800 MiB: now cut off after the first header, in either format. */
     @Test
     void aHugeFrameBeforeTheHandshakeIsCutOffWithoutBeingBuffered() throws IOException {
