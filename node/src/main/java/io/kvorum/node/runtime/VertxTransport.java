@@ -14,18 +14,13 @@ import io.kvorum.node.message.PeerMessageCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,8 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,10 +115,7 @@ final class VertxTransport implements Transport {
                 .setTcpKeepAlive(true)
                 .setIdleTimeout((int) settings.idleTimeoutMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(keyCert(tls)).setTrustOptions(trust(tls))
-                // Peers are named by node id, not host name: the certificate's CN is checked against the
-                // id the handshake authenticated instead (see checkCertificate).
-                .setHostnameVerificationAlgorithm(""));
+        settings.tls().ifPresent(tls -> InternodeTlsOptions.client(options, tls));
         this.client = vertx.createNetClient(options);
     }
 
@@ -133,20 +123,11 @@ final class VertxTransport implements Transport {
     Future<NetServer> listen(String host, int port) {
         NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
                 .setIdleTimeout((int) settings.idleTimeoutMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(keyCert(tls)).setTrustOptions(trust(tls))
-                .setClientAuth(ClientAuth.REQUIRED));
+        settings.tls().ifPresent(tls -> InternodeTlsOptions.server(options, tls));
         return vertx.createNetServer(options)
                 .connectHandler(this::accept)
                 .listen(port, host)
                 .onSuccess(s -> server = s);
-    }
-
-    private static PemKeyCertOptions keyCert(InternodeTls tls) {
-        return new PemKeyCertOptions().setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString());
-    }
-
-    private static PemTrustOptions trust(InternodeTls tls) {
-        return new PemTrustOptions().addCertPath(tls.caFile().toString());
     }
 
     int port() {
@@ -388,32 +369,10 @@ final class VertxTransport implements Transport {
         }
     }
 
-    /** Under mutual TLS, the peer's certificate must name the node the handshake authenticated (its CN). */
     private void checkCertificate(NetSocket socket, NodeId peer) {
-        if (settings.tls().isEmpty()) {
-            return;
+        if (settings.tls().isPresent()) {
+            InternodeTlsOptions.checkPeer(socket, peer);
         }
-        SSLSession ssl = socket.sslSession();
-        try {
-            Certificate[] chain = ssl == null ? new Certificate[0] : ssl.getPeerCertificates();
-            String name = chain.length > 0 && chain[0] instanceof X509Certificate x509
-                    ? x509.getSubjectX500Principal().getName() : "";
-            if (!commonName(name).equals(peer.value())) {
-                throw new AuthenticationException("TLS certificate names '" + name + "', but the peer authenticated as " + peer);
-            }
-        } catch (SSLPeerUnverifiedException e) {
-            throw new AuthenticationException("peer presented no TLS certificate");
-        }
-    }
-
-    private static String commonName(String distinguishedName) {
-        for (String part : distinguishedName.split(",")) {
-            String trimmed = part.strip();
-            if (trimmed.startsWith("CN=")) {
-                return trimmed.substring(3);
-            }
-        }
-        return "";
     }
 
     private void rejected(String who, String why) {
