@@ -112,8 +112,28 @@ ensure_tools() { # [with-debootstrap]
   fi
 }
 
+# The cluster secret (issue 14) of the Compose cluster: 64 random bytes in $STATE/cluster.secret,
+# made once and kept with the cluster's state. Compose mounts it into every node as the secret
+# cluster-secret (/run/secrets/cluster-secret); a bind mount keeps the file's owner and mode, so it
+# belongs to the image's user (uid 10001) and only it may read it (a node refuses a secret others can read).
+readonly NODE_UID=10001
+compose_secret() {
+  local file="$STATE/cluster.secret"
+  mkdir -p "$STATE"
+  if [ ! -s "$file" ]; then
+    (umask 077 && head -c 64 /dev/urandom >"$file.tmp" && mv "$file.tmp" "$file") || die "cannot write the cluster secret $file"
+    info "made a new cluster secret in $file"
+  fi
+  chmod 600 "$file"
+  if [ "$(stat -c %u "$file")" != "$NODE_UID" ]; then
+    chown "$NODE_UID:$NODE_UID" "$file" 2>/dev/null ||
+      die "cannot give $file to uid $NODE_UID (the nodes' user in the image); run as root, or chown it yourself"
+  fi
+}
+
 compose() { # compose arguments, with the right files (and the monitoring profile when it is on)
   local files=(-f "$ROOT/docker-compose.yml")
+  export KVORUM_SECRET_FILE=${KVORUM_SECRET_FILE:-$STATE/cluster.secret}
   [ "$(node_count)" -le 3 ] || files+=(-f "$ROOT/docker-compose.5.yml")
   ! monitoring_on || files+=(--profile monitoring)
   "${COMPOSE[@]}" -p "$PROJECT" --project-directory "$ROOT" "${files[@]}" "$@"
@@ -419,6 +439,7 @@ cmd_up() {
   printf '%s\n' "$monitoring" >"$STATE/monitoring"
   ensure_engine
   build_image
+  [ -n "${KVORUM_SECRET_FILE:-}" ] || compose_secret
   info "starting $count node(s) ..."
   compose up -d --no-build >"$STATE/up.log" 2>&1 || { cat "$STATE/up.log" >&2; die "docker-compose up failed"; }
   # shellcheck disable=SC2046 # node ids are plain words

@@ -10,10 +10,17 @@ import java.util.Set;
 
 /**
  * The cluster's members ({@code cluster.members}) in join order. The order is significant: token
- * allocation walks it, so every node must be given the same list in the same order.
+ * allocation walks it, so every node must be given the same list in the same order. Also the
+ * cluster's {@code name}, which the internode handshake authenticates.
  */
-public record ClusterConfig(List<MemberAddress> members) {
+public record ClusterConfig(List<MemberAddress> members, String name) {
+    /** The members of a cluster with the default name. */
+    public ClusterConfig(List<MemberAddress> members) {
+        this(members, ConfigKeys.CLUSTER_NAME.defaultText());
+    }
+
     public ClusterConfig {
+        ConfigKeys.CLUSTER_NAME.check(name);
         ConfigKeys.CLUSTER_MEMBERS.check(members);
         for (MemberAddress member : members) {
             ConfigException.requireSet(member, ConfigKeys.CLUSTER_MEMBERS.name() + " entry");

@@ -87,6 +87,43 @@ public final class ConfigKeys {
             ValueTypes.bytes((int) Units.MIB, (int) Units.GIB),
             "Largest node-to-node message; must be at least http.value-bytes-max * 4 + 1MiB so that a reply carrying siblings fits.");
 
+    public static final ConfigKey<Duration> INTERNODE_IDLE_TIMEOUT = ConfigKey.of("internode.idle-timeout", "2m",
+            ValueTypes.duration(Duration.ofSeconds(1), Duration.ofHours(24)),
+            "A connection between nodes that carries nothing for this long is closed (it is opened again on the next"
+            + " message); bounds what dead or abandoned connections hold.");
+
+    public static final ConfigKey<Duration> INTERNODE_HANDSHAKE_TIMEOUT = ConfigKey.of("internode.handshake-timeout", "5s",
+            ValueTypes.duration(Duration.ofMillis(10), Duration.ofMinutes(1)),
+            "A connection whose peer has not proved it holds the cluster secret within this time is closed.");
+
+    public static final ConfigKey<Integer> INTERNODE_SEND_QUEUE_BYTES_MAX = ConfigKey.of("internode.send-queue-bytes-max", "64MiB",
+            ValueTypes.bytes((int) Units.MIB, (int) Units.GIB),
+            "Most bytes waiting to be sent to one peer; past it a message to that peer fails at once (the request"
+            + " counts the replica as failed) instead of queueing without bound behind a slow or stuck peer.");
+
+    public static final ConfigKey<java.util.Optional<Path>> INTERNODE_SECRET_FILE = ConfigKey.of("internode.secret-file", "",
+            ValueTypes.optionalFile(),
+            "File holding the cluster secret (at least 32 random bytes, readable only by its owner), the same on every node:"
+            + " connections between nodes must prove they hold it, and it signs client contexts. Required when"
+            + " internode.host is not a loopback address; scripts/kvorum up and compose up make one per cluster.");
+
+    public static final ConfigKey<java.util.Optional<Path>> INTERNODE_TLS_CERT_FILE = ConfigKey.of("internode.tls.cert-file", "",
+            ValueTypes.optionalFile(),
+            "PEM certificate of this node for mutual TLS between nodes (with internode.tls.key-file and internode.tls.ca-file;"
+            + " all three or none). scripts/kvorum certs makes them for a local cluster.");
+
+    public static final ConfigKey<java.util.Optional<Path>> INTERNODE_TLS_KEY_FILE = ConfigKey.of("internode.tls.key-file", "",
+            ValueTypes.optionalFile(),
+            "PEM private key (PKCS#8) of internode.tls.cert-file.");
+
+    public static final ConfigKey<java.util.Optional<Path>> INTERNODE_TLS_CA_FILE = ConfigKey.of("internode.tls.ca-file", "",
+            ValueTypes.optionalFile(),
+            "PEM certificate of the cluster's CA: a peer must present a certificate it signed, and so must this node.");
+
+    public static final ConfigKey<String> CLUSTER_NAME = ConfigKey.of("cluster.name", "kvorum", ValueTypes.name(),
+            "The cluster's name, the same on every node; part of what the internode handshake authenticates, so nodes"
+            + " of two clusters that share a secret by mistake still refuse each other.");
+
     public static final ConfigKey<List<MemberAddress>> CLUSTER_MEMBERS = ConfigKey.derived("cluster.members",
             "<node.id>@<internode.host>:<internode.port>/<http.host>:<http.port>", new MemberListType(),
             ConfigKeys::selfAsOnlyMember,
@@ -302,7 +339,9 @@ public final class ConfigKeys {
             NODE_ID, NODE_DATA_DIR, NODE_SHUTDOWN_TIMEOUT, NODE_OPERATIONS_MAX,
             HTTP_HOST, HTTP_PORT, HTTP_VALUE_BYTES_MAX,
             INTERNODE_HOST, INTERNODE_PORT, INTERNODE_CONNECT_TIMEOUT, INTERNODE_FRAME_BYTES_MAX,
-            CLUSTER_MEMBERS, CLUSTER_SEEDS,
+            INTERNODE_IDLE_TIMEOUT, INTERNODE_HANDSHAKE_TIMEOUT, INTERNODE_SEND_QUEUE_BYTES_MAX, INTERNODE_SECRET_FILE,
+            INTERNODE_TLS_CERT_FILE, INTERNODE_TLS_KEY_FILE, INTERNODE_TLS_CA_FILE,
+            CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_SEEDS,
             GOSSIP_INTERVAL, GOSSIP_FANOUT,
             FD_THRESHOLD, FD_ACCEPTABLE_HEARTBEAT_PAUSE, FD_MIN_STD_DEVIATION, FD_MAX_SAMPLE_SIZE,
             FD_FIRST_HEARTBEAT_ESTIMATE, FD_MAX_INTERVAL, FD_MAX_LOCAL_PAUSE,

@@ -1,10 +1,12 @@
 package io.kvorum.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Builds a {@link KvorumConfig} from, in increasing precedence: each key's built-in default, the
@@ -100,8 +102,13 @@ public final class ConfigLoader {
                         settings.get(ConfigKeys.INTERNODE_HOST),
                         settings.get(ConfigKeys.INTERNODE_PORT),
                         settings.get(ConfigKeys.INTERNODE_CONNECT_TIMEOUT),
-                        settings.get(ConfigKeys.INTERNODE_FRAME_BYTES_MAX)),
-                new ClusterConfig(settings.get(ConfigKeys.CLUSTER_MEMBERS)),
+                        settings.get(ConfigKeys.INTERNODE_FRAME_BYTES_MAX),
+                        settings.get(ConfigKeys.INTERNODE_IDLE_TIMEOUT),
+                        settings.get(ConfigKeys.INTERNODE_HANDSHAKE_TIMEOUT),
+                        settings.get(ConfigKeys.INTERNODE_SEND_QUEUE_BYTES_MAX),
+                        settings.get(ConfigKeys.INTERNODE_SECRET_FILE).map(ClusterSecret::read),
+                        tls(settings)),
+                new ClusterConfig(settings.get(ConfigKeys.CLUSTER_MEMBERS), settings.get(ConfigKeys.CLUSTER_NAME)),
                 new GossipConfig(
                         settings.get(ConfigKeys.CLUSTER_SEEDS),
                         settings.get(ConfigKeys.GOSSIP_INTERVAL),
@@ -152,5 +159,31 @@ public final class ConfigLoader {
                         settings.get(ConfigKeys.TRANSFER_RATE),
                         settings.get(ConfigKeys.TRANSFER_CONCURRENCY),
                         settings.get(ConfigKeys.CLUSTER_REPLACE)));
+    }
+
+    /** All three {@code internode.tls.*} files or none; each must be a readable file. */
+    private static Optional<InternodeTls> tls(Resolved settings) {
+        List<ConfigKey<Optional<Path>>> keys = List.of(ConfigKeys.INTERNODE_TLS_CERT_FILE, ConfigKeys.INTERNODE_TLS_KEY_FILE,
+                ConfigKeys.INTERNODE_TLS_CA_FILE);
+        List<Optional<Path>> files = keys.stream().map(settings::get).toList();
+        if (files.stream().allMatch(Optional::isEmpty)) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            Optional<Path> file = files.get(i);
+            if (file.isPresent() && (!Files.isRegularFile(file.get()) || !Files.isReadable(file.get()))) {
+                String name = keys.get(i).name();
+                throw new ConfigException(List.of(name), name + ": " + ConfigException.quote(file.get().toString())
+                        + " is not a readable file");
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            if (files.get(i).isEmpty()) {
+                String name = keys.get(i).name();
+                throw new ConfigException(List.of(name), name + ": must be set too: internode TLS needs"
+                        + " internode.tls.cert-file, internode.tls.key-file and internode.tls.ca-file");
+            }
+        }
+        return Optional.of(new InternodeTls(files.get(0).get(), files.get(1).get(), files.get(2).get()));
     }
 }

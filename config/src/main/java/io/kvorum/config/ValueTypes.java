@@ -61,6 +61,16 @@ final class ValueTypes {
         return new PathType();
     }
 
+    /** A file path, or nothing (an empty value) when the feature it enables stays off. */
+    static ValueType<java.util.Optional<Path>> optionalFile() {
+        return new OptionalFileType();
+    }
+
+    /** A short name: 1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit. */
+    static ValueType<String> name() {
+        return new NameType();
+    }
+
     /** One of an enum's constants, written in lower case (any case accepted). */
     static <E extends Enum<E>> ValueType<E> lowerCaseEnum(Class<E> type) {
         return new EnumType<>(type);
@@ -263,6 +273,47 @@ final class ValueTypes {
         @Override
         public String format(E value) {
             return value.name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private record OptionalFileType() implements ValueType<java.util.Optional<Path>> {
+        @Override
+        public java.util.Optional<Path> parse(String text) {
+            if (text.isBlank()) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new PathType().parse(text));
+        }
+
+        @Override
+        public String allowed() {
+            return "a file path, or empty for none";
+        }
+
+        @Override
+        public String format(java.util.Optional<Path> value) {
+            return value.map(Path::toString).orElse("");
+        }
+    }
+
+    private record NameType() implements ValueType<String> {
+        @Override
+        public String parse(String text) {
+            String trimmed = text.strip();
+            if (!trimmed.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                throw new ValueProblem(quote(text) + " is not a valid name");
+            }
+            return trimmed;
+        }
+
+        @Override
+        public boolean inRange(String value) {
+            return value.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+        }
+
+        @Override
+        public String allowed() {
+            return "1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit";
         }
     }
 }

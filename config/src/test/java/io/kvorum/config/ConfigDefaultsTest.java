@@ -11,8 +11,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigDefaultsTest {
+    @TempDir
+    Path tempDir;
+
     @Test
     void everyKeyHasItsDocumentedDefault() {
         KvorumConfig config = KvorumConfig.defaults();
@@ -44,7 +48,7 @@ class ConfigDefaultsTest {
     @Test
     void defaultMemberIsThisNodeWithItsAddresses() {
         KvorumConfig config = fromFlags("--node.id=a", "--internode.host=10.0.0.5", "--internode.port=7000",
-                "--http.host=10.0.0.6", "--http.port=0");
+                "--http.host=10.0.0.6", "--http.port=0", "--internode.secret-file=" + ClusterSecretTest.secretFile(tempDir, 64));
 
         assertEquals(List.of(new MemberAddress(NodeId.of("a"), new HostPort("10.0.0.5", 7000), new HostPort("10.0.0.6", 0))),
                 config.cluster().members());

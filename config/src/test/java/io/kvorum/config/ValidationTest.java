@@ -91,7 +91,20 @@ class ValidationTest {
                 Arguments.of("storage.siblings-max", "0", "storage.siblings-max: 0 is out of range 1..65536"),
                 Arguments.of("storage.key-bytes-max", "1KiB", "storage.key-bytes-max: 1KiB is out of range 64KiB..1GiB"),
                 Arguments.of("logging.format", "xml", "logging.format: 'xml' is not a known value (allowed text, json)"),
-                Arguments.of("logging.requests", "on", "logging.requests: 'on' is not a boolean (allowed true, false)"));
+                Arguments.of("logging.requests", "on", "logging.requests: 'on' is not a boolean (allowed true, false)"),
+                Arguments.of("internode.idle-timeout", "10ms", "internode.idle-timeout: 10ms is out of range 1s..24h"),
+                Arguments.of("internode.handshake-timeout", "2m", "internode.handshake-timeout: 2m is out of range 10ms..1m"),
+                Arguments.of("internode.send-queue-bytes-max", "1KiB",
+                        "internode.send-queue-bytes-max: 1KiB is out of range 1MiB..1GiB"),
+                Arguments.of("internode.secret-file", "/nonexistent/kvorum.secret",
+                        "internode.secret-file: '/nonexistent/kvorum.secret' does not exist"),
+                Arguments.of("internode.tls.cert-file", "/nonexistent/node.pem",
+                        "internode.tls.cert-file: '/nonexistent/node.pem' is not a readable file"),
+                Arguments.of("internode.tls.key-file", "/nonexistent/node.key",
+                        "internode.tls.key-file: '/nonexistent/node.key' is not a readable file"),
+                Arguments.of("internode.tls.ca-file", "/nonexistent/ca.pem",
+                        "internode.tls.ca-file: '/nonexistent/ca.pem' is not a readable file"),
+                Arguments.of("cluster.name", "-dash-first", "cluster.name: '-dash-first' is not a valid name"));
     }
 
     @ParameterizedTest

@@ -242,6 +242,11 @@ final class PrometheusFamilies implements MultiCollector {
         counter(m, "storage.cache.misses", "kvorum_storage_cache_misses", "Reads that missed the read cache.", Labels.EMPTY);
         counter(m, "node.overloaded", "kvorum_overloaded_requests",
                 "Requests answered 503 at once because a queue of the node reached node.operations-max.", Labels.EMPTY);
+        counter(m, "kv.contexts-rejected", "kvorum_contexts_rejected",
+                "Client contexts rejected (bad signature, absurd counter) or cut back (a claim on this node's own writes"
+                + " beyond what it issued).", Labels.EMPTY);
+        counter(m, "internode.rejected-connections", "kvorum_internode_rejected_connections",
+                "Internode connections closed for failing the handshake or a frame's MAC, or for sending a bad byte.", Labels.EMPTY);
         counter(m, "node.core-failures", "kvorum_core_failures",
                 "Exceptions of the node's core; the node stops after one, so more than zero means it is on its way down.", Labels.EMPTY);
         counter(m, "kv.writes-refused.siblings-max", "kvorum_writes_refused",

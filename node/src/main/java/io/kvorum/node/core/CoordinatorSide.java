@@ -221,9 +221,26 @@ final class CoordinatorSide {
         long deadlineMillis = plumbing.nowMillis() + request.timeoutMillis();
         long id = operations.start(new WriteOp(request.key(), coordinator, replyTo, deadlineMillis, hedge),
                 hedge ? plumbing.nowMillis() + request.timeoutMillis() / HEDGE_DIVISOR : deadlineMillis);
+        CausalContext context = ownClaimsCapped(request.context().orElse(CausalContext.EMPTY));
         plumbing.storage(new StorageWaiter.CoordinatorWrite(id), new StorageOp.CoordinateWrite(request.key(), settings.actor(), ++lastDotCounter,
-                request.context().orElse(CausalContext.EMPTY), request.value(), request.wallMillis(), settings.maxActors(),
-                settings.keyLimits()));
+                context, request.value(), request.wallMillis(), settings.maxActors(), settings.keyLimits()));
+    }
+
+    /**
+     * The client's context, less any claim on this node's own dots beyond the highest it issued
+     * (issue 14). Such dots do not exist, so dropping them loses nothing; taken as they are, they
+     * would raise the dot issuer's floor to whatever the client wrote, up to overflow, and every later
+     * write of the key through this node would fail. Only a forged context holds them (or one signed
+     * by a member node that forged it): it is reported as a rejected context.
+     */
+    private CausalContext ownClaimsCapped(CausalContext context) {
+        long claimed = context.maxCounter(settings.actor());
+        if (claimed <= lastDotCounter) {
+            return context;
+        }
+        metrics.contextRejected("it claims dot " + claimed + " of " + settings.actor() + ", which issued only up to "
+                + lastDotCounter + "; the claim is ignored");
+        return context.cappedAt(settings.actor(), lastDotCounter);
     }
 
     void onWriteAck(NodeId from, ReplicaPutResponse response) {

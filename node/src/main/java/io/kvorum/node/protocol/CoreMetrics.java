@@ -13,6 +13,12 @@ import java.util.List;
 public interface CoreMetrics {
     CoreMetrics NONE = new CoreMetrics() {};
 
+    /**
+     * A client's context was rejected or cut back ({@code reason} says why: a bad signature, an absurd
+     * counter, or a claim on this node's own dots beyond what it issued).
+     */
+    default void contextRejected(String reason) {}
+
     /** A write was refused because it would take a key past {@code limit}. */
     default void writeRefused(KeyLimits.Limit limit) {}
 

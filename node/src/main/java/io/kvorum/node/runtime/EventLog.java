@@ -42,6 +42,7 @@ final class EventLog {
     private final LogLimiter members = new LogLimiter(TimeUnit.SECONDS.toNanos(MEMBER_INTERVAL_SECONDS), MEMBER_BURST);
     private final LogLimiter progress = new LogLimiter(TimeUnit.SECONDS.toNanos(PROGRESS_INTERVAL_SECONDS), 1);
     private final LogLimiter storage = new LogLimiter(TimeUnit.SECONDS.toNanos(STORAGE_INTERVAL_SECONDS), 1);
+    private final LogLimiter contexts = new LogLimiter(TimeUnit.SECONDS.toNanos(PROGRESS_INTERVAL_SECONDS), MEMBER_BURST);
     private final Map<String, Long> unreported = new HashMap<>(); // lookups only: counts not yet in a line
 
     /**
@@ -85,6 +86,17 @@ final class EventLog {
         if (progress.admit(key, nanoTime.getAsLong()).isPresent()) {
             unreported.remove(key);
             sink.info("anti-entropy with " + peer.value() + " repaired " + total + " keys on this node");
+        }
+    }
+
+    /**
+     * A client context was rejected (a forgery, an altered copy, an absurd counter): a few lines, then
+     * at most one per interval saying how many were not logged. {@code reason} is the node's own text.
+     */
+    void contextRejected(String reason) {
+        OptionalLong held = contexts.admit("contexts", nanoTime.getAsLong());
+        if (held.isPresent()) {
+            sink.info("rejected a client context: " + reason + heldBack(held.getAsLong(), "further rejected contexts"));
         }
     }
 

@@ -28,6 +28,7 @@ import io.kvorum.node.message.PeerMessage.Ack;
 import io.kvorum.ring.Ring;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.ContextCodec;
+import io.kvorum.storage.version.ContextSigner;
 import io.kvorum.storage.version.Dot;
 import io.kvorum.storage.version.Sibling;
 import java.util.ArrayList;
@@ -43,6 +44,9 @@ import java.util.function.ToLongFunction;
  * node's event loop and turns the core's outcomes into the API's results.
  */
 final class NodeKvService implements KvService {
+    /** How client contexts are signed and checked, and where a rejected one is reported (metric and log). */
+    record Contexts(ContextSigner signer, java.util.function.Consumer<String> rejected) {}
+
     /** The node's defaults for parameters a client leaves out. */
     record Defaults(int n, int r, int w, boolean sloppy, long timeoutMillis, int vnodesPerNode, String partitioner) {}
 
@@ -54,10 +58,12 @@ final class NodeKvService implements KvService {
     private final MetricRegistry metrics;
     private final NodeStatusSource statusSource;
     private final Supplier<List<Transfers.View>> transfers;
+    private final Contexts contexts;
 
     NodeKvService(NodeId self, Defaults defaults, NodeLoop loop, Membership membership,
-                  ToLongFunction<Key> tokenizer, MetricRegistry metrics, NodeStatusSource statusSource,
+                  ToLongFunction<Key> tokenizer, MetricRegistry metrics, NodeStatusSource statusSource, Contexts contexts,
                   Supplier<List<Transfers.View>> transfers) {
+        this.contexts = contexts;
         this.self = self;
         this.transfers = transfers;
         this.defaults = defaults;
@@ -101,13 +107,14 @@ final class NodeKvService implements KvService {
                                                long timeoutMillis) {
         Optional<CausalContext> decoded;
         try {
-            decoded = context.map(ContextCodec::decode);
+            decoded = context.map(contexts.signer()::decode);
         } catch (ContextCodec.InvalidContextException e) {
+            contexts.rejected().accept(e.getMessage());
             return CompletableFuture.completedFuture(new WriteResult.InvalidContext(e.getMessage()));
         }
         return loop.write(key, value, decoded, w, sloppy, timeoutMillis).thenApply(outcome -> switch (outcome) {
             case WriteOutcome.Written written ->
-                    new WriteResult.Written(key, ContextCodec.encode(written.versionContext()), receipts(written.acks()));
+                    new WriteResult.Written(key, encode(written.versionContext()), receipts(written.acks()));
             case WriteOutcome.Unavailable u -> new WriteResult.Unavailable(u.required(), u.acknowledged(), shortfall(u.shortfall()));
             case WriteOutcome.Refused refused -> new WriteResult.LimitExceeded(switch (refused.exceeded().limit()) {
                 case SIBLINGS -> WriteResult.KeyLimit.SIBLINGS;
@@ -116,19 +123,23 @@ final class NodeKvService implements KvService {
         });
     }
 
+    private String encode(CausalContext context) {
+        return contexts.signer().encode(context);
+    }
+
     private static List<Receipt> receipts(List<Ack> acks) {
         return acks.stream().map(ack -> ack.standInFor()
                 .map(owner -> Receipt.fallback(ack.node(), owner))
                 .orElseGet(() -> Receipt.primary(ack.node()))).toList();
     }
 
-    private static GetResult toResult(Key key, ReadOutcome outcome) {
+    private GetResult toResult(Key key, ReadOutcome outcome) {
         return switch (outcome) {
             case ReadOutcome.Found found -> new GetResult.Found(key, found.values().stream().map(Sibling::value).toList(),
-                    ContextCodec.encode(found.context()));
+                    encode(found.context()));
             case ReadOutcome.NotFound notFound -> new GetResult.NotFound(key, notFound.context().isEmpty()
                     ? Optional.empty()
-                    : Optional.of(ContextCodec.encode(notFound.context())));
+                    : Optional.of(encode(notFound.context())));
             case ReadOutcome.Unavailable u -> new GetResult.Unavailable(u.required(), u.acknowledged(), shortfall(u.shortfall()));
         };
     }
@@ -165,7 +176,7 @@ final class NodeKvService implements KvService {
     public ContextView decodeContext(String text) {
         CausalContext context;
         try {
-            context = ContextCodec.decode(text);
+            context = contexts.signer().decode(text);
         } catch (ContextCodec.InvalidContextException e) {
             return new ContextView.Invalid(e.getMessage());
         }

@@ -5,6 +5,8 @@ import io.kvorum.common.NodeId;
 import io.kvorum.config.KvorumConfig;
 import io.kvorum.config.ConfigException;
 import io.kvorum.config.HostPort;
+import io.kvorum.config.InternodeConfig;
+import io.kvorum.node.auth.Handshake;
 import io.kvorum.http.HttpApi;
 import io.kvorum.http.HttpApiSettings;
 import io.kvorum.node.core.Input;
@@ -23,6 +25,7 @@ import io.kvorum.ring.Partitioner;
 import io.kvorum.storage.engine.LogEngine;
 import io.kvorum.storage.engine.StorageEngine;
 import io.kvorum.storage.version.Actor;
+import io.kvorum.storage.version.ContextSigner;
 import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Siblings;
 import io.vertx.core.Future;
@@ -81,6 +84,7 @@ public final class NodeServer {
 
     /** Starts a node; the future fails with a one-line reason (port taken, data directory unusable). */
     public static Future<NodeServer> start(KvorumConfig config) {
+        warnIfUnauthenticated(config);
         Path dataDir = config.node().dataDir();
         long epoch;
         try {
@@ -137,6 +141,18 @@ public final class NodeServer {
                         epoch, config.http().host(), server.httpPort(), config.internode().host(), server.internodePort()));
     }
 
+    /**
+     * A node without a cluster secret (allowed only on loopback) accepts any local process as a
+     * peer and signs no contexts: say so loudly, once, at start-up.
+     */
+    private static void warnIfUnauthenticated(KvorumConfig config) {
+        if (config.internode().secret().isEmpty()) {
+            log.warn("SECURITY: {} runs WITHOUT internode authentication (no internode.secret-file): any process on this"
+                    + " machine can act as a peer and forge client contexts. Allowed only because internode.host {} is"
+                    + " loopback; scripts/kvorum up gives every node a secret.", config.node().id(), config.internode().host());
+        }
+    }
+
     public int httpPort() {
         return http.port();
     }
@@ -184,7 +200,9 @@ public final class NodeServer {
 
     /** Stops at once without draining: what a crash looks like to peers (for tests). */
     public Future<Void> kill() {
-        return vertx.close().onComplete(done -> storage.close());
+        // The transport first stops handing the core anything: the sockets that vertx.close() breaks
+        // would otherwise fail pending sends into a core whose storage workers are going away.
+        return core.silenceTransport().eventually(vertx::close).onComplete(done -> storage.close());
     }
 
     /** Where a peer listens; a gossiped address that does not parse fails the send, not the node. */
@@ -297,8 +315,7 @@ public final class NodeServer {
                             progress -> persistTransfers(config, progress), () -> left.tryComplete()),
                     new NodeLoop.Limits(self, config.node().operationsMax(), CoreFailures.halting(metrics)));
             // The transport runs on this context too, so it may read the core's membership directly.
-            transport = new VertxTransport(vertx, new VertxTransport.Settings(self, config.internode().frameBytesMax(),
-                    config.http().valueBytesMax(), (int) config.internode().connectTimeout().toMillis()),
+            transport = new VertxTransport(vertx, transportSettings(config, metrics),
                     id -> membership.internodeAddress(id).flatMap(NodeServer::socketAddress), loop::submit, clock::monotonicMillis);
             loop.attach(transport);
             service = new NodeKvService(self, new NodeKvService.Defaults(config.quorum().n(), config.quorum().r(),
@@ -306,7 +323,9 @@ public final class NodeServer {
                     config.ring().vnodesPerNode(), Murmur3Partitioner.NAME),
                     loop, membership, partitioner::token, metrics,
                     new NodeStatusSource(self, membership, storage.engine()::size, storage.hints(), runtimeMetrics, clock,
-                            config.antiEntropy().enabled()), nodeCore::transfers);
+                            config.antiEntropy().enabled()),
+                    new NodeKvService.Contexts(config.internode().secret().map(ContextSigner::signed).orElseGet(ContextSigner::unsigned),
+                            runtimeMetrics::contextRejected), nodeCore::transfers);
             return transport.listen(config.internode().host(), config.internode().port())
                     .onSuccess(server -> loop.startTicking(config.gossip().interval().toMillis()));
         }
@@ -326,6 +345,15 @@ public final class NodeServer {
                 log.warn("{}: stored transfer progress is unreadable, so transfers start over: {}", config.node().id(), e.getMessage());
                 return Optional.empty();
             }
+        }
+
+        private static VertxTransport.Settings transportSettings(KvorumConfig config, MetricRegistry metrics) {
+            InternodeConfig internode = config.internode();
+            com.codahale.metrics.Counter rejected = metrics.counter("internode.rejected-connections");
+            return new VertxTransport.Settings(config.node().id(), internode.frameBytesMax(), config.http().valueBytesMax(),
+                    (int) internode.connectTimeoutMillis(), new Handshake(internode.secret(), config.cluster().name()),
+                    internode.tls(), internode.idleTimeout().toMillis(), internode.handshakeTimeout().toMillis(),
+                    internode.sendQueueBytesMax(), rejected::inc);
         }
 
         private static HandoffSettings handoffSettings(HandoffConfig handoff) {
@@ -354,6 +382,15 @@ public final class NodeServer {
             Promise<Integer> count = Promise.promise();
             context.runOnContext(v -> count.complete(loop.clientRequestsInFlight()));
             return count.future();
+        }
+
+        Future<Void> silenceTransport() {
+            Promise<Void> silenced = Promise.promise();
+            context.runOnContext(v -> {
+                transport.silence();
+                silenced.complete();
+            });
+            return silenced.future();
         }
 
         Future<Void> closeTransport() {

@@ -33,6 +33,7 @@ final class RuntimeMetrics implements CoreMetrics {
 
     /** Requests turned away by node.operations-max (shared with the loop's own bound, by name). */
     private final Counter overloaded;
+    private final Counter contextsRejected;
     /** Overload lasts while the flood does: one line a minute says enough. */
     private final LogLimiter overloadLog = new LogLimiter(TimeUnit.MINUTES.toNanos(1), 1);
     private final Counter readQuorumFailures;
@@ -66,6 +67,7 @@ final class RuntimeMetrics implements CoreMetrics {
         this.hints = hints;
         this.events = events;
         overloaded = registry.counter("node.overloaded");
+        contextsRejected = registry.counter("kv.contexts-rejected");
         readQuorumFailures = registry.counter("kv.quorum-failures.read");
         writeQuorumFailures = registry.counter("kv.quorum-failures.write");
         readRepairs = registry.counter("kv.read-repairs");
@@ -139,6 +141,12 @@ final class RuntimeMetrics implements CoreMetrics {
         overloaded.inc();
         overloadLog.admit(what, System.nanoTime()).ifPresent(held -> LOG.warn("{} reached node.operations-max: new requests"
                 + " are answered 503 at once until some finish ({} more since the last line)", what, held));
+    }
+
+    @Override
+    public void contextRejected(String reason) {
+        contextsRejected.inc();
+        events.contextRejected(reason);
     }
 
     @Override

@@ -1,8 +1,12 @@
 package io.kvorum.node.runtime;
 
 import io.kvorum.common.ByteReader;
-import io.kvorum.common.ByteWriter;
 import io.kvorum.common.NodeId;
+import io.kvorum.config.InternodeTls;
+import io.kvorum.node.auth.AuthenticationException;
+import io.kvorum.node.auth.FrameMac;
+import io.kvorum.node.auth.Handshake;
+import io.kvorum.node.auth.PreAuthReader;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.core.Transport;
 import io.kvorum.node.message.PeerMessage;
@@ -16,80 +20,111 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Internode messages over TCP: one outbound connection per peer, opened on first use, each frame a
- * 4-byte big-endian length and a {@link PeerMessageCodec} payload. A connection starts with a
- * handshake frame naming the sender, so inbound frames are attributed without trusting addresses.
+ * Internode messages over TCP: one outbound connection per peer, opened on first use. Every
+ * connection starts with the mutual {@link Handshake} (both ends prove they hold the cluster secret);
+ * nothing else is parsed before it succeeds, the bytes a stranger can make the node hold are bounded
+ * by {@link PreAuthReader}, and the first bad byte closes the connection. Then each frame is a 4-byte
+ * big-endian length and a {@link PeerMessageCodec} payload followed by its {@link FrameMac} (left out
+ * when mutual TLS protects the connection). Inbound frames are attributed to the node the handshake
+ * authenticated, never to an address.
  *
- * <p>Failure behaviour: a message that cannot be delivered (refused connection, full queue, peer
- * in connect back-off) is handed back as {@link Input.SendFailed} at once, which lets coordinators
- * count the replica as failed instead of waiting for the deadline. Messages already written to a
- * socket that later breaks are lost silently; the requests they belong to time out. Runs entirely
- * on the owning node's event loop; no locks.
+ * <p>Failure behaviour: a message that cannot be delivered (refused connection, failed handshake,
+ * full queue, peer in connect back-off) is handed back as {@link Input.SendFailed} at once, which
+ * lets coordinators count the replica as failed instead of waiting for the deadline. Messages
+ * already written to a socket that later breaks are lost silently; the requests they belong to time
+ * out. Idle connections close after {@code internode.idle-timeout}; bytes waiting for one peer are
+ * bounded by {@code internode.send-queue-bytes-max}. Runs entirely on the owning node's event loop;
+ * no locks.
  */
 final class VertxTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(VertxTransport.class);
-    private static final int HANDSHAKE_MAGIC = 0x4B56524D; // "KVRM"
-    private static final int PROTOCOL_VERSION = 1;
     /** Bound on messages queued while a connection is being opened. */
     private static final int CONNECT_QUEUE_MAX = 10_000;
     private static final long BACKOFF_MIN_MILLIS = 100;
     private static final long BACKOFF_MAX_MILLIS = 2_000;
+    private static final long REJECTION_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Vertx vertx;
+    private final Settings settings;
     private final NodeId self;
     private final Function<NodeId, Optional<SocketAddress>> addresses;
     private final PeerMessageCodec codec;
-    private final int frameBytesMax;
     private final Consumer<Input> inbound;
     private final LongSupplier monotonicMillis;
     private final Map<NodeId, Outbound> outbound = new HashMap<>();
     private final NetClient client;
+    private final SecureRandom nonces = new SecureRandom();
+    private final LogLimiter rejections = new LogLimiter(REJECTION_LOG_INTERVAL_NANOS, 5);
     private NetServer server;
+    /**
+     * Set by {@link #close()}: from then on nothing re-enters the core. A handshake timer or a
+     * closing socket could otherwise hand back a send failure while the node shuts down, and the core
+     * would act on it (a hint write) after its storage closed.
+     */
+    private boolean closed;
     /** The last message encoded and its bytes: a write goes to N-1 replicas as one message, encoded once. */
     private PeerMessage lastEncoded;
     private byte[] lastPayload;
 
     /** The state of the connection to one peer. */
     private static final class Outbound {
+        /** Set once the handshake succeeded; only then are messages written. */
         NetSocket socket;
+        /** This direction's frame MAC; null under mutual TLS. */
+        FrameMac mac;
         final ArrayDeque<PeerMessage> queue = new ArrayDeque<>();
         boolean connecting;
         long retryAtMillis;
         long backoffMillis = BACKOFF_MIN_MILLIS;
     }
 
-    record Settings(NodeId self, int frameBytesMax, int valueBytesMax, int connectTimeoutMillis) {}
+    /**
+     * How the transport behaves. {@code rejected} is told of every connection closed for failing
+     * authentication or sending a bad byte (a metric).
+     */
+    record Settings(NodeId self, int frameBytesMax, int valueBytesMax, int connectTimeoutMillis, Handshake handshake,
+                    Optional<InternodeTls> tls, long idleTimeoutMillis, long handshakeTimeoutMillis, int sendQueueBytesMax,
+                    Runnable rejected) {}
 
     /** @param addresses where each peer listens, as the node's membership knows now (called on the owning context) */
     VertxTransport(Vertx vertx, Settings settings, Function<NodeId, Optional<SocketAddress>> addresses,
                    Consumer<Input> inbound, LongSupplier monotonicMillis) {
         this.vertx = vertx;
+        this.settings = settings;
         this.self = settings.self();
         this.addresses = addresses;
         this.codec = new PeerMessageCodec(settings.valueBytesMax());
-        this.frameBytesMax = settings.frameBytesMax();
         this.inbound = inbound;
         this.monotonicMillis = monotonicMillis;
-        this.client = vertx.createNetClient(new NetClientOptions()
+        NetClientOptions options = new NetClientOptions()
                 .setConnectTimeout(settings.connectTimeoutMillis())
                 .setTcpNoDelay(true)
-                .setTcpKeepAlive(true));
+                .setTcpKeepAlive(true)
+                .setIdleTimeout((int) settings.idleTimeoutMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        settings.tls().ifPresent(tls -> InternodeTlsOptions.client(options, tls));
+        this.client = vertx.createNetClient(options);
     }
 
     /** Starts listening for peers. Call on the owning context. */
     Future<NetServer> listen(String host, int port) {
-        return vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true))
+        NetServerOptions options = new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
+                .setIdleTimeout((int) settings.idleTimeoutMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        settings.tls().ifPresent(tls -> InternodeTlsOptions.server(options, tls));
+        return vertx.createNetServer(options)
                 .connectHandler(this::accept)
                 .listen(port, host)
                 .onSuccess(s -> server = s);
@@ -103,7 +138,11 @@ final class VertxTransport implements Transport {
     public void send(NodeId to, PeerMessage message) {
         Outbound peer = outbound.computeIfAbsent(to, id -> new Outbound());
         if (peer.socket != null) {
-            writeFrame(peer.socket, encode(message));
+            if (peer.socket.writeQueueFull()) {
+                inbound.accept(new Input.SendFailed(to, message)); // internode.send-queue-bytes-max reached
+            } else {
+                writeFrame(peer, encode(message));
+            }
         } else if (peer.connecting) {
             if (peer.queue.size() < CONNECT_QUEUE_MAX) {
                 peer.queue.add(message);
@@ -132,7 +171,13 @@ final class VertxTransport implements Transport {
         }
     }
 
+    /** From now on nothing re-enters the core (the node is being killed; its sockets are left to Vert.x). */
+    void silence() {
+        closed = true;
+    }
+
     Future<Void> close() {
+        closed = true;
         outbound.values().forEach(peer -> {
             if (peer.socket != null) {
                 peer.socket.close();
@@ -145,60 +190,204 @@ final class VertxTransport implements Transport {
     private void connect(NodeId to, SocketAddress address, Outbound peer) {
         peer.connecting = true;
         client.connect(address).onComplete(result -> {
-            peer.connecting = false;
             if (result.failed()) {
-                peer.retryAtMillis = monotonicMillis.getAsLong() + peer.backoffMillis;
-                peer.backoffMillis = Math.min(BACKOFF_MAX_MILLIS, peer.backoffMillis * 2);
-                log.debug("cannot connect to {} at {}: {}", to, address, result.cause().getMessage());
-                failQueued(to, peer);
+                connectFailed(to, peer, "cannot connect to " + to + " at " + address + ": " + result.cause().getMessage(), false);
                 return;
             }
             NetSocket socket = result.result();
             if (outbound.get(to) != peer) {
                 socket.close(); // dropped (peer suspected) while connecting
+                peer.connecting = false;
                 failQueued(to, peer);
                 return;
             }
-            peer.socket = socket;
-            peer.backoffMillis = BACKOFF_MIN_MILLIS;
-            socket.closeHandler(ignored -> {
-                if (peer.socket == socket) {
-                    peer.socket = null;
-                }
-            });
-            socket.exceptionHandler(e -> log.debug("connection to {} failed: {}", to, e.getMessage()));
-            socket.handler(ignored -> { }); // peers never write on our outbound connections
-            writeFrame(socket, handshake());
-            while (!peer.queue.isEmpty()) {
-                writeFrame(socket, encode(peer.queue.poll()));
-            }
+            dial(to, peer, socket);
         });
     }
 
+    /** Runs the dialer's side of the handshake on a fresh connection, then flushes what waited for it. */
+    private void dial(NodeId to, Outbound peer, NetSocket socket) {
+        Handshake.Dialer dialer = settings.handshake().dialer(self, to, nonce());
+        PreAuthReader reader = new PreAuthReader();
+        long timer = vertx.setTimer(settings.handshakeTimeoutMillis(), t -> {
+            if (peer.socket != socket) {
+                socket.close();
+                connectFailed(to, peer, "no handshake from " + to + " within " + settings.handshakeTimeoutMillis() + " ms", true);
+            }
+        });
+        socket.closeHandler(ignored -> {
+            vertx.cancelTimer(timer);
+            if (peer.socket == socket) {
+                peer.socket = null;
+                peer.mac = null;
+            } else if (peer.connecting) {
+                connectFailed(to, peer, "connection to " + to + " closed during the handshake", true);
+            }
+        });
+        socket.exceptionHandler(e -> log.debug("connection to {} failed: {}", to, e.getMessage()));
+        socket.handler(buffer -> {
+            if (peer.socket == socket) {
+                socket.close(); // a listener never writes after the handshake
+                return;
+            }
+            try {
+                PreAuthReader.Result read = reader.feed(buffer.getBytes(), 1);
+                if (read.messages().isEmpty()) {
+                    return;
+                }
+                Handshake.Established established = dialer.onChallenge(read.messages().get(0));
+                checkCertificate(socket, to);
+                vertx.cancelTimer(timer);
+                socket.write(Buffer.buffer(established.proof()));
+                established(to, peer, socket, established.session());
+            } catch (AuthenticationException | ByteReader.MalformedException e) {
+                socket.close();
+                rejected("connection to " + socket.remoteAddress() + " (meant for " + to + ")", e.getMessage());
+                connectFailed(to, peer, "handshake with " + to + " failed", true);
+            }
+        });
+        socket.write(Buffer.buffer(dialer.hello()));
+    }
+
+    private void established(NodeId to, Outbound peer, NetSocket socket, Handshake.Session session) {
+        peer.connecting = false;
+        if (outbound.get(to) != peer) {
+            socket.close(); // dropped (peer suspected) during the handshake
+            failQueued(to, peer);
+            return;
+        }
+        peer.socket = socket;
+        peer.mac = settings.tls().isPresent() ? null : session.sending();
+        peer.backoffMillis = BACKOFF_MIN_MILLIS;
+        socket.setWriteQueueMaxSize(settings.sendQueueBytesMax());
+        while (!peer.queue.isEmpty()) {
+            writeFrame(peer, encode(peer.queue.poll()));
+        }
+    }
+
+    private void connectFailed(NodeId to, Outbound peer, String why, boolean handshake) {
+        if (!peer.connecting) {
+            return; // already handled (a close after a failed check)
+        }
+        peer.connecting = false;
+        peer.retryAtMillis = monotonicMillis.getAsLong() + peer.backoffMillis;
+        peer.backoffMillis = Math.min(BACKOFF_MAX_MILLIS, peer.backoffMillis * 2);
+        log.debug("{}{}", why, handshake ? " (handshake)" : "");
+        failQueued(to, peer);
+    }
+
     private void failQueued(NodeId to, Outbound peer) {
+        if (closed) {
+            peer.queue.clear();
+            return;
+        }
         while (!peer.queue.isEmpty()) {
             inbound.accept(new Input.SendFailed(to, peer.queue.poll()));
         }
     }
 
+    /** The listener's side: handshake first (bounded and strict), then MAC-checked frames from the authenticated peer. */
     private void accept(NetSocket socket) {
-        FrameDecoder decoder = new FrameDecoder(frameBytesMax);
-        NodeId[] sender = new NodeId[1];
-        socket.exceptionHandler(e -> log.debug("inbound connection from {} failed: {}", socket.remoteAddress(), e.getMessage()));
-        socket.handler(buffer -> {
-            try {
-                decoder.feed(buffer, frame -> {
-                    if (sender[0] == null) {
-                        sender[0] = readHandshake(frame);
-                    } else {
-                        inbound.accept(new Input.PeerReceived(sender[0], codec.decode(frame)));
-                    }
-                });
-            } catch (ByteReader.MalformedException e) {
-                log.warn("closing connection from {} ({}): {}", socket.remoteAddress(), sender[0], e.getMessage());
-                socket.close();
+        InboundConnection connection = new InboundConnection(socket, settings.handshake().listener(self, nonce()));
+        long timer = vertx.setTimer(settings.handshakeTimeoutMillis(), t -> {
+            if (connection.session == null && !connection.closed) {
+                connection.reject("no handshake within " + settings.handshakeTimeoutMillis() + " ms");
             }
         });
+        socket.closeHandler(ignored -> {
+            connection.closed = true;
+            vertx.cancelTimer(timer);
+        });
+        socket.exceptionHandler(e -> log.debug("inbound connection from {} failed: {}", socket.remoteAddress(), e.getMessage()));
+        socket.handler(connection::receive);
+    }
+
+    /** One accepted connection: its handshake, then its frames. Owned by the event loop. */
+    private final class InboundConnection {
+        private final NetSocket socket;
+        private final Handshake.Listener listener;
+        private final PreAuthReader reader = new PreAuthReader();
+        private final FrameDecoder decoder = new FrameDecoder(settings.frameBytesMax() + FrameMac.MAC_BYTES);
+        private boolean helloSeen;
+        private Handshake.Session session;
+        private boolean closed;
+
+        InboundConnection(NetSocket socket, Handshake.Listener listener) {
+            this.socket = socket;
+            this.listener = listener;
+        }
+
+        void receive(Buffer buffer) {
+            if (closed) {
+                return;
+            }
+            try {
+                if (session != null) {
+                    decoder.feed(buffer, this::deliver);
+                    return;
+                }
+                byte[] rest = buffer.getBytes();
+                while (session == null && rest.length > 0) {
+                    PreAuthReader.Result read = reader.feed(rest, 1);
+                    rest = read.rest();
+                    if (read.messages().isEmpty()) {
+                        return;
+                    }
+                    handshakeMessage(read.messages().get(0));
+                }
+                if (rest.length > 0) {
+                    decoder.feed(Buffer.buffer(rest), this::deliver);
+                }
+            } catch (AuthenticationException | ByteReader.MalformedException e) {
+                reject(e.getMessage());
+            }
+        }
+
+        private void handshakeMessage(byte[] message) {
+            if (!helloSeen) {
+                helloSeen = true;
+                socket.write(Buffer.buffer(listener.onHello(message)));
+            } else {
+                Handshake.Session authenticated = listener.onProof(message);
+                checkCertificate(socket, authenticated.peer());
+                session = authenticated;
+            }
+        }
+
+        private void deliver(byte[] frame) {
+            if (VertxTransport.this.closed) {
+                return;
+            }
+            byte[] payload = settings.tls().isPresent() ? frame : session.receiving().verify(frame);
+            inbound.accept(new Input.PeerReceived(session.peer(), codec.decode(payload)));
+        }
+
+        void reject(String why) {
+            closed = true;
+            socket.close();
+            rejected("connection from " + socket.remoteAddress() + (session == null ? "" : " (" + session.peer() + ")"), why);
+        }
+    }
+
+    private void checkCertificate(NetSocket socket, NodeId peer) {
+        if (settings.tls().isPresent()) {
+            InternodeTlsOptions.checkPeer(socket, peer);
+        }
+    }
+
+    private void rejected(String who, String why) {
+        settings.rejected().run();
+        // permit: the transport's own rate limit on a line a stranger can trigger at will.
+        java.util.OptionalLong held = rejections.admit("rejected", System.nanoTime());
+        if (held.isPresent()) {
+            log.warn("closing {}: {}{}", who, why, held.getAsLong() > 0 ? " (" + held.getAsLong() + " similar lines held back)" : "");
+        }
+    }
+
+    private byte[] nonce() {
+        byte[] nonce = new byte[Handshake.NONCE_BYTES];
+        nonces.nextBytes(nonce);
+        return nonce;
     }
 
     private byte[] encode(PeerMessage message) {
@@ -209,29 +398,13 @@ final class VertxTransport implements Transport {
         return lastPayload;
     }
 
-    private void writeFrame(NetSocket socket, byte[] payload) {
-        Buffer frame = Buffer.buffer(4 + payload.length).appendInt(payload.length).appendBytes(payload);
-        socket.write(frame);
-    }
-
-    private byte[] handshake() {
-        return new ByteWriter().writeInt(HANDSHAKE_MAGIC).writeVarInt(PROTOCOL_VERSION).writeString(self.value()).toByteArray();
-    }
-
-    private static NodeId readHandshake(byte[] frame) {
-        ByteReader in = new ByteReader(frame);
-        if (in.readInt() != HANDSHAKE_MAGIC) {
-            throw new ByteReader.MalformedException("not a Kvorum peer (bad handshake)");
+    private void writeFrame(Outbound peer, byte[] payload) {
+        if (peer.mac == null) {
+            peer.socket.write(Buffer.buffer(4 + payload.length).appendInt(payload.length).appendBytes(payload));
+            return;
         }
-        int version = in.readVarInt();
-        if (version != PROTOCOL_VERSION) {
-            throw new ByteReader.MalformedException("peer speaks protocol " + version + ", this node " + PROTOCOL_VERSION);
-        }
-        String id = in.readString(64);
-        in.expectEnd();
-        if (!NodeId.isValid(id)) {
-            throw new ByteReader.MalformedException("handshake names an invalid node id");
-        }
-        return NodeId.of(id);
+        byte[] mac = peer.mac.sign(payload);
+        peer.socket.write(Buffer.buffer(4 + payload.length + mac.length).appendInt(payload.length + mac.length)
+                .appendBytes(payload).appendBytes(mac));
     }
 }

@@ -29,7 +29,13 @@ import org.junit.jupiter.api.Test;
 class DotFloorTest {
     private static final NodeId SELF = NodeId.of("node-1");
     private static final Actor ACTOR = new Actor(SELF, 3);
-    private final NodeCore core = core();
+    private final List<String> rejectedContexts = new java.util.ArrayList<>();
+    private final NodeCore core = core(new CoreMetrics() {
+        @Override
+        public void contextRejected(String reason) {
+            rejectedContexts.add(reason);
+        }
+    });
     private long clientRequestId;
     private long nowMillis;
 
@@ -64,6 +70,27 @@ class DotFloorTest {
         assertEquals(21, startWrite("b").counter());
     }
 
+    /**
+     * Issue 14: a context claiming counter 2^63-2 of this node's actor raised the floor to overflow,
+     * and every later write of the key through the node failed. A claim beyond what the node issued
+     * is cut back to it (those dots do not exist), reported, and the floor stays where it was.
+     */
+    @Test
+    void aContextClaimingMoreOfThisActorThanItIssuedCannotRaiseTheFloor() {
+        assertEquals(1, startWrite("a").counter());
+        CausalContext forged = CausalContext.EMPTY.withPrefix(new io.kvorum.storage.version.Dot(ACTOR, Long.MAX_VALUE - 1), 1);
+        StorageOp.CoordinateWrite write = (StorageOp.CoordinateWrite) storageEffect("a", forged).operation();
+        assertEquals(2, write.counter());
+        assertEquals(1, write.clientContext().maxCounter(ACTOR), "the claim is cut back to the highest counter reserved before");
+        assertEquals(1, rejectedContexts.size(), "the forged claim is reported");
+        assertEquals(true, rejectedContexts.get(0).contains(String.valueOf(Long.MAX_VALUE - 1)), rejectedContexts.get(0));
+        assertEquals(3, startWrite("b").counter(), "the floor did not move");
+        CausalContext honest = CausalContext.EMPTY.withPrefix(new io.kvorum.storage.version.Dot(ACTOR, 2), 1);
+        StorageOp.CoordinateWrite next = (StorageOp.CoordinateWrite) storageEffect("a", honest).operation();
+        assertEquals(honest, next.clientContext(), "a claim within what was issued is kept as it is");
+        assertEquals(1, rejectedContexts.size());
+    }
+
     private record CoordinateWriteCounter(StorageOp.CoordinateWrite write) {
         long counter() {
             assertEquals(ACTOR, write.actor(), "written under this node's actor");
@@ -78,9 +105,13 @@ class DotFloorTest {
     private long lastTimerId;
 
     private Effect.Storage storageEffect(String key) {
+        return storageEffect(key, CausalContext.EMPTY);
+    }
+
+    private Effect.Storage storageEffect(String key, CausalContext context) {
         Effect.Storage storage = null;
         List<Effect> effects = core.step(new Input.ClientWrite(++clientRequestId, Key.of(key), Optional.of(Bytes.utf8("\"v\"")),
-                Optional.of(CausalContext.EMPTY), 1, false, 1_000, 1), nowMillis);
+                Optional.of(context), 1, false, 1_000, 1), nowMillis);
         for (Effect effect : effects) {
             if (effect instanceof Effect.Storage found) {
                 storage = found;
@@ -92,11 +123,10 @@ class DotFloorTest {
         return storage;
     }
 
-    private static NodeCore core() {
+    private static NodeCore core(CoreMetrics metrics) {
         Membership membership = new StaticMembership(
                 List.of(new Membership.Member(SELF, "x", "x", Membership.Status.UP, OptionalDouble.empty())),
                 Ring.allocate(List.of(SELF), 8));
-        return new NodeCore(new NodeCoreSettings(SELF, ACTOR, 1, 50), membership, Murmur3Partitioner.INSTANCE::token,
-                CoreMetrics.NONE);
+        return new NodeCore(new NodeCoreSettings(SELF, ACTOR, 1, 50), membership, Murmur3Partitioner.INSTANCE::token, metrics);
     }
 }

@@ -102,7 +102,7 @@ class NodeFailureIT {
     @Test
     void aReplicaThatNeverAnswersCostsAtMostTheTimeout() {
         cluster = TestCluster.start(dataRoot, 3, FLAGS, 2);
-        blackhole = new Blackhole(cluster.internodePort(2));
+        blackhole = new Blackhole(cluster.internodePort(2), dataRoot.resolve("cluster.secret"), TestCluster.id(2));
         KvSemanticsChecks kv = new KvSemanticsChecks(cluster);
         ApiClient first = cluster.client(0);
         String key = kv.key("hung-replica");
@@ -136,7 +136,7 @@ class NodeFailureIT {
     @Test
     void aNodeShuttingDownAnswers503AndLetsRequestsInFlightFinish() {
         cluster = TestCluster.start(dataRoot, 3, FLAGS, 2);
-        blackhole = new Blackhole(cluster.internodePort(2));
+        blackhole = new Blackhole(cluster.internodePort(2), dataRoot.resolve("cluster.secret"), TestCluster.id(2));
         KvSemanticsChecks kv = new KvSemanticsChecks(cluster);
         ApiClient first = cluster.client(0);
         String key = kv.key("in-flight");

@@ -45,9 +45,15 @@ final class TestCluster implements Cluster {
      * for the caller (their ports stay reserved until then).
      */
     static TestCluster start(Path dataRoot, int size, List<String> extraFlags, int... notStarted) {
+        return start(dataRoot, size, i -> extraFlags, notStarted);
+    }
+
+    /** As {@link #start(Path, int, List, int...)}, with flags that differ per node (certificates, say). */
+    static TestCluster start(Path dataRoot, int size, java.util.function.IntFunction<List<String>> extraFlags, int... notStarted) {
         int[] http = new int[size];
         int[] internode = new int[size];
         reservePorts(http, internode);
+        Path secret = writeSecret(dataRoot);
         StringBuilder members = new StringBuilder();
         for (int i = 0; i < size; i++) {
             members.append(i == 0 ? "" : ",").append(id(i)).append('@').append(HOST).append(':').append(internode[i])
@@ -63,8 +69,9 @@ final class TestCluster implements Cluster {
                     "--internode.host=" + HOST,
                     "--internode.port=" + internode[i],
                     "--cluster.members=" + members,
+                    "--internode.secret-file=" + secret,
                     "--quorum.n=3", "--quorum.r=2", "--quorum.w=2"));
-            nodeFlags.addAll(extraFlags);
+            nodeFlags.addAll(extraFlags.apply(i));
             flags.add(nodeFlags);
         }
         TestCluster cluster = new TestCluster(http, internode, flags);
@@ -86,6 +93,26 @@ final class TestCluster implements Cluster {
             throw e;
         }
         return cluster;
+    }
+
+    /**
+     * The cluster's secret, as {@code scripts/kvorum up} makes one: 64 random bytes in an owner-only
+     * file. Every test cluster runs with internode authentication on, as real ones do.
+     */
+    static Path writeSecret(Path dataRoot) {
+        Path file = dataRoot.resolve("cluster.secret");
+        try {
+            java.nio.file.Files.createDirectories(dataRoot);
+            if (!java.nio.file.Files.exists(file)) {
+                byte[] bytes = new byte[64];
+                new java.security.SecureRandom().nextBytes(bytes);
+                java.nio.file.Files.write(file, bytes);
+                java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     /** Waits until gossip has spread: every node in {@code indices} lists all of them as up. */

@@ -116,6 +116,22 @@ public final class CausalContext {
         return new CausalContext(e, new TreeSet<>(cloud));
     }
 
+    /**
+     * This context without any dot of {@code actor} above {@code counterMax}: what a coordinator keeps
+     * of a context that claims more of its own dots than it ever issued (dots that do not exist).
+     */
+    public CausalContext cappedAt(Actor actor, long counterMax) {
+        if (maxCounter(actor) <= counterMax) {
+            return this;
+        }
+        TreeMap<Actor, Entry> e = new TreeMap<>(entries);
+        Entry old = e.get(actor);
+        e.put(actor, new Entry(Math.min(old.counter(), Math.max(0, counterMax)), old.wallMillis()));
+        TreeSet<Dot> c = new TreeSet<>(cloud);
+        c.removeIf(dot -> dot.actor().equals(actor) && dot.counter() > counterMax);
+        return new CausalContext(e, c);
+    }
+
     /** The union of both histories (pointwise maximum and cloud union): commutative, associative, idempotent. */
     public CausalContext merge(CausalContext other) {
         if (other.entries.isEmpty() || other.equals(this)) {

@@ -39,21 +39,7 @@ public final class ContextCodec {
      *     store issued
      */
     public static CausalContext decode(String text) {
-        if (text.isEmpty() || text.length() > MAX_ENCODED_CHARS) {
-            throw new InvalidContextException("context must be 1 to " + MAX_ENCODED_CHARS + " characters");
-        }
-        byte[] bytes;
-        try {
-            bytes = Base64.getUrlDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidContextException("context is not URL-safe base64");
-        }
-        // The JDK decoder ignores the unused low bits of the last character and accepts padding, so
-        // several strings decode to one context; only the one encode() issues is accepted, so that
-        // every altered character is rejected.
-        if (!Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(text)) {
-            throw new InvalidContextException("context is not in canonical form: it was altered");
-        }
+        byte[] bytes = canonicalBytes(text);
         if (bytes.length < 5 || bytes[0] != FORMAT_V1) {
             throw new InvalidContextException("context has an unknown format");
         }
@@ -71,6 +57,26 @@ public final class ContextCodec {
         } catch (MalformedException e) {
             throw new InvalidContextException("context does not decode: " + e.getMessage());
         }
+    }
+
+    /** The bytes of a context string, which must be exactly what an encoder issues (canonical base64, bounded length). */
+    static byte[] canonicalBytes(String text) {
+        if (text.isEmpty() || text.length() > MAX_ENCODED_CHARS) {
+            throw new InvalidContextException("context must be 1 to " + MAX_ENCODED_CHARS + " characters");
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getUrlDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidContextException("context is not URL-safe base64");
+        }
+        // The JDK decoder ignores the unused low bits of the last character and accepts padding, so
+        // several strings decode to one context; only the one encode() issues is accepted, so that
+        // every altered character is rejected.
+        if (!Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(text)) {
+            throw new InvalidContextException("context is not in canonical form: it was altered");
+        }
+        return bytes;
     }
 
     /** A client context that does not decode; the message is safe to show the client. */
