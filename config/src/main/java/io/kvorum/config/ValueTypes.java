@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The kinds of value settings take: ranged integers, sizes and durations, hosts, ids, paths, enums. */
@@ -52,6 +53,11 @@ final class ValueTypes {
     /** A file-system path; relative paths stay relative (to the working directory). */
     static ValueType<Path> path() {
         return new PathType();
+    }
+
+    /** A file path, or the empty string for none (an optional feature left off). */
+    static ValueType<Optional<Path>> optionalFile() {
+        return new OptionalFileType();
     }
 
     /** One of an enum's constants, written in lower case (any case accepted). */
@@ -210,6 +216,30 @@ final class ValueTypes {
         @Override
         public String allowed() {
             return "a directory path";
+        }
+    }
+
+    private record OptionalFileType() implements ValueType<Optional<Path>> {
+        @Override
+        public Optional<Path> parse(String text) {
+            if (text.isBlank()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Path.of(text.strip()));
+            } catch (InvalidPathException e) {
+                throw new ValueProblem(quote(text) + " is not a valid path: " + e.getReason());
+            }
+        }
+
+        @Override
+        public String allowed() {
+            return "a file path, or empty for none";
+        }
+
+        @Override
+        public String format(Optional<Path> value) {
+            return value.map(Path::toString).orElse("");
         }
     }
 
