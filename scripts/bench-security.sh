@@ -43,7 +43,7 @@ run() {
       bench_args+=(--tls-ca "$OUT/cert.pem")
       ;;
   esac
-  env "${env_args[@]}" "$KV" up >"$OUT/$config-$round.up.log" 2>&1 || { cat "$OUT/$config-$round.up.log" >&2; exit 1; }
+  env "${env_args[@]}" "$KV" up >"$OUT/$config-$round.up.log" 2>&1 || { cat "$OUT/$config-$round.up.log" >&2; "$KV" down; exit 1; }
   env "${env_args[@]}" "$KV" bench --workload a --nodes "$NODES" -p "recordcount=$RECORDS" --connections "$CONNECTIONS" \
     --duration "$DURATION" --warmup "$WARMUP" --seed 14 --progress 0 --out "$OUT/$config-$round" "${bench_args[@]}" \
     >"$OUT/$config-$round.txt" 2>&1 || { cat "$OUT/$config-$round.txt" >&2; "$KV" down; exit 1; }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -149,6 +150,14 @@ final class ConnectionGuard {
         answerAndClose(ctx, reply);
     }
 
+    private static boolean hasBody(HttpRequest head) {
+        try {
+            return HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
+        } catch (NumberFormatException malformed) {
+            return true; // the decoder refuses these first; if one got through, its body is still bounded
+        }
+    }
+
     /** Sees raw (decrypted) bytes: the first byte of a request starts its header deadline. */
     private final class RawWatcher extends ChannelInboundHandlerAdapter {
         @Override
@@ -191,8 +200,10 @@ final class ConnectionGuard {
                 cancelDeadline();
                 phase = Phase.BODY;
                 answered = false;
-                startDeadline(ctx, bodyTimeoutMillis, () -> fail(ctx,
-                        responses.requestTimeout("body", "http.body-timeout", bodyTimeoutMillis)));
+                if (hasBody(head)) { // a body-less request (most GETs) needs no timer
+                    startDeadline(ctx, bodyTimeoutMillis, () -> fail(ctx,
+                            responses.requestTimeout("body", "http.body-timeout", bodyTimeoutMillis)));
+                }
             }
             if (msg instanceof HttpContent content && !(msg instanceof HttpRequest) && content.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);

@@ -50,6 +50,9 @@ public final class HttpApi {
         } catch (ConfigException e) {
             return Future.failedFuture(e);
         }
+        // Each bound has its metric (style.md): how close the node is to http.connections-max and http.requests-in-flight-max.
+        service.metrics().gauge("http.connections.open", () -> guards::connections);
+        service.metrics().gauge("http.requests.in-flight", () -> guards::requestsInFlight);
         KvRouter router = new KvRouter(vertx, settings, service, draining::get, requestLog, tokens, guards);
         return listenPort().compose(listenPort -> {
             ServerVerticle first = new ServerVerticle(settings, listenPort, router, service.metrics(), guards);
