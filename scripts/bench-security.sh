@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench-security.sh: what client security costs (issue 14). Runs workload A on a local 3-node cluster
 # (scripts/kvorum up, so at KVORUM_HTTP_BASE_PORT / KVORUM_INTERNODE_BASE_PORT / KVORUM_DATA) in four
-# configurations, one after another in the same run and interleaved over ROUNDS rounds so that a
-# noisy machine drifts over all of them alike:
+# configurations, one after another in the same run and interleaved over ROUNDS rounds (every other
+# round in reverse order) so that a noisy machine drifts over all of them alike:
 #   plain  no TLS, no tokens               auth   http.auth.tokens-file (bearer token per request)
 #   tls    http.tls.* (HTTPS)              both   HTTPS and tokens
 # Each run loads RECORDS records, warms up WARMUP s, measures DURATION s. Needs openssl for the
@@ -18,6 +18,8 @@ DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-10}
 RECORDS=${RECORDS:-10000}
 CONNECTIONS=${CONNECTIONS:-16}
+# Three JVMs starting (and, with TLS, their first handshakes) on a busy 2-core machine can take a minute.
+export KVORUM_UP_TIMEOUT=${KVORUM_UP_TIMEOUT:-180}
 command -v openssl >/dev/null 2>&1 || { echo "bench-security: needs openssl for a throw-away certificate" >&2; exit 2; }
 
 rm -rf "$OUT"
@@ -53,8 +55,12 @@ run() {
     "$OUT/$config-$round.txt" | tee -a "$OUT/summary.txt"
 }
 
+# Odd rounds go plain..both, even rounds back, so that a machine getting busier or quieter during the
+# run does not favour the configurations measured first.
 for round in $(seq 1 "$ROUNDS"); do
-  for config in plain auth tls both; do
+  order="plain auth tls both"
+  [ $((round % 2)) = 0 ] && order="both tls auth plain"
+  for config in $order; do
     run "$config" "$round"
   done
 done
