@@ -1,5 +1,7 @@
 package io.kvorum.admin;
 
+import java.util.Optional;
+
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
@@ -13,7 +15,7 @@ public final class AdminMain {
     public static final int USAGE = 2;
 
     static final String USAGE_TEXT = """
-            Usage: kvorum-admin [--node HOST:PORT] [--json] [--timeout-ms MS] <verb> [arguments]
+            Usage: kvorum-admin [--node HOST:PORT] [--json] [--timeout-ms MS] [--token T] [--tls-ca FILE] <verb> [arguments]
 
             Talks to one node of any Kvorum cluster over HTTP (default node %s); that node gathers
             the figures of every member it knows.
@@ -36,6 +38,10 @@ public final class AdminMain {
               --node HOST:PORT       the node to ask (default %s)
               --json                 print JSON for scripts instead of tables
               --timeout-ms MS        how long to wait for the node (default %d)
+              --token TOKEN          bearer token for a cluster with http.auth.tokens-file (default: the
+                                     environment variable KVORUM_TOKEN); status and reads need 'read',
+                                     put and delete 'write'
+              --tls-ca FILE          speak HTTPS (http.tls.*), trusting the PEM certificates in FILE
 
             Exit status: 0 ok; 1 the cluster is unhealthy (a member is not up or did not report its
             figures), the node cannot be reached, or a read or write did not reach its quorum; 2 usage
@@ -67,7 +73,9 @@ public final class AdminMain {
             err.print(USAGE_TEXT);
             return USAGE;
         }
-        try (NodeClient client = new NodeClient(options.node(), options.timeout())) {
+        // A token from the environment keeps it out of the process list and shell history.
+        Optional<String> token = options.token().or(() -> Optional.ofNullable(System.getenv("KVORUM_TOKEN")).filter(t -> !t.isBlank()));
+        try (NodeClient client = new NodeClient(options.node(), options.timeout(), token, options.tlsCa())) {
             return new Verbs(client, options, out).run();
         } catch (Options.UsageException e) {
             err.println("kvorum-admin: " + e.getMessage());

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The command line: global options ({@code --node}, {@code --json}, {@code --timeout-ms}), the verb,
+ * The command line: global options ({@code --node}, {@code --json}, {@code --timeout-ms}, {@code --token},
+ * {@code --tls-ca}), the verb,
  * its arguments and its own options ({@code --r}, {@code --w}, {@code --context}). Options may come
  * before or after the verb.
  */
 record Options(String node, boolean json, Duration timeout, boolean help, String verb, List<String> arguments,
-               Optional<String> r, Optional<String> w, Optional<String> context) {
+               Optional<String> r, Optional<String> w, Optional<String> context, Optional<String> token,
+               Optional<String> tlsCa) {
     static final String NODE_DEFAULT = "127.0.0.1:8081";
     static final long TIMEOUT_MILLIS_DEFAULT = 5_000;
 
@@ -34,6 +36,8 @@ record Options(String node, boolean json, Duration timeout, boolean help, String
         Optional<String> r = Optional.empty();
         Optional<String> w = Optional.empty();
         Optional<String> context = Optional.empty();
+        Optional<String> token = Optional.empty();
+        Optional<String> tlsCa = Optional.empty();
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -45,6 +49,8 @@ record Options(String node, boolean json, Duration timeout, boolean help, String
                 case "--r" -> r = Optional.of(value(args, ++i, arg));
                 case "--w" -> w = Optional.of(value(args, ++i, arg));
                 case "--context" -> context = Optional.of(value(args, ++i, arg));
+                case "--token" -> token = Optional.of(value(args, ++i, arg));
+                case "--tls-ca" -> tlsCa = Optional.of(value(args, ++i, arg));
                 case "--" -> {
                     for (i++; i < args.length; i++) {
                         positional.add(args[i]);
@@ -60,7 +66,7 @@ record Options(String node, boolean json, Duration timeout, boolean help, String
         }
         String verb = positional.isEmpty() ? "" : positional.get(0);
         List<String> arguments = positional.isEmpty() ? List.of() : positional.subList(1, positional.size());
-        return new Options(node, json, Duration.ofMillis(timeoutMillis), help, verb, arguments, r, w, context);
+        return new Options(node, json, Duration.ofMillis(timeoutMillis), help, verb, arguments, r, w, context, token, tlsCa);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

@@ -71,7 +71,10 @@ public final class Bench {
 
     private static List<RunResult> target(String label, Vertx vertx, List<Endpoint> nodes, BenchOptions options,
                                           WorkloadSpec spec, RunSettings settings, Consumer<String> out) {
-        ClientSettings client = new ClientSettings(nodes, options.connections(), options.timeoutMillis());
+        // The baseline server speaks plain HTTP and checks no token.
+        boolean kvorum = !label.equals("baseline");
+        ClientSettings client = new ClientSettings(nodes, options.connections(), options.timeoutMillis(),
+                kvorum ? options.token() : null, kvorum ? options.tlsCa() : null);
         try (BenchClient kv = open(client)) {
             TargetState state = new TargetState(label, vertx, kv, spec, settings, System::nanoTime);
             return TargetRun.run(state, options.phases(), options.checkR() != null ? options.checkR() : options.r(), out);

@@ -32,12 +32,15 @@ import java.util.Properties;
  * @param baselineEventLoops baseline server instances
  * @param progressSeconds    seconds between progress lines
  * @param out                directory for result.json and report.html, or null for the default
+ * @param token              bearer token for nodes with client authentication, or null
+ * @param tlsCa              PEM file to trust for nodes with HTTPS, or null (plain HTTP)
  */
 public record BenchOptions(String workload, Properties overrides, List<Endpoint> nodes, boolean baseline,
                            List<Phase> phases, int threads, int connections, double targetOpsPerSecond,
                            double durationSeconds, double warmupSeconds, String r, String w, Long seed,
                            boolean check, String checkR, ContextMode contextMode, long timeoutMillis,
-                           int eventLoops, int baselineEventLoops, int progressSeconds, String out) {
+                           int eventLoops, int baselineEventLoops, int progressSeconds, String out, String token,
+                           String tlsCa) {
 
     /** The usage text. */
     public static final String USAGE = """
@@ -72,6 +75,10 @@ public record BenchOptions(String workload, Properties overrides, List<Endpoint>
               --baseline-event-loops N   baseline server instances; default: available processors
               --progress SECONDS         progress line interval; default 5 (0: none)
               --out DIR                  where result.json and report.html go
+              --token TOKEN              bearer token for nodes with http.auth.tokens-file (default: none;
+                                         also read from the environment variable KVORUM_TOKEN)
+              --tls-ca FILE              speak HTTPS to the nodes (http.tls.*), trusting the PEM
+                                         certificates in FILE (a CA or the nodes' own certificate)
             """;
 
     /** Parses {@code args}; throws {@link IllegalArgumentException} with a one-line reason. */
@@ -104,6 +111,8 @@ public record BenchOptions(String workload, Properties overrides, List<Endpoint>
         private int baselineEventLoops = Runtime.getRuntime().availableProcessors();
         private int progress = 5;
         private String out;
+        private String token = System.getenv("KVORUM_TOKEN");
+        private String tlsCa;
 
         Parser(List<String> args) {
             this.args = args;
@@ -118,7 +127,7 @@ public record BenchOptions(String workload, Properties overrides, List<Endpoint>
             }
             return new BenchOptions(workload, overrides, nodes, baseline, phases, threads == null ? connections : threads,
                     connections, target, duration, warmup, r, w, seed, check, checkR, contextMode, timeoutMillis,
-                    eventLoops, baselineEventLoops, progress, out);
+                    eventLoops, baselineEventLoops, progress, out, token == null || token.isBlank() ? null : token.strip(), tlsCa);
         }
 
         private void option(String option) {
@@ -144,6 +153,8 @@ public record BenchOptions(String workload, Properties overrides, List<Endpoint>
                 case "--baseline-event-loops" -> baselineEventLoops = positiveInt(option);
                 case "--progress" -> progress = (int) number(option);
                 case "--out" -> out = value(option);
+                case "--token" -> token = value(option);
+                case "--tls-ca" -> tlsCa = value(option);
                 default -> throw new IllegalArgumentException("unknown option '" + option + "' (see --help)");
             }
         }

@@ -16,10 +16,11 @@ import java.util.List;
  * @param retryPolicy        which failures are retried
  * @param refreshInterval    how often members and ring are refreshed in the background
  * @param listener           told about member and ring changes
+ * @param security           TLS and the bearer token, for nodes that require them
  */
 public record ClientSettings(List<NodeAddress> contactPoints, RequestOptions defaults, int connectionsPerNode,
                              Duration connectTimeout, Duration readTimeout, RetryPolicy retryPolicy,
-                             Duration refreshInterval, ClusterListener listener) {
+                             Duration refreshInterval, ClusterListener listener, ClientSecurity security) {
     /** Validates and copies. */
     public ClientSettings {
         contactPoints = List.copyOf(contactPoints);
@@ -32,8 +33,8 @@ public record ClientSettings(List<NodeAddress> contactPoints, RequestOptions def
         requirePositive("connectTimeout", connectTimeout);
         requirePositive("readTimeout", readTimeout);
         requirePositive("refreshInterval", refreshInterval);
-        if (defaults == null || retryPolicy == null || listener == null) {
-            throw new IllegalArgumentException("defaults, retryPolicy and listener must not be null");
+        if (defaults == null || retryPolicy == null || listener == null || security == null) {
+            throw new IllegalArgumentException("defaults, retryPolicy, listener and security must not be null");
         }
     }
 

@@ -13,6 +13,9 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One keep-alive HTTP/1.1 connection to a node, used by one thread at a time: writes a request and
@@ -30,8 +33,15 @@ final class HttpConnection implements AutoCloseable {
     private static final int HEADER_LINE_MAX = 16 * 1024;
     static final int BODY_BYTES_MAX = 64 * 1024 * 1024;
 
+    /** A TLS connection's pooled-connection check blocks for up to this long, so it is made only after {@link #TLS_PROBE_IDLE_NANOS}. */
+    private static final int TLS_PROBE_MILLIS = 1;
+    /** Idle shorter than this, a TLS connection is reused unchecked (the node's idle close comes after 120 s). */
+    private static final long TLS_PROBE_IDLE_NANOS = 1_000_000_000L;
+
     private final SocketChannel channel;
     private final Socket socket;
+    private final boolean tls;
+    private final String authorization;
     private final DeadlineInput raw;
     private final InputStream in;
     private final OutputStream out;
@@ -42,9 +52,12 @@ final class HttpConnection implements AutoCloseable {
     /** Whether the current request was completely written and flushed. */
     private boolean requestWritten;
 
-    private HttpConnection(SocketChannel channel, String hostHeader, int bodyBytesMax) throws IOException {
+    private HttpConnection(SocketChannel channel, Socket socket, String hostHeader, int bodyBytesMax, String authorization)
+            throws IOException {
         this.channel = channel;
-        this.socket = channel.socket();
+        this.socket = socket;
+        this.tls = socket instanceof SSLSocket;
+        this.authorization = authorization;
         this.raw = new DeadlineInput(socket);
         this.in = new BufferedInputStream(raw, 16 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
@@ -59,6 +72,15 @@ final class HttpConnection implements AutoCloseable {
 
     /** {@link #open(NodeAddress, int)} refusing bodies over {@code bodyBytesMax} (tests use a small one). */
     static HttpConnection open(NodeAddress address, int connectTimeoutMillis, int bodyBytesMax) throws IOException {
+        return open(address, connectTimeoutMillis, bodyBytesMax, ClientSecurity.NONE);
+    }
+
+    /**
+     * With TLS (the handshake, host name check included, within the connect timeout too) and the
+     * bearer token when {@code security} has them.
+     */
+    static HttpConnection open(NodeAddress address, int connectTimeoutMillis, int bodyBytesMax, ClientSecurity security)
+            throws IOException {
         // A channel's socket rather than a plain Socket: its streams honour SO_TIMEOUT the same, and the
         // channel can also be read without blocking, which makes the check of a pooled connection free.
         SocketChannel channel = SocketChannel.open();
@@ -66,8 +88,21 @@ final class HttpConnection implements AutoCloseable {
             Socket socket = channel.socket();
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
+            long started = System.nanoTime();
             socket.connect(new InetSocketAddress(address.host(), address.port()), connectTimeoutMillis);
-            return new HttpConnection(channel, address.toString(), bodyBytesMax);
+            String authorization = security.bearerToken().map(token -> "Authorization: Bearer " + token + "\r\n").orElse("");
+            if (security.tls().isEmpty()) {
+                return new HttpConnection(channel, socket, address.toString(), bodyBytesMax, authorization);
+            }
+            SSLSocket tlsSocket = (SSLSocket) security.tls().get().getSocketFactory()
+                    .createSocket(socket, address.host(), address.port(), true);
+            SSLParameters parameters = tlsSocket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the node's host
+            tlsSocket.setSSLParameters(parameters);
+            long leftMillis = connectTimeoutMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            tlsSocket.setSoTimeout((int) Math.max(1, leftMillis));
+            tlsSocket.startHandshake();
+            return new HttpConnection(channel, tlsSocket, address.toString(), bodyBytesMax, authorization);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -86,7 +121,8 @@ final class HttpConnection implements AutoCloseable {
         requestWritten = false;
         raw.start(deadlineNanos);
         StringBuilder head = new StringBuilder(128);
-        head.append(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\nHost: ").append(hostHeader).append("\r\n");
+        head.append(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\nHost: ").append(hostHeader).append("\r\n")
+                .append(authorization);
         if (body != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
         }
@@ -127,6 +163,9 @@ final class HttpConnection implements AutoCloseable {
             if (in.available() > 0) {
                 return false; // bytes nobody asked for: the framing is lost
             }
+            if (tls) {
+                return tlsLooksUsable();
+            }
             channel.configureBlocking(false);
             try {
                 return channel.read(ByteBuffer.allocate(1)) == 0; // -1: the node's close; 1: a stray byte
@@ -135,6 +174,25 @@ final class HttpConnection implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * The channel's raw bytes belong to the TLS session and must not be read around it, so a TLS
+     * connection is checked by a read of 1 ms through it: only after it was idle for a second, as a
+     * node closes idle connections only after 120 s (and a busy pool then pays nothing).
+     */
+    private boolean tlsLooksUsable() throws IOException {
+        if (System.nanoTime() - idleSinceNanos < TLS_PROBE_IDLE_NANOS) {
+            return true;
+        }
+        socket.setSoTimeout(TLS_PROBE_MILLIS);
+        try {
+            in.mark(1);
+            in.read();
+            return false; // a byte nobody asked for, or -1: the node closed it
+        } catch (java.net.SocketTimeoutException quiet) {
+            return true;
         }
     }
 
@@ -281,6 +339,9 @@ final class HttpConnection implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (tls) {
+                socket.close(); // sends TLS close_notify, then closes the channel beneath
+            }
             channel.close();
         } catch (IOException ignored) {
             // closing cannot lose data: the exchange is over or already failed

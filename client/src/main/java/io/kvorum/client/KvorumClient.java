@@ -66,7 +66,7 @@ public final class KvorumClient implements AutoCloseable {
         this.async = asyncExecutor == null ? ownAsync : asyncExecutor;
         this.wire = new Wire(mapper);
         this.topology = new Topology(mapper, settings.contactPoints(), (int) settings.connectTimeout().plus(settings.readTimeout()).toMillis(),
-                settings.listener());
+                settings.listener(), settings.security());
         this.refresher = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "kvorum-client-refresh");
             thread.setDaemon(true);
@@ -382,7 +382,8 @@ public final class KvorumClient implements AutoCloseable {
     }
 
     private NodePool pool(NodeAddress address) {
-        NodePool pool = pools.computeIfAbsent(address, a -> new NodePool(a, settings.connectionsPerNode(), (int) settings.connectTimeout().toMillis()));
+        NodePool pool = pools.computeIfAbsent(address, a -> new NodePool(a, settings.connectionsPerNode(), (int) settings.connectTimeout().toMillis(),
+                HttpConnection.BODY_BYTES_MAX, settings.security()));
         if (closed) {
             pool.close(); // close() may have run before this pool was added: it must not outlive the client
             throw closedException();

@@ -16,6 +16,8 @@ public final class KvorumClientBuilder {
     private ClusterListener listener = new ClusterListener() {};
     private ObjectMapper mapper = new ObjectMapper();
     private java.util.concurrent.Executor asyncExecutor;
+    private java.util.Optional<javax.net.ssl.SSLContext> tls = java.util.Optional.empty();
+    private java.util.Optional<String> bearerToken = java.util.Optional.empty();
 
     KvorumClientBuilder() {}
 
@@ -106,12 +108,28 @@ public final class KvorumClientBuilder {
         return this;
     }
 
+    /**
+     * Speak HTTPS to every node with {@code context} (for nodes with {@code http.tls.*}); each node's
+     * certificate must match the host of its address. {@link ClientSecurity#trusting} builds a context
+     * from a PEM file.
+     */
+    public KvorumClientBuilder tls(javax.net.ssl.SSLContext context) {
+        this.tls = java.util.Optional.of(Objects.requireNonNull(context, "context"));
+        return this;
+    }
+
+    /** Send {@code Authorization: Bearer <token>} on every request (for nodes with {@code http.auth.tokens-file}). */
+    public KvorumClientBuilder bearerToken(String token) {
+        this.bearerToken = java.util.Optional.of(Objects.requireNonNull(token, "token"));
+        return this;
+    }
+
     /** The client, once a contact point gave the members and ring; throws {@link NoNodeAvailableException} when none answered. */
     public KvorumClient build() {
         Duration wait = readTimeout != null ? readTimeout
                 : defaults.timeout().map(t -> t.plusSeconds(2)).orElse(Duration.ofSeconds(10));
         ClientSettings settings = new ClientSettings(contactPoints, defaults, connectionsPerNode, connectTimeout, wait,
-                retryPolicy, refreshInterval, listener);
+                retryPolicy, refreshInterval, listener, new ClientSecurity(tls, bearerToken));
         KvorumClient client = new KvorumClient(settings, Objects.requireNonNull(mapper, "objectMapper"), asyncExecutor);
         client.start();
         return client;

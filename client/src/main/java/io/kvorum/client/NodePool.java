@@ -35,6 +35,7 @@ final class NodePool implements AutoCloseable {
     private final NodeAddress address;
     private final int connectTimeoutMillis;
     private final int bodyBytesMax;
+    private final ClientSecurity security;
     private final Semaphore permits;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<HttpConnection> idle = new ArrayDeque<>();
@@ -46,6 +47,12 @@ final class NodePool implements AutoCloseable {
 
     /** With the body limit given (tests use a small one). */
     NodePool(NodeAddress address, int size, int connectTimeoutMillis, int bodyBytesMax) {
+        this(address, size, connectTimeoutMillis, bodyBytesMax, ClientSecurity.NONE);
+    }
+
+    /** With TLS and a bearer token as {@code security} says. */
+    NodePool(NodeAddress address, int size, int connectTimeoutMillis, int bodyBytesMax, ClientSecurity security) {
+        this.security = security;
         this.address = address;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.bodyBytesMax = bodyBytesMax;
@@ -124,7 +131,7 @@ final class NodePool implements AutoCloseable {
             throw new PoolExhausted("no time left to connect to " + address + " within the request's timeout");
         }
         try {
-            return HttpConnection.open(address, (int) Math.min(connectTimeoutMillis, leftMillis), bodyBytesMax);
+            return HttpConnection.open(address, (int) Math.min(connectTimeoutMillis, leftMillis), bodyBytesMax, security);
         } catch (IOException e) {
             throw new ConnectFailure("cannot connect to " + address + ": " + e.getMessage(), e);
         }

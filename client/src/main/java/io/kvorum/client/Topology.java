@@ -28,6 +28,7 @@ final class Topology {
     private final List<NodeAddress> contactPoints;
     private final int timeoutMillis;
     private final ClusterListener listener;
+    private final ClientSecurity security;
     /** Refresh requests use one connection per node of their own, so a busy pool never delays them. */
     private final Map<NodeAddress, NodePool> probes = new ConcurrentHashMap<>();
     private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
@@ -36,7 +37,9 @@ final class Topology {
     private volatile View view = new View(Map.of(), null, List.of());
     private int next;
 
-    Topology(ObjectMapper mapper, List<NodeAddress> contactPoints, int timeoutMillis, ClusterListener listener) {
+    Topology(ObjectMapper mapper, List<NodeAddress> contactPoints, int timeoutMillis, ClusterListener listener,
+             ClientSecurity security) {
+        this.security = security;
         this.mapper = mapper;
         this.contactPoints = List.copyOf(contactPoints);
         this.timeoutMillis = timeoutMillis;
@@ -154,7 +157,7 @@ final class Topology {
     }
 
     private JsonNode get(NodeAddress address, String path) throws IOException {
-        NodePool pool = probes.computeIfAbsent(address, a -> new NodePool(a, 1, timeoutMillis));
+        NodePool pool = probes.computeIfAbsent(address, a -> new NodePool(a, 1, timeoutMillis, HttpConnection.BODY_BYTES_MAX, security));
         HttpConnection.Answer answer = pool.exchange("GET", path, null, timeoutMillis);
         if (answer.status() != 200) {
             throw new IOException(address + path + " answered " + answer.status());

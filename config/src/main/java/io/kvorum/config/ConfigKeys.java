@@ -71,6 +71,49 @@ public final class ConfigKeys {
             ValueTypes.bytes(1, VALUE_BYTES_MAX_LIMIT),
             "Largest value (its JSON text) a client may write; a larger one is rejected with 413 value_too_large.");
 
+    public static final ConfigKey<Duration> HTTP_HEADER_TIMEOUT = ConfigKey.of("http.header-timeout", "10s",
+            ValueTypes.duration(Duration.ofMillis(100), Duration.ofMinutes(10)),
+            "Most time a client may take to send a request's line and headers, counted from its first byte; a client"
+            + " still sending then gets 408 and its connection is closed (a slow-header client holds a connection for"
+            + " at most this long). An idle keep-alive connection is not affected.");
+
+    public static final ConfigKey<Duration> HTTP_BODY_TIMEOUT = ConfigKey.of("http.body-timeout", "30s",
+            ValueTypes.duration(Duration.ofMillis(100), Duration.ofMinutes(10)),
+            "Most time a client may take to send a request's whole body once its headers are in; a client still"
+            + " sending then gets 408 (or, if the node already answered, only the close). 30s carries the largest"
+            + " value over a 300 kbit/s link.");
+
+    public static final ConfigKey<Integer> HTTP_CONNECTIONS_MAX = ConfigKey.of("http.connections-max", "4096",
+            ValueTypes.integer(1, 1_000_000),
+            "Most client connections the node keeps open at once; a connection beyond it is answered 503 overloaded"
+            + " (with Retry-After) and closed at once, while the open ones keep working.");
+
+    public static final ConfigKey<Integer> HTTP_REQUESTS_IN_FLIGHT_MAX = ConfigKey.of("http.requests-in-flight-max", "1024",
+            ValueTypes.integer(1, 1_000_000),
+            "Most client requests the node works on at once (from their headers to their answer, any route);"
+            + " one more is answered 503 overloaded with Retry-After at once. Bounds the memory that request"
+            + " bodies and waiting requests take: each may hold up to http.value-bytes-max + 64KiB.");
+
+    public static final ConfigKey<Optional<Path>> HTTP_TLS_CERT_FILE = ConfigKey.of("http.tls.cert-file", "",
+            ValueTypes.optionalFile(),
+            "PEM certificate chain (the node's certificate first) for HTTPS; with http.tls.key-file it turns TLS on"
+            + " for every client connection (no plain HTTP is served then). Empty: plain HTTP.");
+
+    public static final ConfigKey<Optional<Path>> HTTP_TLS_KEY_FILE = ConfigKey.of("http.tls.key-file", "",
+            ValueTypes.optionalFile(),
+            "PEM private key (PKCS#8 or PKCS#1) of http.tls.cert-file; must not be readable by group or others.");
+
+    public static final ConfigKey<Optional<Path>> HTTP_TLS_CA_FILE = ConfigKey.of("http.tls.ca-file", "",
+            ValueTypes.optionalFile(),
+            "PEM CA certificates this node trusts for the other nodes' HTTPS, which GET /cluster/status asks for their"
+            + " figures (host names checked); empty: the certificates in http.tls.cert-file. Used only with TLS on.");
+
+    public static final ConfigKey<Optional<Path>> HTTP_AUTH_TOKENS_FILE = ConfigKey.of("http.auth.tokens-file", "",
+            ValueTypes.optionalFile(),
+            "File of bearer tokens and their roles, one 'TOKEN ROLE[,ROLE...]' per line (roles read, write, admin;"
+            + " # starts a comment); when set, every request but GET /health needs 'Authorization: Bearer TOKEN'."
+            + " Must not be readable by group or others. Empty: no client authentication.");
+
     public static final ConfigKey<String> INTERNODE_HOST = ConfigKey.of("internode.host", "127.0.0.1",
             ValueTypes.host(),
             "Address the node-to-node transport listens on; also this node's advertised internode address in the default cluster.members.");
@@ -337,7 +380,9 @@ public final class ConfigKeys {
     /** Every key, in declaration order; a derived default may read only keys listed before it. */
     private static final List<ConfigKey<?>> ALL = List.of(
             NODE_ID, NODE_DATA_DIR, NODE_SHUTDOWN_TIMEOUT, NODE_OPERATIONS_MAX,
-            HTTP_HOST, HTTP_PORT, HTTP_VALUE_BYTES_MAX,
+            HTTP_HOST, HTTP_PORT, HTTP_VALUE_BYTES_MAX, HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT,
+            HTTP_CONNECTIONS_MAX, HTTP_REQUESTS_IN_FLIGHT_MAX, HTTP_TLS_CERT_FILE, HTTP_TLS_KEY_FILE, HTTP_TLS_CA_FILE,
+            HTTP_AUTH_TOKENS_FILE,
             INTERNODE_HOST, INTERNODE_PORT, INTERNODE_CONNECT_TIMEOUT, INTERNODE_FRAME_BYTES_MAX,
             INTERNODE_IDLE_TIMEOUT, INTERNODE_HANDSHAKE_TIMEOUT, INTERNODE_SEND_QUEUE_BYTES_MAX, INTERNODE_SECRET_FILE,
             INTERNODE_TLS_CERT_FILE, INTERNODE_TLS_KEY_FILE, INTERNODE_TLS_CA_FILE,

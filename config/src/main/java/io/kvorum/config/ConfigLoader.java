@@ -97,7 +97,17 @@ public final class ConfigLoader {
                 new HttpConfig(
                         settings.get(ConfigKeys.HTTP_HOST),
                         settings.get(ConfigKeys.HTTP_PORT),
-                        settings.get(ConfigKeys.HTTP_VALUE_BYTES_MAX)),
+                        settings.get(ConfigKeys.HTTP_VALUE_BYTES_MAX),
+                        new HttpConfig.Limits(
+                                settings.get(ConfigKeys.HTTP_HEADER_TIMEOUT),
+                                settings.get(ConfigKeys.HTTP_BODY_TIMEOUT),
+                                settings.get(ConfigKeys.HTTP_CONNECTIONS_MAX),
+                                settings.get(ConfigKeys.HTTP_REQUESTS_IN_FLIGHT_MAX)),
+                        new HttpConfig.Security(
+                                settings.get(ConfigKeys.HTTP_TLS_CERT_FILE),
+                                settings.get(ConfigKeys.HTTP_TLS_KEY_FILE),
+                                settings.get(ConfigKeys.HTTP_TLS_CA_FILE),
+                                settings.get(ConfigKeys.HTTP_AUTH_TOKENS_FILE))),
                 new InternodeConfig(
                         settings.get(ConfigKeys.INTERNODE_HOST),
                         settings.get(ConfigKeys.INTERNODE_PORT),

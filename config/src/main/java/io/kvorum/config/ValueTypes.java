@@ -253,6 +253,30 @@ final class ValueTypes {
         }
     }
 
+    private record OptionalFileType() implements ValueType<Optional<Path>> {
+        @Override
+        public Optional<Path> parse(String text) {
+            if (text.isBlank()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Path.of(text.strip()));
+            } catch (InvalidPathException e) {
+                throw new ValueProblem(quote(text) + " is not a valid path: " + e.getReason());
+            }
+        }
+
+        @Override
+        public String allowed() {
+            return "a file path, or empty for none";
+        }
+
+        @Override
+        public String format(Optional<Path> value) {
+            return value.map(Path::toString).orElse("");
+        }
+    }
+
     private record EnumType<E extends Enum<E>>(Class<E> type) implements ValueType<E> {
         @Override
         public E parse(String text) {
@@ -273,26 +297,6 @@ final class ValueTypes {
         @Override
         public String format(E value) {
             return value.name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    private record OptionalFileType() implements ValueType<java.util.Optional<Path>> {
-        @Override
-        public java.util.Optional<Path> parse(String text) {
-            if (text.isBlank()) {
-                return java.util.Optional.empty();
-            }
-            return java.util.Optional.of(new PathType().parse(text));
-        }
-
-        @Override
-        public String allowed() {
-            return "a file path, or empty for none";
-        }
-
-        @Override
-        public String format(java.util.Optional<Path> value) {
-            return value.map(Path::toString).orElse("");
         }
     }
 

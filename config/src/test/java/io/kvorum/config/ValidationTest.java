@@ -35,6 +35,14 @@ class ValidationTest {
                 Arguments.of("http.value-bytes-max", "0", "http.value-bytes-max: 0 is out of range 1..64MiB"),
                 Arguments.of("http.value-bytes-max", "65MiB", "http.value-bytes-max: 65MiB is out of range 1..64MiB"),
                 Arguments.of("http.value-bytes-max", "1MB", "http.value-bytes-max: '1MB' is not a size"),
+                Arguments.of("http.header-timeout", "50ms", "http.header-timeout: 50ms is out of range 100ms..10m"),
+                Arguments.of("http.body-timeout", "11m", "http.body-timeout: 11m is out of range 100ms..10m"),
+                Arguments.of("http.connections-max", "0", "http.connections-max: 0 is out of range 1..1000000"),
+                Arguments.of("http.requests-in-flight-max", "0", "http.requests-in-flight-max: 0 is out of range 1..1000000"),
+                Arguments.of("http.tls.cert-file", "a\u0000b", "http.tls.cert-file: 'a\\u0000b' is not a valid path"),
+                Arguments.of("http.tls.key-file", "a\u0000b", "http.tls.key-file: 'a\\u0000b' is not a valid path"),
+                Arguments.of("http.tls.ca-file", "a\u0000b", "http.tls.ca-file: 'a\\u0000b' is not a valid path"),
+                Arguments.of("http.auth.tokens-file", "a\u0000b", "http.auth.tokens-file: 'a\\u0000b' is not a valid path"),
                 Arguments.of("cluster.seeds", "node-2", "cluster.seeds: seed 1: 'node-2' is not id@internodeHost:port"),
                 Arguments.of("gossip.interval", "5ms", "gossip.interval: 5ms is out of range 10ms..1m"),
                 Arguments.of("gossip.fanout", "0", "gossip.fanout: 0 is out of range 1..16"),
@@ -124,6 +132,14 @@ class ValidationTest {
         ConfigKeys.all().forEach(key -> all.add(key.name()));
 
         assertEquals(all, covered);
+    }
+
+    @Test
+    void aTlsKeyWithoutItsCertificateNamesBothKeys() {
+        ConfigException error = assertConfigError(() -> fromFlags("--http.tls.key-file=key.pem"),
+                "http.tls.cert-file: must be set too, as http.tls.key-file is (TLS needs both the certificate and its key)");
+        assertEquals(List.of("http.tls.cert-file", "http.tls.key-file"), error.keys());
+        assertConfigError(() -> fromFlags("--http.tls.cert-file=cert.pem"), "http.tls.key-file: must be set too");
     }
 
     @Test

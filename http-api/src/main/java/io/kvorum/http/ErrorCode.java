@@ -3,8 +3,9 @@ package io.kvorum.http;
 /**
  * Every error the API answers with: the wire code of api.md's table and its HTTP status.
  *
- * <p>The last four are HTTP-level: they answer requests that never reach a route (a malformed or
- * oversized request line or header block) or that reach it while the node is shutting down.
+ * <p>The last six are HTTP-level: they answer requests that never reach a route (a malformed or
+ * oversized request line or header block, a client too slow to send
+ * its request, an HTTP version other than 1.0 and 1.1) or that reach it while the node is shutting down.
  */
 enum ErrorCode {
     INVALID_KEY(400, "invalid_key"),
@@ -23,12 +24,17 @@ enum ErrorCode {
     NOT_SUPPORTED(409, "not_supported"),
     VALUE_TOO_LARGE(413, "value_too_large"),
     KEY_TOO_LARGE(413, "key_too_large"),
+    UNAUTHORIZED(401, "unauthorized"),
+    FORBIDDEN(403, "forbidden"),
     UNAVAILABLE(503, "unavailable"),
+    OVERLOADED(503, "overloaded"),
     INSUFFICIENT_STORAGE(507, "insufficient_storage"),
     INTERNAL(500, "internal"),
     BAD_REQUEST(400, "bad_request"),
     URI_TOO_LONG(414, "uri_too_long"),
-    HEADERS_TOO_LARGE(431, "headers_too_large");
+    HEADERS_TOO_LARGE(431, "headers_too_large"),
+    REQUEST_TIMEOUT(408, "request_timeout"),
+    HTTP_VERSION_NOT_SUPPORTED(505, "http_version_not_supported");
 
     private final int status;
     private final String wire;

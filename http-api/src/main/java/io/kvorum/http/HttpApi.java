@@ -1,10 +1,13 @@
 package io.kvorum.http;
 
 import io.kvorum.common.Invariants;
+import io.kvorum.config.ConfigException;
+import io.kvorum.config.HttpConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,6 +27,7 @@ public final class HttpApi {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final RequestLog requestLog = new RequestLog(false);
     private final AtomicBoolean started = new AtomicBoolean();
+    private final HttpGuards guards;
     private final List<String> deployments = new CopyOnWriteArrayList<>();
     private volatile int port = -1;
 
@@ -31,6 +35,7 @@ public final class HttpApi {
         this.vertx = vertx;
         this.settings = settings;
         this.service = service;
+        this.guards = new HttpGuards(settings.limits());
     }
 
     /**
@@ -39,9 +44,18 @@ public final class HttpApi {
      */
     public Future<Integer> start() {
         Invariants.check(started.compareAndSet(false, true), "HttpApi.start() called twice");
-        KvRouter router = new KvRouter(vertx, settings, service, draining::get, requestLog);
+        Optional<ClientTokens> tokens;
+        try {
+            tokens = checkedSecurity();
+        } catch (ConfigException e) {
+            return Future.failedFuture(e);
+        }
+        // Each bound has its metric (style.md): how close the node is to http.connections-max and http.requests-in-flight-max.
+        service.metrics().gauge("http.connections.open", () -> guards::connections);
+        service.metrics().gauge("http.requests.in-flight", () -> guards::requestsInFlight);
+        KvRouter router = new KvRouter(vertx, settings, service, draining::get, requestLog, tokens, guards);
         return listenPort().compose(listenPort -> {
-            ServerVerticle first = new ServerVerticle(settings, listenPort, router, service.metrics());
+            ServerVerticle first = new ServerVerticle(settings, listenPort, router, service.metrics(), guards);
             return vertx.deployVerticle(first).compose(id -> {
                 deployments.add(id);
                 port = first.actualPort();
@@ -49,7 +63,7 @@ public final class HttpApi {
                 if (more == 0) {
                     return Future.succeededFuture(port);
                 }
-                return vertx.deployVerticle(() -> new ServerVerticle(settings, listenPort, router, service.metrics()),
+                return vertx.deployVerticle(() -> new ServerVerticle(settings, listenPort, router, service.metrics(), guards),
                                 new DeploymentOptions().setInstances(more))
                         .map(moreId -> {
                             deployments.add(moreId);
@@ -57,6 +71,18 @@ public final class HttpApi {
                         });
             });
         });
+    }
+
+    /**
+     * Reads the tokens file and checks the TLS files before anything listens, so that a mistake stops
+     * the node at start-up with the key named, rather than surfacing at the first request.
+     */
+    private Optional<ClientTokens> checkedSecurity() {
+        HttpConfig.Security security = settings.security();
+        security.tlsCertFile().ifPresent(cert -> SecretFiles.requireReadable(cert, "http.tls.cert-file"));
+        security.tlsKeyFile().ifPresent(key -> SecretFiles.requireOwnerOnly(key, "http.tls.key-file"));
+        security.tlsCaFile().ifPresent(ca -> SecretFiles.requireReadable(ca, "http.tls.ca-file"));
+        return security.tokensFile().map(ClientTokens::load);
     }
 
     /**
@@ -85,6 +111,16 @@ public final class HttpApi {
     /** Whether requests are being logged. */
     public boolean loggingRequests() {
         return requestLog.enabled();
+    }
+
+    /** Client connections open now (for tests and status). */
+    public int connectionsOpen() {
+        return guards.connections();
+    }
+
+    /** Client requests between their head and their answer now. */
+    public int requestsInFlight() {
+        return guards.requestsInFlight();
     }
 
     /** The bound port once {@link #start()} has completed, else -1. */

@@ -2,6 +2,8 @@ package io.kvorum.http;
 
 import static io.kvorum.common.Invariants.require;
 
+import io.kvorum.config.HttpConfig;
+
 /**
  * How the HTTP API listens and where it draws its limits; the composition root builds it from config.
  *
@@ -14,6 +16,8 @@ import static io.kvorum.common.Invariants.require;
  * @param serverInstances        how many server instances (one per event loop) share the port
  * @param idleTimeoutMillis      a connection idle this long is closed; 0 never closes idle connections
  * @param shutdownGraceMillis    on {@link HttpApi#close()}, how long in-flight requests may take to finish
+ * @param limits                 header and body deadlines, the connection cap and the cap on requests in flight
+ * @param security               server TLS and the bearer-token file, both optional
  */
 public record HttpApiSettings(
         String host,
@@ -23,7 +27,9 @@ public record HttpApiSettings(
         long serviceGraceMillis,
         int serverInstances,
         long idleTimeoutMillis,
-        long shutdownGraceMillis) {
+        long shutdownGraceMillis,
+        HttpConfig.Limits limits,
+        HttpConfig.Security security) {
 
     /** api.md's default value limit: 1 MiB of JSON text. */
     public static final int VALUE_BYTES_MAX_DEFAULT = 1024 * 1024;
@@ -50,12 +56,15 @@ public record HttpApiSettings(
                 "http.server-instances must be 1..256, got %s", serverInstances);
         require(idleTimeoutMillis >= 0, "http.idle-timeout-millis must be >= 0, got %s", idleTimeoutMillis);
         require(shutdownGraceMillis >= 0, "http.shutdown-grace-millis must be >= 0, got %s", shutdownGraceMillis);
+        require(limits != null, "http limits must be set");
+        require(security != null, "http security must be set");
     }
 
     /** Every limit at its default, listening on {@code host:port}. */
     public static HttpApiSettings defaults(String host, int port) {
         return new HttpApiSettings(host, port, VALUE_BYTES_MAX_DEFAULT, REQUEST_TIMEOUT_MILLIS_DEFAULT,
-                SERVICE_GRACE_MILLIS_DEFAULT, 1, IDLE_TIMEOUT_MILLIS_DEFAULT, SHUTDOWN_GRACE_MILLIS_DEFAULT);
+                SERVICE_GRACE_MILLIS_DEFAULT, 1, IDLE_TIMEOUT_MILLIS_DEFAULT, SHUTDOWN_GRACE_MILLIS_DEFAULT,
+                HttpConfig.Limits.defaults(), HttpConfig.Security.NONE);
     }
 
     /** The whole request body may be this large: the value limit plus {@link #BODY_OVERHEAD_BYTES}. */
@@ -65,16 +74,26 @@ public record HttpApiSettings(
 
     public HttpApiSettings withValueBytesMax(int bytes) {
         return new HttpApiSettings(host, port, bytes, requestTimeoutMillis, serviceGraceMillis, serverInstances,
-                idleTimeoutMillis, shutdownGraceMillis);
+                idleTimeoutMillis, shutdownGraceMillis, limits, security);
     }
 
     public HttpApiSettings withTimeouts(long requestMillis, long serviceGrace) {
         return new HttpApiSettings(host, port, valueBytesMax, requestMillis, serviceGrace, serverInstances,
-                idleTimeoutMillis, shutdownGraceMillis);
+                idleTimeoutMillis, shutdownGraceMillis, limits, security);
     }
 
     public HttpApiSettings withServerInstances(int instances) {
         return new HttpApiSettings(host, port, valueBytesMax, requestTimeoutMillis, serviceGraceMillis, instances,
-                idleTimeoutMillis, shutdownGraceMillis);
+                idleTimeoutMillis, shutdownGraceMillis, limits, security);
+    }
+
+    public HttpApiSettings withLimits(HttpConfig.Limits newLimits) {
+        return new HttpApiSettings(host, port, valueBytesMax, requestTimeoutMillis, serviceGraceMillis, serverInstances,
+                idleTimeoutMillis, shutdownGraceMillis, newLimits, security);
+    }
+
+    public HttpApiSettings withSecurity(HttpConfig.Security newSecurity) {
+        return new HttpApiSettings(host, port, valueBytesMax, requestTimeoutMillis, serviceGraceMillis, serverInstances,
+                idleTimeoutMillis, shutdownGraceMillis, limits, newSecurity);
     }
 }

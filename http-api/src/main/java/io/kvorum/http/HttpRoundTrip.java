@@ -35,6 +35,26 @@ final class HttpRoundTrip {
         return request;
     }
 
+    /**
+     * Runs {@code done} once when this exchange's response has been sent or its connection closed first
+     * (a client that went away), whichever comes first.
+     */
+    void whenFinished(Runnable done) {
+        boolean[] ran = new boolean[1];
+        Runnable once = () -> {
+            if (!ran[0]) {
+                ran[0] = true;
+                done.run();
+            }
+        };
+        HttpServerResponse response = request.response();
+        response.endHandler(v -> once.run());
+        response.closeHandler(v -> once.run());
+        if (response.ended() || response.closed()) {
+            once.run();
+        }
+    }
+
     boolean answered() {
         return answered;
     }

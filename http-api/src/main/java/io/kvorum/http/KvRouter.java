@@ -9,13 +9,15 @@ import io.kvorum.common.Key;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * Dispatches requests to api.md's routes by hand (a handful of routes does not need vertx-web).
- * Order of checks: shutting down (503), unknown path (404), wrong method (405), then the route's own
- * validation. Holds no per-request state, so the server instances on every event loop share one.
+ * Order of checks: requests in flight (503 {@code overloaded}), shutting down (503), the bearer token
+ * and its role when authentication is on (401, 403), unknown path (404), wrong method (405), then the
+ * route's own validation. Holds no per-request state, so the server instances on every event loop share one.
  */
 final class KvRouter implements Handler<HttpServerRequest> {
     private final KvService service;
@@ -28,15 +30,23 @@ final class KvRouter implements Handler<HttpServerRequest> {
     private final ObjectMapper metricsMapper;
     private final Telemetry telemetry;
     private final RequestLogAdmin requestLogAdmin;
+    private final HttpGuards guards;
+    private final ClientAuth auth;
+    private final Reply overloaded;
 
-    KvRouter(Vertx vertx, HttpApiSettings settings, KvService service, BooleanSupplier draining, RequestLog requestLog) {
+    KvRouter(Vertx vertx, HttpApiSettings settings, KvService service, BooleanSupplier draining, RequestLog requestLog,
+             Optional<ClientTokens> tokens, HttpGuards guards) {
         this.service = service;
+        this.guards = guards;
+        this.auth = new ClientAuth(tokens, responses);
+        this.overloaded = responses.overloaded(settings.limits().requestsInFlightMax() + " requests are in progress already",
+                "http.requests-in-flight-max", settings.limits().requestsInFlightMax());
         this.draining = draining;
         this.registry = service.metrics();
         this.telemetry = new Telemetry(registry, new PrometheusExposition(registry, service::members), requestLog);
         this.requestLogAdmin = new RequestLogAdmin(requestLog, responses);
         this.operations = new KvOperations(vertx, settings, service, responses);
-        this.ops = new OpsRoutes(vertx, service, responses);
+        this.ops = new OpsRoutes(vertx, service, responses, settings.security());
         this.membership = new MembershipRoutes(vertx, service, responses);
         // Rates per second and durations in milliseconds, as operators read them; no raw samples.
         this.metricsMapper = new ObjectMapper()
@@ -46,6 +56,12 @@ final class KvRouter implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest request) {
         HttpRoundTrip exchange = new HttpRoundTrip(request, telemetry, responses);
+        if (!guards.startRequest()) {
+            // Refused before any work: cheap to answer, and safe for the client to retry after Retry-After.
+            exchange.send(overloaded);
+            return;
+        }
+        exchange.whenFinished(guards::endRequest);
         exchange.guard(() -> route(exchange));
     }
 
@@ -53,6 +69,11 @@ final class KvRouter implements Handler<HttpServerRequest> {
         HttpServerRequest request = exchange.request();
         if (draining.getAsBoolean()) {
             exchange.send(responses.shuttingDown());
+            return;
+        }
+        Optional<Reply> refusal = auth.refusal(request);
+        if (refusal.isPresent()) {
+            exchange.send(refusal.get());
             return;
         }
         String method = request.method().name();

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.NodeId;
 import io.kvorum.config.ConfigException;
+import io.kvorum.config.HttpConfig;
 import io.kvorum.config.HostPort;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,6 +19,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.nio.file.Path;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -57,18 +60,30 @@ final class OpsRoutes {
     private final HttpClientAgent client;
     private final Bytes dashboardPage;
 
-    OpsRoutes(Vertx vertx, KvService service, Responses responses) {
+    OpsRoutes(Vertx vertx, KvService service, Responses responses, HttpConfig.Security security) {
         this.vertx = vertx;
         this.service = service;
         this.registry = service.metrics();
         this.responses = responses;
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        this.client = vertx.createHttpClient(peerTls(security, new HttpClientOptions()
                         .setConnectTimeout((int) PEER_TIMEOUT_MILLIS)
-                        .setIdleTimeout((int) PEER_TIMEOUT_MILLIS).setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
+                        .setIdleTimeout((int) PEER_TIMEOUT_MILLIS).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)),
                 // A bounded wait queue: each /cluster/status call asks every member, so a burst of them must
                 // fail fast (the member shows "report": null) instead of queueing without end.
                 new PoolOptions().setHttp1MaxSize(2).setMaxWaitQueueSize(PEER_WAIT_QUEUE_MAX));
         this.dashboardPage = readDashboard();
+    }
+
+    /**
+     * With HTTPS on, members are asked over HTTPS too, trusting {@code http.tls.ca-file} (else the
+     * node's own certificates) and checking each member's host name: the caller's token travels along.
+     */
+    private static HttpClientOptions peerTls(HttpConfig.Security security, HttpClientOptions options) {
+        if (!security.tls()) {
+            return options;
+        }
+        Path trusted = security.tlsCaFile().orElse(security.tlsCertFile().orElseThrow());
+        return options.setSsl(true).setVerifyHost(true).setTrustOptions(new PemTrustOptions().addCertPath(trusted.toString()));
     }
 
     void ownStatus(HttpRoundTrip exchange) {
@@ -109,14 +124,16 @@ final class OpsRoutes {
         Bytes own = nodeStatusJson();
         List<Future<JsonNode>> reports = new ArrayList<>();
         for (MembersView.Member member : members.members()) {
-            reports.add(member.id().equals(members.self()) ? Future.succeededFuture(parse(own)) : fetchStatus(member.http()));
+            reports.add(member.id().equals(members.self()) ? Future.succeededFuture(parse(own))
+                    : fetchStatus(member.http(), exchange.request().getHeader("Authorization")));
         }
         Context context = vertx.getOrCreateContext(); // the request's event loop: the exchange is confined to it
         Future.join(reports).onComplete(done -> context.runOnContext(v -> exchange.guard(() ->
                 exchange.send(Reply.ok(Bytes.wrapOwned(render(clusterJson(members, ring, reports))))))));
     }
 
-    private Future<JsonNode> fetchStatus(String http) {
+    /** {@code authorization}: the caller's header, passed on (members share one tokens file), or null. */
+    private Future<JsonNode> fetchStatus(String http, String authorization) {
         HostPort address;
         try {
             address = HostPort.parse(http);
@@ -125,6 +142,9 @@ final class OpsRoutes {
         }
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(address.host()).setPort(address.port())
                 .setURI("/node/status").setConnectTimeout(PEER_TIMEOUT_MILLIS).setIdleTimeout(PEER_TIMEOUT_MILLIS);
+        if (authorization != null) {
+            request.putHeader("Authorization", authorization);
+        }
         return client.request(request)
                 .compose(sent -> sent.send().compose(response -> response.statusCode() == 200
                         ? response.body()

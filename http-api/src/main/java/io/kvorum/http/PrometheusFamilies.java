@@ -247,6 +247,11 @@ final class PrometheusFamilies implements MultiCollector {
                 + " beyond what it issued).", Labels.EMPTY);
         counter(m, "internode.rejected-connections", "kvorum_internode_rejected_connections",
                 "Internode connections closed for failing the handshake or a frame's MAC, or for sending a bad byte.", Labels.EMPTY);
+        gauge(m, "http.connections.open", "kvorum_http_connections", "Client connections open now (bounded by http.connections-max).", 1, null);
+        gauge(m, "http.requests.in-flight", "kvorum_http_requests_in_flight",
+                "Client requests between their headers and their answer now (bounded by http.requests-in-flight-max).", 1, null);
+        counter(m, "http.connections.refused", "kvorum_http_connections_refused",
+                "Client connections refused at once because http.connections-max were open.", Labels.EMPTY);
         counter(m, "node.core-failures", "kvorum_core_failures",
                 "Exceptions of the node's core; the node stops after one, so more than zero means it is on its way down.", Labels.EMPTY);
         counter(m, "kv.writes-refused.siblings-max", "kvorum_writes_refused",

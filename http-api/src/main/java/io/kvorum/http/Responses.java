@@ -17,6 +17,8 @@ import java.util.OptionalDouble;
  * cluster views and every error the router raises.
  */
 final class Responses {
+    /** Seconds a client should wait before retrying a request refused as overloaded. */
+    static final String RETRY_AFTER_SECONDS = "1";
     private final JsonText json = new JsonText();
 
     /** GET: 200 with every live sibling's exact JSON text, 404 {@code not_found}, or 503. */
@@ -188,6 +190,41 @@ final class Responses {
     Reply serviceSilent(long ceilingMillis) {
         return error(ApiError.of(ErrorCode.UNAVAILABLE,
                 "the node did not answer within " + ceilingMillis + " ms"));
+    }
+
+    /** 401: no token, or one this node does not know; RFC 6750's challenge says which. */
+    Reply unauthorized(String message, boolean tokenPresented) {
+        return error(ApiError.of(ErrorCode.UNAUTHORIZED, message)).withHeader("WWW-Authenticate",
+                tokenPresented ? "Bearer realm=\"kvorum\", error=\"invalid_token\"" : "Bearer realm=\"kvorum\"");
+    }
+
+    /** 403: a valid token without the role the request needs. */
+    Reply forbidden(String method, Role needed) {
+        return error(ApiError.of(ErrorCode.FORBIDDEN, "this token may not " + method + " here: that needs the role '"
+                + needed.wire() + "'").with("role", needed.wire()))
+                .withHeader("WWW-Authenticate", "Bearer realm=\"kvorum\", error=\"insufficient_scope\", scope=\"" + needed.wire() + "\"");
+    }
+
+    /**
+     * 503 {@code overloaded}: a bound of this node ({@code setting}, at {@code max}) refused the request
+     * before any work was done, so a retry after {@code Retry-After} seconds is safe.
+     */
+    Reply overloaded(String what, String setting, int max) {
+        return error(ApiError.of(ErrorCode.OVERLOADED, "the node is overloaded: " + what + ", the most " + setting
+                + " (" + max + ") allows; nothing was done, retry later").with("limit", max).with("setting", setting))
+                .withHeader("Retry-After", RETRY_AFTER_SECONDS);
+    }
+
+    /** 408: the client did not send its request's head or body within the deadline ({@code setting}). */
+    Reply requestTimeout(String what, String setting, long millis) {
+        return error(ApiError.of(ErrorCode.REQUEST_TIMEOUT, "the request's " + what + " did not arrive within " + millis
+                + " ms (" + setting + "); the connection is closed")).closing();
+    }
+
+    /** 505 for a request line naming any HTTP version but 1.0 and 1.1. */
+    Reply versionNotSupported(String version) {
+        return error(ApiError.of(ErrorCode.HTTP_VERSION_NOT_SUPPORTED, "HTTP version " + abbreviate(version)
+                + " is not supported; this node speaks HTTP/1.1 and HTTP/1.0")).closing();
     }
 
     Reply internal() {

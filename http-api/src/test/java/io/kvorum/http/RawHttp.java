@@ -62,6 +62,11 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** {@link #tryWrite} of ISO-8859-1 text, for drips from another thread that must not throw. */
+    public boolean tryWriteQuietly(String text) {
+        return tryWrite(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
     /** Reads one response: status line, headers, then a Content-Length body. */
     public Response read() {
         try {

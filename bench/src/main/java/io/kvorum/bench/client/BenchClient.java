@@ -1,8 +1,10 @@
 package io.kvorum.bench.client;
 
+import io.kvorum.client.ClientSecurity;
 import io.kvorum.client.Fetched;
 import io.kvorum.client.InvalidRequestException;
 import io.kvorum.client.KvorumClient;
+import io.kvorum.client.KvorumClientBuilder;
 import io.kvorum.client.Level;
 import io.kvorum.client.RawJson;
 import io.kvorum.client.RequestOptions;
@@ -12,6 +14,7 @@ import io.kvorum.client.UnavailableException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,13 +33,19 @@ public final class BenchClient implements AutoCloseable {
     /** A client for {@code settings}: its nodes are contact points, the rest of the cluster is discovered. */
     public BenchClient(ClientSettings settings) {
         Duration timeout = Duration.ofMillis(settings.timeoutMillis());
-        this.client = KvorumClient.builder()
+        KvorumClientBuilder builder = KvorumClient.builder()
                 .contactPoints(settings.nodes().stream().map(Endpoint::toString).toArray(String[]::new))
                 .connectionsPerNode(settings.connectionsPerNode())
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
-                .retryPolicy(RetryPolicy.NONE)
-                .build();
+                .retryPolicy(RetryPolicy.NONE);
+        if (settings.token() != null) {
+            builder.bearerToken(settings.token());
+        }
+        if (settings.tlsCa() != null) {
+            builder.tls(ClientSecurity.trusting(Path.of(settings.tlsCa())));
+        }
+        this.client = builder.build();
     }
 
     /** {@code GET /kv/{key}?r=}; {@code r} may be null for the node's default. */

@@ -1,5 +1,6 @@
 package io.kvorum.bench.ycsb;
 
+import io.kvorum.client.ClientSecurity;
 import io.kvorum.client.ConflictResolver;
 import io.kvorum.client.Fetched;
 import io.kvorum.client.InvalidRequestException;
@@ -11,6 +12,7 @@ import io.kvorum.client.NoNodeAvailableException;
 import io.kvorum.client.ServerErrorException;
 import io.kvorum.client.TimeoutException;
 import io.kvorum.client.UnavailableException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +29,8 @@ import site.ycsb.StringByteIterator;
 /**
  * A {@code site.ycsb.DB} over the Kvorum Java client ({@code -db io.kvorum.bench.ycsb.KvorumYcsbClient}).
  * Properties: {@code kvorum.nodes} (contact points, host:port,...; default 127.0.0.1:8081),
- * {@code kvorum.r}, {@code kvorum.w} (default: the node's), {@code kvorum.timeout_ms} (how long the
+ * {@code kvorum.r}, {@code kvorum.w} (default: the node's), {@code kvorum.token} (a bearer token for
+ * nodes with {@code http.auth.tokens-file}), {@code kvorum.tls.ca} (a PEM file to trust: speak HTTPS), {@code kvorum.timeout_ms} (how long the
  * client waits for an answer, default 10000).
  *
  * <p>A record is one JSON object of its fields; the YCSB table name is not used (one key space).
@@ -81,8 +84,22 @@ public final class KvorumYcsbClient extends DB {
         } catch (IllegalArgumentException e) {
             throw new DBException("kvorum.r / kvorum.w: " + e.getMessage());
         }
+        String token = properties.getProperty("kvorum.token");
+        String tlsCa = properties.getProperty("kvorum.tls.ca");
         try {
-            lease = SharedClients.INSTANCE.acquire(nodes + "|" + r + "|" + w + "|" + timeoutMillis, builder::build);
+            if (token != null && !token.isBlank()) {
+                builder.bearerToken(token.strip());
+            }
+            if (tlsCa != null && !tlsCa.isBlank()) {
+                builder.tls(ClientSecurity.trusting(Path.of(tlsCa.strip())));
+            }
+        } catch (RuntimeException e) {
+            throw new DBException("kvorum.token / kvorum.tls.ca: " + e.getMessage());
+        }
+        try {
+            // The token is part of the key (two configurations must not share a client) but only as a hash.
+            lease = SharedClients.INSTANCE.acquire(nodes + "|" + r + "|" + w + "|" + timeoutMillis + "|"
+                    + (token == null ? "" : Integer.toHexString(token.hashCode())) + "|" + tlsCa, builder::build);
         } catch (KvorumException e) {
             throw new DBException("kvorum.nodes: cannot reach the cluster: " + e.getMessage(), e);
         }

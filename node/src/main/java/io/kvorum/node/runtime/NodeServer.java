@@ -132,7 +132,8 @@ public final class NodeServer {
                     HttpApi http = new HttpApi(vertx, httpSettings(config), core.service());
                     http.logRequests(config.logging().requests());
                     return http.start()
-                            .recover(e -> Future.failedFuture("cannot listen on " + config.http().host() + ":" + config.http().port()
+                            // A security file's problem names its own key; anything else is the listen failing.
+                            .recover(e -> e instanceof ConfigException ? Future.failedFuture(e) : Future.failedFuture("cannot listen on " + config.http().host() + ":" + config.http().port()
                                     + " (http.port): " + e.getMessage()))
                             .map(port -> new NodeServer(config, vertx, storage, core, http));
                 })
@@ -267,7 +268,9 @@ public final class NodeServer {
         return HttpApiSettings.defaults(config.http().host(), config.http().port())
                 .withValueBytesMax(config.http().valueBytesMax())
                 .withTimeouts(config.quorum().requestTimeout().toMillis(), HttpApiSettings.SERVICE_GRACE_MILLIS_DEFAULT)
-                .withServerInstances(httpServerInstances());
+                .withServerInstances(httpServerInstances())
+                .withLimits(config.http().limits())
+                .withSecurity(config.http().security());
     }
 
     /** Half the cores: the other half is left to storage workers, fsyncs and the operating system. */
