@@ -14,6 +14,7 @@ enum ErrorCode {
     NOT_FOUND(404, "not_found"),
     NO_SUCH_ROUTE(404, "no_such_route"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+    CONFLICT(409, "conflict"),
     TOO_MANY_SIBLINGS(409, "too_many_siblings"),
     VALUE_TOO_LARGE(413, "value_too_large"),
     KEY_TOO_LARGE(413, "key_too_large"),

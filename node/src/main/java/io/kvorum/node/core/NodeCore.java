@@ -35,7 +35,6 @@ import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.node.protocol.CoreMetrics;
 import io.kvorum.node.protocol.StorageResult;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 /**
@@ -109,8 +108,9 @@ public final class NodeCore {
     private void handle(Input input) {
         switch (input) {
             case ClientGet get -> coordinator.startRead(get.key(), get.r(), get.sloppy(), get.timeoutMillis(),
-                    new ReplyTo.Client(get.clientRequestId()), Optional.empty());
+                    new ReplyTo.Client(get.clientRequestId()), new AfterRead.Answer());
             case ClientWrite write -> coordinator.startWrite(WriteRequest.of(write), new ReplyTo.Client(write.clientRequestId()));
+            case Input.ClientPatch patch -> coordinator.startPatch(patch);
             case PeerReceived received -> onMessage(received.from(), received.message());
             case SendFailed failed -> onSendFailed(failed.to(), failed.message());
             case TimerFired timer -> {

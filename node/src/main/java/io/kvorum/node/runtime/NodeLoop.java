@@ -9,7 +9,9 @@ import io.kvorum.node.core.Effect;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.core.NodeCore;
 import io.kvorum.node.core.StorageRunner;
+import io.kvorum.node.protocol.PatchOutcome;
 import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.ValuePatch;
 import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.core.Transport;
 import io.kvorum.node.protocol.WriteOutcome;
@@ -41,6 +43,7 @@ final class NodeLoop {
     private final StorageRunner storageRunner;
     private final Map<Long, CompletableFuture<ReadOutcome>> pendingReads = new HashMap<>();
     private final Map<Long, CompletableFuture<WriteOutcome>> pendingWrites = new HashMap<>();
+    private final Map<Long, CompletableFuture<PatchOutcome>> pendingPatches = new HashMap<>();
     private final Map<Long, Long> timers = new HashMap<>();
     private final ArrayDeque<Input> inline = new ArrayDeque<>();
     private final Consumer<List<Long>> tokenSink;
@@ -101,6 +104,13 @@ final class NodeLoop {
                 clock.wallMillis()), new WriteOutcome.Unavailable(w, 0, overloadedShortfall()));
     }
 
+    /** A PATCH: the core reads with {@code r}, applies {@code patch} and writes with {@code w}. */
+    CompletableFuture<PatchOutcome> patch(Key key, ValuePatch patch, Optional<CausalContext> causalContext, int r, int w,
+                                          boolean sloppy, long timeoutMillis) {
+        return call(pendingPatches, id -> new Input.ClientPatch(id, key, patch, causalContext, r, w, sloppy, timeoutMillis,
+                clock.wallMillis()), new PatchOutcome.ReadUnavailable(r, 0, overloadedShortfall()));
+    }
+
     /**
      * Registers a client request under a fresh id on the owning context and feeds it to the core; one
      * past the bound on waiting client requests gets {@code overloaded} at once, one after the core
@@ -131,7 +141,7 @@ final class NodeLoop {
 
     /** Client requests not answered yet (for a clean shutdown). Call on the context. */
     int clientRequestsInFlight() {
-        return pendingReads.size() + pendingWrites.size();
+        return pendingReads.size() + pendingWrites.size() + pendingPatches.size();
     }
 
     private void run(Input input) {
@@ -171,8 +181,10 @@ final class NodeLoop {
         inline.clear();
         pendingReads.values().forEach(future -> future.completeExceptionally(failed));
         pendingWrites.values().forEach(future -> future.completeExceptionally(failed));
+        pendingPatches.values().forEach(future -> future.completeExceptionally(failed));
         pendingReads.clear();
         pendingWrites.clear();
+        pendingPatches.clear();
         timers.values().forEach(vertx::cancelTimer);
         timers.clear();
         // Stop after what this loop has queued already (such as the failed requests' answers).
@@ -184,6 +196,7 @@ final class NodeLoop {
             case Effect.Send send -> transport.send(send.to(), send.message());
             case Effect.ReadReply reply -> complete(pendingReads.remove(reply.clientRequestId()), reply.outcome());
             case Effect.WriteReply reply -> complete(pendingWrites.remove(reply.clientRequestId()), reply.outcome());
+            case Effect.PatchReply reply -> complete(pendingPatches.remove(reply.clientRequestId()), reply.outcome());
             case Effect.SetTimer timer -> {
                 long delayMillis = Math.max(1, timer.atMillis() - clock.monotonicMillis());
                 timers.put(timer.timerId(), vertx.setTimer(delayMillis, ignored -> {
