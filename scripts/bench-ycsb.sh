@@ -16,7 +16,7 @@
 #   --workloads "W.." workloads among a b c (default "a b c")
 #   --passes N        passes per workload; the last is reported (default 2)
 #   --keep            leave the cluster running afterwards (for a look at /metrics)
-# Ports: KVORUM_HTTP_BASE_PORT and KVORUM_INTERNODE_BASE_PORT as for `up`. Output:
+# KVORUM_NO_BUILD=1 measures the jars already built (else it builds first). Ports: KVORUM_HTTP_BASE_PORT and KVORUM_INTERNODE_BASE_PORT as for `up`. Output:
 # $KVORUM_DATA/bench-ycsb/ (the cluster, each YCSB run's output, metrics snapshots, summary.txt).
 # The machine's other load counts: compare figures only with a run taken back to back with them.
 set -uo pipefail
@@ -64,7 +64,9 @@ KVORUM_DATA="$OUT/cluster" "$KVORUM" down >/dev/null 2>&1 || true
 rm -rf "$OUT"
 mkdir -p "$OUT"
 export KVORUM_DATA="$OUT/cluster"
-"$KVORUM" build >/dev/null || exit 1
+if [ "${KVORUM_NO_BUILD:-0}" != 1 ]; then # KVORUM_NO_BUILD=1: measure the jars as they are
+  "$KVORUM" build >/dev/null || exit 1
+fi
 export KVORUM_NO_BUILD=1
 NODES="$KV_HOST:$(kv_port 1),$KV_HOST:$(kv_port 2),$KV_HOST:$(kv_port 3)"
 JCMD="$(kv_java_home "$ROOT")/bin/jcmd"
