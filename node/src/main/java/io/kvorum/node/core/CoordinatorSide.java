@@ -112,7 +112,7 @@ final class CoordinatorSide {
             return;
         }
         Placement placement = placement(key, sloppy);
-        GetCoordinator coordinator = new GetCoordinator(r, placement, plumbing::isHealthy, settings.maxActors());
+        GetCoordinator coordinator = new GetCoordinator(r, placement, plumbing::isHealthy, settings.maxActors(), plumbing.wallMillis());
         long id = operations.start(new ReadOp(key, coordinator, replyTo, then), plumbing.nowMillis() + timeoutMillis);
         for (Target target : placement.targets()) {
             plumbing.send(target.node(), new ReplicaGetRequest(id, key));

@@ -56,8 +56,12 @@ public sealed interface Input {
     /** A storage operation requested by {@link Effect.Storage} finished. */
     record StorageDone(long operationId, StorageResult result) implements Input {}
 
-    /** A gossip round is due (every gossip interval). */
-    record Tick() implements Input {}
+    /**
+     * A gossip round is due (every gossip interval); {@code wallMillis} is the wall clock then, from
+     * which the core estimates wall time between ticks (for what must be compared with the wall
+     * stamps of versions: which writes are recent, see {@link CorePlumbing#wallMillis()}).
+     */
+    record Tick(long wallMillis) implements Input {}
 
     /** The node is shutting down: announce it, so peers stop counting on this node at once. */
     record ShuttingDown() implements Input {}

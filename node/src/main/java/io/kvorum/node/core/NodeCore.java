@@ -120,6 +120,7 @@ public final class NodeCore {
             }
             case StorageDone done -> onStorageDone(done.operationId(), done.result());
             case Input.Tick tick -> {
+                plumbing.wallClockRead(tick.wallMillis());
                 applyMembership(membership.tick(plumbing.nowMillis()));
                 handoff.onTick(membership.members().stream().map(Membership.Member::id).toList(), plumbing::isHealthy);
                 antiEntropy.onTick(membership.ring(), plumbing::isHealthy);

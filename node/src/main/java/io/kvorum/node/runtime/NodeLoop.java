@@ -75,9 +75,9 @@ final class NodeLoop {
 
     /** Feeds a gossip round to the core every {@code intervalMillis}, the first one now. */
     void startTicking(long intervalMillis) {
-        submit(new Input.Tick());
+        submit(new Input.Tick(clock.wallMillis()));
         // Timers fire on the context that set them, which need not be ours: submit hops over.
-        vertx.setPeriodic(intervalMillis, ignored -> submit(new Input.Tick()));
+        vertx.setPeriodic(intervalMillis, ignored -> submit(new Input.Tick(clock.wallMillis())));
     }
 
     void attach(Transport transport) {

@@ -263,7 +263,7 @@ public final class ScriptedCluster {
 
     /** A periodic tick at {@code node}: gossip, hinted handoff and anti-entropy get their turn. */
     public void tick(NodeId node) {
-        input(node, new Input.Tick());
+        input(node, new Input.Tick(nowMillis + WALL_OFFSET_MILLIS));
     }
 
     /** How many hints {@code node} holds for {@code owner}. */

@@ -379,7 +379,7 @@ public final class Simulator {
 
     private void tick(SimNode node, int incarnation, long interval) {
         if (node.up && node.incarnation == incarnation) {
-            input(node, incarnation, new Input.Tick(), "tick");
+            input(node, incarnation, new Input.Tick(node.wallMillis(nowMillis)), "tick");
             schedule(interval, "tick " + node.id, () -> tick(node, incarnation, interval));
         }
     }
