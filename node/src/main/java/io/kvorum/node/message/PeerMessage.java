@@ -99,10 +99,18 @@ public sealed interface PeerMessage {
     /** Every state of the matching {@link HintBatch} is stored durably. */
     record HintBatchAck(long requestId) implements Response {}
 
-    /** Anti-entropy, step 1: build your Merkle trees of these ranges at this depth and send them. */
-    record TreeRequest(long requestId, List<TokenRange> ranges, int depth) implements Request {
+    /**
+     * Anti-entropy, step 1: build your Merkle trees of these ranges at this depth, leaving out the keys
+     * written in the {@code recent} window, and send them.
+     */
+    record TreeRequest(long requestId, List<TokenRange> ranges, int depth, RecentWrites recent) implements Request {
         public TreeRequest {
             ranges = List.copyOf(ranges);
+        }
+
+        /** A request that leaves out no key. */
+        public TreeRequest(long requestId, List<TokenRange> ranges, int depth) {
+            this(requestId, ranges, depth, RecentWrites.NONE);
         }
     }
 
@@ -116,12 +124,18 @@ public sealed interface PeerMessage {
     /**
      * Anti-entropy, step 2: the sender's states of the keys in {@code ranges} (the leaves whose
      * hashes differed); merge them, then answer with your states of the same ranges, at most
-     * {@code maxBytes} of them.
+     * {@code maxBytes} of them, leaving out the keys written in the {@code recent} window.
      */
-    record KeysRequest(long requestId, List<TokenRange> ranges, List<KeyState> entries, long maxBytes) implements Request {
+    record KeysRequest(long requestId, List<TokenRange> ranges, List<KeyState> entries, long maxBytes, RecentWrites recent)
+            implements Request {
         public KeysRequest {
             ranges = List.copyOf(ranges);
             entries = List.copyOf(entries);
+        }
+
+        /** A request whose answer leaves out no key. */
+        public KeysRequest(long requestId, List<TokenRange> ranges, List<KeyState> entries, long maxBytes) {
+            this(requestId, ranges, entries, maxBytes, RecentWrites.NONE);
         }
     }
 
