@@ -45,7 +45,8 @@ COPY node/target/kvorum-node.jar /opt/kvorum/kvorum-node.jar
 # case with . and - as _). Listen on every interface; a cluster advertises each node by name or
 # address in KVORUM_CLUSTER_MEMBERS (id@internodeHost:port/httpHost:port,...), which must be the
 # same list, in the same order, on every node. JDK_JAVA_OPTIONS takes JVM options: the heap is
-# 512 MiB by default, as scripts/kvorum starts nodes (set it to e.g. -Xmx1g for more).
+# 512 MiB by default, as scripts/kvorum starts nodes (set it to e.g. -Xmx1g for more); the read
+# cache takes 40% of it unless KVORUM_STORAGE_CACHE_SIZE says otherwise (README: memory budget).
 ENV KVORUM_HTTP_HOST=0.0.0.0 \
     KVORUM_HTTP_PORT=8081 \
     KVORUM_INTERNODE_HOST=0.0.0.0 \

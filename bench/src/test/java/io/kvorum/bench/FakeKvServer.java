@@ -25,6 +25,8 @@ public final class FakeKvServer implements AutoCloseable {
     private final long stallFirstMillis;
     private final Set<String> losingKeys;
     private final HttpServer server;
+    /** Keys whose PATCH answers 409 conflict, as if they held siblings, until a PUT with a context resolves them. */
+    private final Set<String> siblingKeys = ConcurrentHashMap.newKeySet();
 
     /** Starts on an ephemeral port. */
     public FakeKvServer(long stallFirstMillis, Set<String> losingKeys) {
@@ -32,6 +34,11 @@ public final class FakeKvServer implements AutoCloseable {
         this.losingKeys = Set.copyOf(losingKeys);
         this.server = vertx.createHttpServer().requestHandler(this::handle);
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+    }
+
+    /** From now on a PATCH of {@code key} answers 409 conflict, until a PUT with a context. */
+    public void siblings(String key) {
+        siblingKeys.add(key);
     }
 
     /** The bound port. */
@@ -60,12 +67,20 @@ public final class FakeKvServer implements AutoCloseable {
         String key = request.path().substring("/kv/".length());
         if (request.method() == HttpMethod.PUT) {
             request.body().onSuccess(body -> {
-                Object value = new JsonObject(body).getValue("value");
+                JsonObject put = new JsonObject(body);
+                Object value = put.getValue("value");
+                if (put.getValue("context") != null) {
+                    siblingKeys.remove(key);
+                }
                 if (!(losingKeys.contains(key) && values.containsKey(key))) {
                     values.put(key, Json.encodeToBuffer(value));
                 }
                 reply(request, 200, "{\"key\":\"" + key + "\",\"context\":\"c\"}");
             });
+            return;
+        }
+        if (request.method() == HttpMethod.PATCH) {
+            request.body().onSuccess(body -> patch(request, key, new JsonObject(body)));
             return;
         }
         if (request.method() == HttpMethod.DELETE) {
@@ -79,6 +94,27 @@ public final class FakeKvServer implements AutoCloseable {
         } else {
             reply(request, 200, "{\"key\":\"" + key + "\",\"values\":[" + value + "],\"context\":\"c\"}");
         }
+    }
+
+    /** A shallow JSON Merge Patch of an object value (enough for the YCSB binding's field updates). */
+    private void patch(HttpServerRequest request, String key, JsonObject body) {
+        if (siblingKeys.contains(key)) {
+            Buffer value = values.get(key);
+            reply(request, 409, "{\"error\":\"conflict\",\"message\":\"siblings\",\"values\":[" + value + "," + value
+                    + "],\"context\":\"c\"}");
+            return;
+        }
+        Buffer current = values.get(key);
+        JsonObject merged = current == null ? new JsonObject() : new JsonObject(current);
+        body.getJsonObject("patch").forEach(field -> {
+            if (field.getValue() == null) {
+                merged.remove(field.getKey());
+            } else {
+                merged.put(field.getKey(), field.getValue());
+            }
+        });
+        values.put(key, merged.toBuffer());
+        reply(request, 200, "{\"key\":\"" + key + "\",\"context\":\"c\"}");
     }
 
     /** One member, itself, and a ring without tokens: the Kvorum client discovers it and sends round-robin. */

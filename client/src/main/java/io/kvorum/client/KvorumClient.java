@@ -169,6 +169,36 @@ public final class KvorumClient implements AutoCloseable {
         return supplyAsync(() -> delete(key, context));
     }
 
+    /**
+     * Applies {@code patch} (a JSON Merge Patch, RFC 7396: an object merges member by member, a
+     * {@code null} member removes, anything else replaces) to the key's one live value in one request:
+     * the node reads with {@code r}, patches, and writes with the read's context and {@code w}. With a
+     * {@code context}, the patch applies only if the key has not changed since the read that returned
+     * it. Throws {@link ConflictException} (nothing written) when the key holds siblings or changed.
+     */
+    public Written patch(String key, Object patch, String context) {
+        return patch(key, patch, context, RequestOptions.NONE);
+    }
+
+    /** {@link #patch(String, Object, String)} with these options ({@code r} for the read, {@code w} for the write). */
+    public Written patch(String key, Object patch, String context, RequestOptions options) {
+        RequestOptions resolved = options.orElse(settings.defaults());
+        byte[] body = wire.patchBody(patch, context);
+        Objects.requireNonNull(key, "key");
+        String path = "/kv/" + PathSegments.encode(key) + resolved.patchQuery();
+        return execute(new Call(key, "PATCH", path, body, true, waitMillis(resolved)), answer -> {
+            if (answer.status() == 409 && "conflict".equals(wire.error(answer.body()).path("error").asText())) {
+                throw wire.conflict(answer.body());
+            }
+            return written(key, answer);
+        });
+    }
+
+    /** {@link #patch(String, Object, String)} on a virtual thread. */
+    public CompletableFuture<Written> patchAsync(String key, Object patch, String context) {
+        return supplyAsync(() -> patch(key, patch, context));
+    }
+
     // ---- read-resolve-modify-write
 
     /**
@@ -319,6 +349,7 @@ public final class KvorumClient implements AutoCloseable {
             case UnavailableException u -> u.required() < 0 ? RetryPolicy.Failure.SHUTTING_DOWN : RetryPolicy.Failure.UNAVAILABLE;
             case TimeoutException t -> RetryPolicy.Failure.TIMEOUT;
             case InvalidRequestException i -> null;
+            case ConflictException c -> null; // the caller must resolve; another node sees the same siblings
             case NoNodeAvailableException n -> RetryPolicy.Failure.CONNECT;
             case ServerErrorException s -> null;
         };

@@ -55,6 +55,16 @@ public record RequestOptions(Optional<Level> r, Optional<Level> w, Optional<Dura
         return query.toString();
     }
 
+    /** The query string for a PATCH, which reads ({@code r}) and then writes ({@code w}). */
+    String patchQuery() {
+        StringBuilder query = new StringBuilder();
+        r.ifPresent(level -> append(query, "r", level.wire()));
+        w.ifPresent(level -> append(query, "w", level.wire()));
+        timeout.ifPresent(t -> append(query, "timeout_ms", Long.toString(t.toMillis())));
+        sloppy.ifPresent(s -> append(query, "sloppy", s.toString()));
+        return query.toString();
+    }
+
     private static void append(StringBuilder query, String name, String value) {
         query.append(query.isEmpty() ? '?' : '&').append(name).append('=').append(value);
     }

@@ -17,6 +17,7 @@ import java.util.Optional;
 /** The API's bodies: request bodies out, and answers into results or typed exceptions. Stateless. */
 final class Wire {
     private static final byte[] VALUE_OPEN = "{\"value\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PATCH_OPEN = "{\"patch\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] CONTEXT_FIELD = ",\"context\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final ObjectMapper mapper;
@@ -64,6 +65,50 @@ final class Wire {
 
     private static String abbreviate(String text) {
         return text.length() <= 80 ? text : text.substring(0, 80) + "...";
+    }
+
+    /** {@code {"patch": <patch as JSON>, "context": "<context>"}}, the context only when not null. */
+    byte[] patchBody(Object patch, String context) {
+        try {
+            ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+            body.write(PATCH_OPEN);
+            body.write(patch instanceof RawJson raw ? checked(raw) : mapper.writeValueAsBytes(patch));
+            if (context != null) {
+                body.write(CONTEXT_FIELD);
+                body.write(mapper.writeValueAsBytes(context));
+            }
+            body.write('}');
+            return body.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the patch cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** A 409 {@code conflict} body of a PATCH: its siblings' exact JSON and their context. */
+    ConflictException conflict(byte[] body) throws IOException {
+        List<RawJson> values = new ArrayList<>();
+        String context = null;
+        String message = "conflict";
+        try (JsonParser parser = mapper.createParser(body)) {
+            expect(parser.nextToken() == JsonToken.START_OBJECT, "a 409 answer is not a JSON object");
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken token = parser.nextToken();
+                if (field.equals("values") && token == JsonToken.START_ARRAY) {
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        values.add(rawValue(parser, body));
+                    }
+                } else if (field.equals("context") && token == JsonToken.VALUE_STRING) {
+                    context = parser.getText();
+                } else if (field.equals("message") && token == JsonToken.VALUE_STRING) {
+                    message = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        }
+        expect(context != null, "a 409 conflict answer has no context");
+        return new ConflictException(message, values, context);
     }
 
     /** {@code {"context": "<context>"}} or no body. */

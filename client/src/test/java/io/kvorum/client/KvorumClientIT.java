@@ -180,6 +180,29 @@ class KvorumClientIT {
     }
 
     @Test
+    void patchMergesInOneRequestAndSiblingsAreAConflictToResolve() {
+        try (KvorumClient client = KvorumClient.builder().contactPoints(cluster.address(1)).build()) {
+            client.patch("profile:ada", Map.of("name", "Ada", "langs", List.of("en")), null);
+            client.patch("profile:ada", new RawJson("{\"langs\": [\"en\", \"fr\"], \"born\": 1815}"), null);
+            client.patch("profile:ada", new RawJson("{\"name\": null}"), null, RequestOptions.NONE.withR(Level.ALL).withW(Level.ALL));
+            assertEquals(List.of(Map.of("langs", List.of("en", "fr"), "born", 1815)), client.get("profile:ada", Map.class).values());
+
+            client.put("profile:twins", Map.of("a", 1), null);
+            client.put("profile:twins", Map.of("b", 2), null);
+            ConflictException conflict = assertThrows(ConflictException.class, () -> client.patch("profile:twins", Map.of("c", 3), null));
+            assertEquals(2, conflict.values().size(), conflict.getMessage());
+            client.put("profile:twins", Map.of("a", 1, "b", 2), conflict.context());
+            Written patched = client.patch("profile:twins", Map.of("c", 3), null);
+            assertFalse(patched.replicas().isEmpty());
+            assertEquals(List.of(Map.of("a", 1, "b", 2, "c", 3)), client.get("profile:twins", Map.class).values());
+
+            String stale = client.get("profile:twins", Map.class).contextOrNull();
+            client.patch("profile:twins", Map.of("d", 4), null);
+            assertThrows(ConflictException.class, () -> client.patch("profile:twins", Map.of("e", 5), stale), "a stale context is a precondition that fails");
+        }
+    }
+
+    @Test
     void valuesDecodeIntoTheCallersTypesAndDeletesLeaveAContext() {
         record Cart(List<String> items, double total) {}
         try (KvorumClient client = KvorumClient.builder().contactPoints(cluster.address(2)).w(Level.ALL).r(Level.QUORUM).build()) {

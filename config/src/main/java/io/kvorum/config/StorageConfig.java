@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param sync when the log engine fsyncs
  * @param syncInterval how often it fsyncs under {@link SyncPolicy#INTERVAL}
  * @param segmentBytes size at which a segment file is sealed
- * @param cacheBytes bytes of decoded states the read cache holds (0: no cache)
+ * @param cacheSize how much the read cache of decoded states holds: bytes, or a share of the heap (0 bytes: no cache)
  * @param compressionThresholdBytes payloads at least this big are LZ4-compressed
  * @param compactionBytesPerSecond most bytes per second compaction reads
  * @param compactionTriggerPercent dead share of a sealed segment that makes it due for compaction
@@ -22,7 +22,7 @@ public record StorageConfig(
         SyncPolicy sync,
         Duration syncInterval,
         int segmentBytes,
-        int cacheBytes,
+        CacheSize cacheSize,
         int compressionThresholdBytes,
         int compactionBytesPerSecond,
         int compactionTriggerPercent,
@@ -35,7 +35,7 @@ public record StorageConfig(
         ConfigKeys.STORAGE_SYNC.check(sync);
         ConfigKeys.STORAGE_SYNC_INTERVAL.check(syncInterval);
         ConfigKeys.STORAGE_SEGMENT_SIZE.check(segmentBytes);
-        ConfigKeys.STORAGE_CACHE_SIZE.check(cacheBytes);
+        ConfigKeys.STORAGE_CACHE_SIZE.check(cacheSize);
         ConfigKeys.STORAGE_COMPRESSION_THRESHOLD.check(compressionThresholdBytes);
         ConfigKeys.STORAGE_COMPACTION_RATE.check(compactionBytesPerSecond);
         ConfigKeys.STORAGE_COMPACTION_TRIGGER.check(compactionTriggerPercent);
@@ -55,13 +55,13 @@ public record StorageConfig(
 
     /** This configuration with {@code engine} replaced. */
     public StorageConfig withEngine(Engine engine) {
-        return new StorageConfig(engine, sync, syncInterval, segmentBytes, cacheBytes, compressionThresholdBytes,
+        return new StorageConfig(engine, sync, syncInterval, segmentBytes, cacheSize, compressionThresholdBytes,
                 compactionBytesPerSecond, compactionTriggerPercent, tombstoneGrace, siblingsMax, keyBytesMax);
     }
 
     /** This configuration with the per-key limits replaced. */
     public StorageConfig withKeyLimits(int siblingsMax, int keyBytesMax) {
-        return new StorageConfig(engine, sync, syncInterval, segmentBytes, cacheBytes, compressionThresholdBytes,
+        return new StorageConfig(engine, sync, syncInterval, segmentBytes, cacheSize, compressionThresholdBytes,
                 compactionBytesPerSecond, compactionTriggerPercent, tombstoneGrace, siblingsMax, keyBytesMax);
     }
 

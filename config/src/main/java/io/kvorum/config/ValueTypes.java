@@ -31,6 +31,54 @@ final class ValueTypes {
         return new IntegerType(min, max, true);
     }
 
+    /**
+     * A cache size: a byte count in {@code 0..maxBytes} (KiB/MiB/GiB suffixes), or a share of the
+     * heap written {@code <percent>%} with the percent in {@code minPercent..maxPercent}.
+     */
+    static ValueType<CacheSize> cacheSize(int maxBytes, int minPercent, int maxPercent) {
+        return new CacheSizeType(maxBytes, minPercent, maxPercent);
+    }
+
+    private record CacheSizeType(int maxBytes, int minPercent, int maxPercent) implements ValueType<CacheSize> {
+        @Override
+        public CacheSize parse(String text) {
+            String trimmed = text.strip();
+            if (trimmed.endsWith("%")) {
+                String number = trimmed.substring(0, trimmed.length() - 1).strip();
+                if (!number.matches("\\d{1,3}")) {
+                    throw new ValueProblem(quote(text) + " is not a whole percentage of the heap such as 30%");
+                }
+                return new CacheSize.HeapShare(Integer.parseInt(number));
+            }
+            long bytes = Units.parseBytes(trimmed);
+            if (bytes < 0 || bytes > Integer.MAX_VALUE) {
+                throw new ValueProblem(quote(text) + " is out of range");
+            }
+            return new CacheSize.Fixed((int) bytes);
+        }
+
+        @Override
+        public boolean inRange(CacheSize value) {
+            return switch (value) {
+                case CacheSize.Fixed fixed -> fixed.bytes() >= 0 && fixed.bytes() <= maxBytes;
+                case CacheSize.HeapShare share -> share.percent() >= minPercent && share.percent() <= maxPercent;
+            };
+        }
+
+        @Override
+        public String allowed() {
+            return "0.." + Units.formatBytes(maxBytes) + ", or " + minPercent + "%.." + maxPercent + "% of the heap";
+        }
+
+        @Override
+        public String format(CacheSize value) {
+            return switch (value) {
+                case CacheSize.Fixed fixed -> Units.formatBytes(fixed.bytes());
+                case CacheSize.HeapShare share -> share.percent() + "%";
+            };
+        }
+    }
+
     /** A duration in {@code min..max} (see {@link Units#parseDuration}). */
     static ValueType<Duration> duration(Duration min, Duration max) {
         return new DurationType(min, max);

@@ -15,6 +15,7 @@ enum ErrorCode {
     NOT_FOUND(404, "not_found"),
     NO_SUCH_ROUTE(404, "no_such_route"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+    CONFLICT(409, "conflict"),
     TOO_MANY_SIBLINGS(409, "too_many_siblings"),
     UNKNOWN_NODE(404, "unknown_node"),
     CHANGE_IN_FLIGHT(409, "change_in_flight"),

@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.kvorum.common.Key;
 import io.kvorum.http.RequestBodies.DeleteBody;
+import io.kvorum.http.RequestBodies.PatchBody;
 import io.kvorum.http.RequestBodies.PutBody;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,7 +19,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * GET, PUT and DELETE on {@code /kv/{key}}: validate everything (key, then query, then body) before
+ * GET, PUT, PATCH and DELETE on {@code /kv/{key}}: validate everything (key, then query, then body) before
  * the service sees the request, call it, and answer exactly once, also when it never completes.
  * Stateless apart from its timers, so every event loop may share one instance.
  */
@@ -38,6 +39,7 @@ final class KvOperations {
     private final Operation getOperation;
     private final Operation putOperation;
     private final Operation deleteOperation;
+    private final Operation patchOperation;
 
     KvOperations(Vertx vertx, HttpApiSettings settings, KvService service, Responses responses) {
         this.vertx = vertx;
@@ -50,6 +52,7 @@ final class KvOperations {
         this.getOperation = new Operation("get", registry.timer("kv.get", KvOperations::requestTimer));
         this.putOperation = new Operation("put", registry.timer("kv.put", KvOperations::requestTimer));
         this.deleteOperation = new Operation("delete", registry.timer("kv.delete", KvOperations::requestTimer));
+        this.patchOperation = new Operation("patch", registry.timer("kv.patch", KvOperations::requestTimer));
     }
 
     /**
@@ -81,6 +84,32 @@ final class KvOperations {
         switch (head(exchange, rawKey, "w")) {
             case Validated.Invalid<Head>(ApiError error) -> exchange.send(responses.error(error));
             case Validated.Valid<Head>(Head head) -> readBody(exchange, body -> delete(exchange, head, body));
+        }
+    }
+
+    /** PATCH takes both {@code r} (its read) and {@code w} (its write). */
+    void patch(HttpRoundTrip exchange, String rawKey) {
+        switch (head(exchange, rawKey, "w").then(head -> QueryParameters.parse(exchange.request().query())
+                .then(query -> query.replicaCount("r", service.replicationFactor()))
+                .then(r -> Validated.valid(new PatchHead(head, r))))) {
+            case Validated.Invalid<PatchHead>(ApiError error) -> exchange.send(responses.error(error));
+            case Validated.Valid<PatchHead>(PatchHead head) -> readBody(exchange, body -> patch(exchange, head, body));
+        }
+    }
+
+    /** A PATCH's head: the write's (key, {@code w}, timeout, sloppiness) and the read's {@code r}. */
+    private record PatchHead(Head write, OptionalInt r) {}
+
+    private void patch(HttpRoundTrip exchange, PatchHead head, byte[] body) {
+        switch (bodies.patch(body)) {
+            case Validated.Invalid<PatchBody>(ApiError error) -> exchange.send(responses.error(error));
+            case Validated.Valid<PatchBody>(PatchBody patch) -> {
+                Head write = head.write();
+                PatchRequest request = new PatchRequest(write.key(), patch.patch(), patch.context(), head.r(),
+                        write.replicaCount(), write.timeoutMillis(), write.sloppy());
+                call(exchange, patchOperation, write.timeoutMillis(), () -> service.patch(request),
+                        result -> responses.patched(write.key(), result));
+            }
         }
     }
 

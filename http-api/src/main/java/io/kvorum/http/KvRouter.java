@@ -110,6 +110,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
         switch (method) {
             case "GET" -> operations.get(exchange, rawKey);
             case "PUT" -> operations.put(exchange, rawKey);
+            case "PATCH" -> operations.patch(exchange, rawKey);
             case "DELETE" -> operations.delete(exchange, rawKey);
             default -> throw new IllegalStateException("method " + method + " passed the Allow check");
         }

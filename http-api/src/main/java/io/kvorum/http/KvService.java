@@ -27,6 +27,9 @@ public interface KvService {
 
     CompletionStage<WriteResult> delete(DeleteRequest request);
 
+    /** A read, a JSON Merge Patch of the one live value and a write with the read's context, as one request. */
+    CompletionStage<PatchResult> patch(PatchRequest request);
+
     /** The first N distinct nodes of the key's preference list, up or not. */
     ReplicasView replicas(Key key);
 

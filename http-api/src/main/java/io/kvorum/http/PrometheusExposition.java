@@ -38,7 +38,7 @@ final class PrometheusExposition {
     PrometheusExposition(MetricRegistry dropwizard, Supplier<MembersView> members) {
         requests = Histogram.builder()
                 .name("kvorum_requests_seconds")
-                .help("Client key operations from arrival to response, by operation (get, put, delete) and"
+                .help("Client key operations from arrival to response, by operation (get, put, patch, delete) and"
                         + " outcome (ok, or the error code answered: not_found, unavailable, ...).")
                 .unit(Unit.SECONDS)
                 .labelNames("op", "outcome")

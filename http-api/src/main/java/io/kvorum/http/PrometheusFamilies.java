@@ -240,6 +240,10 @@ final class PrometheusFamilies implements MultiCollector {
         counter(m, "storage.fsyncs", "kvorum_storage_fsyncs", "fsyncs of the log engine's active segment.", Labels.EMPTY);
         counter(m, "storage.cache.hits", "kvorum_storage_cache_hits", "Reads served by the read cache.", Labels.EMPTY);
         counter(m, "storage.cache.misses", "kvorum_storage_cache_misses", "Reads that missed the read cache.", Labels.EMPTY);
+        gauge(m, "storage.cache.bytes", "kvorum_storage_cache_bytes",
+                "What the read cache holds now (encoded bytes plus a per-entry overhead, as its weigher counts).", 1, Unit.BYTES);
+        gauge(m, "storage.cache.capacity-bytes", "kvorum_storage_cache_capacity_bytes",
+                "The most the read cache may hold: storage.cache-size resolved against the node's maximum heap.", 1, Unit.BYTES);
         counter(m, "node.overloaded", "kvorum_overloaded_requests",
                 "Requests answered 503 at once because a queue of the node reached node.operations-max.", Labels.EMPTY);
         counter(m, "kv.contexts-rejected", "kvorum_contexts_rejected",

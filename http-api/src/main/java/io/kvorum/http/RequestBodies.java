@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
- * Parses PUT and DELETE bodies with Jackson's streaming parser, keeping the {@code value}'s exact
+ * Parses PUT, PATCH and DELETE bodies with Jackson's streaming parser, keeping the {@code value}'s exact
  * JSON text: the bytes from the value token's first byte to its last, sliced out of the body, so
  * that {@code 1.50} stays {@code 1.50} and {@code {"a" : [1, 2]}} keeps its spaces (api.md).
  *
@@ -27,10 +27,26 @@ final class RequestBodies {
     /** A DELETE body: the optional causal context. */
     record DeleteBody(Optional<String> context) {}
 
-    /** The top-level fields that matter; {@code value} as offsets into the body. */
-    private record Fields(int valueStart, int valueEnd, Optional<String> context) {
+    /** A PATCH body: the parsed merge patch and the optional causal context (a precondition). */
+    record PatchBody(JsonMergePatch patch, Optional<String> context) {}
+
+    /** Where a field's JSON text lies in the body: {@code start} is -1 when the field is absent. */
+    private record Span(int start, int end) {
+        static final Span ABSENT = new Span(-1, -1);
+
+        boolean present() {
+            return start >= 0;
+        }
+
+        int length() {
+            return end - start;
+        }
+    }
+
+    /** The top-level fields that matter; {@code value} and {@code patch} as offsets into the body. */
+    private record Fields(Span value, Span patch, Optional<String> context) {
         boolean hasValue() {
-            return valueStart >= 0;
+            return value.present();
         }
     }
 
@@ -64,14 +80,37 @@ final class RequestBodies {
             if (!fields.hasValue()) {
                 return invalidJson("request body has no \"value\" field; send {\"value\": <json>}");
             }
-            int length = fields.valueEnd() - fields.valueStart();
+            int length = fields.value().length();
             if (length > valueBytesMax) {
                 return Validated.invalid(ApiError.of(ErrorCode.VALUE_TOO_LARGE, "value is " + length
                         + " bytes of JSON text; the limit is " + valueBytesMax + " bytes")
                         .with("limit", valueBytesMax));
             }
-            Bytes value = Bytes.copyOf(body, fields.valueStart(), length);
+            Bytes value = Bytes.copyOf(body, fields.value().start(), length);
             return Validated.valid(new PutBody(value, fields.context()));
+        });
+    }
+
+    /**
+     * A PATCH body {@code {"patch": <JSON Merge Patch>, "context": "<optional>"}}: the patch may be
+     * any JSON (RFC 7396: an object merges, anything else replaces the value) but must be there.
+     */
+    Validated<PatchBody> patch(byte[] body) {
+        if (isBlank(body)) {
+            return invalidJson("request body is empty; send {\"patch\": <JSON Merge Patch>} with an optional \"context\"");
+        }
+        return fields(body).then(fields -> {
+            if (!fields.patch().present()) {
+                return invalidJson("request body has no \"patch\" field; send {\"patch\": <JSON Merge Patch (RFC 7396)>}");
+            }
+            int length = fields.patch().length();
+            if (length > valueBytesMax) {
+                return Validated.invalid(ApiError.of(ErrorCode.VALUE_TOO_LARGE, "patch is " + length
+                        + " bytes of JSON text; the limit is " + valueBytesMax + " bytes")
+                        .with("limit", valueBytesMax));
+            }
+            JsonMergePatch patch = JsonMergePatch.parse(Bytes.copyOf(body, fields.patch().start(), length), valueBytesMax);
+            return Validated.valid(new PatchBody(patch, fields.context()));
         });
     }
 
@@ -105,20 +144,25 @@ final class RequestBodies {
 
     /** Walks the top-level object's fields; the parser stands on its START_OBJECT. */
     private Validated<Fields> objectFields(JsonParser parser) throws IOException {
-        int valueStart = -1;
-        int valueEnd = -1;
+        Span value = Span.ABSENT;
+        Span patch = Span.ABSENT;
         boolean sawContext = false;
         Optional<String> context = Optional.empty();
         for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
             String name = parser.currentName();
             JsonToken first = parser.nextToken();
-            if (name.equals("value")) {
-                if (valueStart >= 0) {
-                    return invalidJson("request body has more than one \"value\" field");
+            if (name.equals("value") || name.equals("patch")) {
+                if ((name.equals("value") ? value : patch).present()) {
+                    return invalidJson("request body has more than one \"" + name + "\" field");
                 }
-                valueStart = (int) parser.currentTokenLocation().getByteOffset();
+                int start = (int) parser.currentTokenLocation().getByteOffset();
                 skipValue(parser);
-                valueEnd = (int) parser.currentLocation().getByteOffset();
+                Span span = new Span(start, (int) parser.currentLocation().getByteOffset());
+                if (name.equals("value")) {
+                    value = span;
+                } else {
+                    patch = span;
+                }
             } else if (name.equals("context")) {
                 if (sawContext) {
                     return invalidJson("request body has more than one \"context\" field");
@@ -133,7 +177,7 @@ final class RequestBodies {
                 skipValue(parser); // unknown fields are ignored, but they must still be JSON
             }
         }
-        return Validated.valid(new Fields(valueStart, valueEnd, context));
+        return Validated.valid(new Fields(value, patch, context));
     }
 
     /**

@@ -66,6 +66,48 @@ final class Responses {
         };
     }
 
+    /**
+     * PATCH: as a PUT once the patched value was written (or its write failed); 409 {@code conflict}
+     * with the siblings and their context; 413 when the patched value is too large; 503 when the read failed.
+     */
+    Reply patched(Key key, PatchResult result) {
+        return switch (result) {
+            case PatchResult.Write(WriteResult write) -> written(key, write);
+            case PatchResult.Conflict conflict -> conflict(conflict);
+            case PatchResult.ReadUnavailable(int required, int acknowledged, QuorumShortfall shortfall) -> {
+                ApiError read = quorumError(false, required, acknowledged, shortfall);
+                yield error(new ApiError(read.code(), "the read before the patch failed, nothing was written: " + read.message(),
+                        read.extra()));
+            }
+            case PatchResult.TooLarge(long bytes, long limitBytes) -> error(ApiError.of(ErrorCode.VALUE_TOO_LARGE,
+                    "the patched value would be " + bytes + " bytes of JSON text; the limit is " + limitBytes
+                            + " bytes; nothing was written").with("limit", limitBytes));
+        };
+    }
+
+    /** 409 {@code conflict}: the usual error fields plus {@code values} (every sibling) and {@code context}. */
+    private Reply conflict(PatchResult.Conflict conflict) {
+        ErrorCode code = ErrorCode.CONFLICT;
+        String message = conflict.changedSinceContext()
+                ? "the key changed since the read that returned the request's context; nothing was written. Read it"
+                        + " again (or use this answer's values and context) and retry"
+                : "the key holds " + conflict.valuesJson().size() + " siblings, so there is no one value to patch; nothing"
+                        + " was written. Merge them and PUT the result with this context, then patch";
+        Bytes body = json.render(out -> {
+            out.writeStartObject();
+            out.writeStringField("error", code.wire());
+            out.writeStringField("message", message);
+            out.writeArrayFieldStart("values");
+            for (Bytes value : conflict.valuesJson()) {
+                out.writeRawValue(value.utf8String());
+            }
+            out.writeEndArray();
+            out.writeStringField("context", conflict.context());
+            out.writeEndObject();
+        });
+        return new Reply(code.status(), body, Optional.of(code), new LinkedHashMap<>());
+    }
+
     Reply replicas(ReplicasView view) {
         return Reply.ok(json.render(out -> {
             out.writeStartObject();

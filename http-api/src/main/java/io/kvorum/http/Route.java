@@ -15,7 +15,7 @@ sealed interface Route {
     /** {@code /kv/{key}}; {@code rawKey} is everything after {@code /kv/}, validated later. */
     record Item(String rawKey) implements Route {
         public List<String> allowedMethods() {
-            return List.of("GET", "PUT", "DELETE");
+            return List.of("GET", "PUT", "PATCH", "DELETE");
         }
     }
 

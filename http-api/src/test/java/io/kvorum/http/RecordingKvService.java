@@ -30,6 +30,7 @@ final class RecordingKvService implements KvService {
     volatile Function<GetRequest, CompletionStage<GetResult>> onGet = this::storedGet;
     volatile Function<PutRequest, CompletionStage<WriteResult>> onPut = this::storedPut;
     volatile Function<DeleteRequest, CompletionStage<WriteResult>> onDelete = this::storedDelete;
+    volatile Function<PatchRequest, CompletionStage<PatchResult>> onPatch = this::storedPatch;
     volatile Supplier<MembersView> onMembers = RecordingKvService::threeMembers;
     volatile Function<Key, ReplicasView> onReplicas =
             key -> new ReplicasView(key, List.of(SELF, NodeId.of("node-2"), NodeId.of("node-3")), 3);
@@ -64,6 +65,12 @@ final class RecordingKvService implements KvService {
     public CompletionStage<WriteResult> delete(DeleteRequest request) {
         requests.add(request);
         return onDelete.apply(request);
+    }
+
+    @Override
+    public CompletionStage<PatchResult> patch(PatchRequest request) {
+        requests.add(request);
+        return onPatch.apply(request);
     }
 
     @Override
@@ -137,6 +144,21 @@ final class RecordingKvService implements KvService {
 
     private synchronized CompletionStage<WriteResult> storedDelete(DeleteRequest request) {
         return CompletableFuture.completedFuture(write(request.key(), request.context(), Optional.empty()));
+    }
+
+    /** Siblings are a conflict; otherwise the patched value replaces the key's state, as a PUT with its context would. */
+    private synchronized CompletionStage<PatchResult> storedPatch(PatchRequest request) {
+        List<Bytes> values = siblings.getOrDefault(request.key(), List.of());
+        String context = "v" + versions.getOrDefault(request.key(), 0L);
+        if (values.size() > 1) {
+            return CompletableFuture.completedFuture(new PatchResult.Conflict(values, context, false));
+        }
+        PatchResult result = switch (request.patch().applyTo(values.stream().findFirst())) {
+            case JsonMergePatch.Result.Patched(Bytes json) -> new PatchResult.Write(write(request.key(), Optional.of(context),
+                    Optional.of(json)));
+            case JsonMergePatch.Result.TooLarge(long bytes, long limitBytes) -> new PatchResult.TooLarge(bytes, limitBytes);
+        };
+        return CompletableFuture.completedFuture(result);
     }
 
     private WriteResult write(Key key, Optional<String> context, Optional<Bytes> value) {

@@ -92,6 +92,41 @@ class RequestBodiesTest {
         }
     }
 
+    @Test
+    void patchBodiesCarryAMergePatchOfAnyJsonAndAnOptionalContext() {
+        RequestBodies.PatchBody patch = valid(bodies.patch(utf8("{\"patch\": {\"a\": null, \"b\": 1.50}, \"context\": \"c1\"}")));
+        assertEquals(Optional.of("c1"), patch.context());
+        assertEquals("{\"b\":1.50}", patched(patch, "{\"a\":1}"));
+        assertEquals("\"x\"", patched(valid(bodies.patch(utf8("{\"patch\": \"x\"}"))), "{\"a\":1}"));
+        assertEquals("null", patched(valid(bodies.patch(utf8("{\"patch\": null, \"context\": null}"))), "[1]"));
+        assertEquals(Optional.empty(), valid(bodies.patch(utf8("{\"patch\": {}}"))).context());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "", "  ", "[]", "\"patch\"", "{", "{}", "{\"value\": {\"a\": 1}}", "{\"patch\": }", "{\"patch\": {\"a\": }}",
+        "{\"patch\": {\"a\": 1}, \"patch\": {}}", "{\"patch\": {'a': 1}}", "{\"patch\": {}, \"context\": 3}",
+        "{\"patch\": {}} {}", "{\"patch\": [1,]}",
+    })
+    void rejectsPatchBodiesWithoutExactlyOneValidPatch(String body) {
+        assertEquals(ErrorCode.INVALID_JSON, error(bodies.patch(utf8(body))).code(), body);
+    }
+
+    @Test
+    void aPatchIsLimitedLikeAValueAndMayBeDeep() {
+        ApiError tooLarge = error(bodies.patch(utf8("{\"patch\": \"" + "a".repeat(VALUE_BYTES_MAX - 1) + "\"}")));
+        assertEquals(ErrorCode.VALUE_TOO_LARGE, tooLarge.code());
+        RequestBodies roomy = new RequestBodies(1 << 20, 1 << 20);
+        String deep = "{\"a\":".repeat(900) + "1" + "}".repeat(900);
+        assertEquals(deep, patched(valid(roomy.patch(utf8("{\"patch\": " + deep + "}"))), "{\"b\":2}")
+                .replaceFirst(",\"b\":2", "").replaceFirst("\"b\":2,", ""));
+    }
+
+    private static String patched(RequestBodies.PatchBody body, String target) {
+        JsonMergePatch.Result result = body.patch().applyTo(Optional.of(io.kvorum.common.Bytes.utf8(target)));
+        return ((JsonMergePatch.Result.Patched) result).json().utf8String();
+    }
+
     private String putValue(String body) {
         return valid(bodies.put(utf8(body))).valueJson().utf8String();
     }

@@ -39,7 +39,7 @@ class RouteTest {
 
     @Test
     void listsTheAllowedMethods() {
-        assertEquals(List.of("GET", "PUT", "DELETE"), new Route.Item("a").allowedMethods());
+        assertEquals(List.of("GET", "PUT", "PATCH", "DELETE"), new Route.Item("a").allowedMethods());
         assertEquals(List.of("GET"), new Route.Replicas("a").allowedMethods());
         assertEquals(List.of("GET"), new Route.Metrics().allowedMethods());
     }

@@ -35,7 +35,7 @@ class RoutingIT {
     @Test
     void wrongMethodsAre405WithAllow() {
         Map<String, String> allowByPath = Map.of(
-                "/kv/a", "GET, PUT, DELETE",
+                "/kv/a", "GET, PUT, PATCH, DELETE",
                 "/kv/a/replicas", "GET",
                 "/health", "GET",
                 "/cluster/members", "GET",

@@ -1,6 +1,7 @@
 package io.kvorum.bench.ycsb;
 
 import io.kvorum.client.ClientSecurity;
+import io.kvorum.client.ConflictException;
 import io.kvorum.client.ConflictResolver;
 import io.kvorum.client.Fetched;
 import io.kvorum.client.InvalidRequestException;
@@ -35,8 +36,10 @@ import site.ycsb.StringByteIterator;
  *
  * <p>A record is one JSON object of its fields; the YCSB table name is not used (one key space).
  * {@code insert} is a put without context (a new key); {@code update} changes only the given fields,
- * so it is the client's {@code update}: read, take the first sibling, merge the fields, write back with
- * the read's context (as YCSB's Riak binding does), which also resolves any siblings; {@code read}
+ * so it is one {@code PATCH} with those fields as a JSON Merge Patch (one round trip: the node reads,
+ * merges and writes with the read's context); only when the key holds siblings does it fall back to
+ * read, take the first sibling, merge the fields, write back with the read's context (as YCSB's Riak
+ * binding does), which resolves them; {@code read}
  * returns the first sibling's fields; {@code scan} is not implemented, because a Dynamo-style store
  * has no key order.
  *
@@ -137,10 +140,28 @@ public final class KvorumYcsbClient extends DB {
 
     @Override
     public Status update(String table, String key, Map<String, ByteIterator> values) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        putFields(fields, values);
+        try {
+            lease.client().patch(key, fields, null);
+            return Status.OK;
+        } catch (ConflictException siblings) {
+            return resolveAndUpdate(key, fields);
+        } catch (KvorumException e) {
+            return status(e);
+        }
+    }
+
+    /**
+     * The key holds siblings (concurrent updates of a hot key), which a merge patch cannot choose
+     * between: read, keep the first sibling (as YCSB's Riak binding does), merge the fields and write
+     * back with the read's context, which resolves them.
+     */
+    private Status resolveAndUpdate(String key, Map<String, Object> fields) {
         try {
             lease.client().update(key, RECORD, ConflictResolver.first(), current -> {
                 Map<String, Object> record = current == null ? new LinkedHashMap<>() : new LinkedHashMap<>(current);
-                putFields(record, values);
+                record.putAll(fields);
                 return record;
             });
             return Status.OK;
@@ -191,6 +212,7 @@ public final class KvorumYcsbClient extends DB {
             case UnavailableException unavailable -> Status.SERVICE_UNAVAILABLE;
             case TimeoutException timeout -> Status.ERROR;
             case InvalidRequestException invalid -> Status.BAD_REQUEST;
+            case ConflictException conflict -> Status.ERROR;
             case NoNodeAvailableException none -> Status.ERROR;
             case ServerErrorException server -> Status.ERROR;
         };

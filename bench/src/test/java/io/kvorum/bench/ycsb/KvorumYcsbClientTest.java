@@ -89,6 +89,19 @@ class KvorumYcsbClientTest {
     }
 
     @Test
+    void anUpdateIsOnePatchAndFallsBackToReadResolveWriteOnSiblings() throws DBException {
+        KvorumYcsbClient client = client();
+        assertEquals(Status.OK, client.insert("usertable", "hot", fields("field0", "a", "field1", "b")));
+        server.siblings("hot");
+
+        assertEquals(Status.OK, client.update("usertable", "hot", fields("field1", "c")));
+
+        assertEquals(Map.of("field0", "a", "field1", "c"), read(client, "hot", null));
+        assertEquals(Status.OK, client.update("usertable", "hot", fields("field0", "d")), "resolved: the PATCH applies again");
+        assertEquals(Map.of("field0", "d", "field1", "c"), read(client, "hot", null));
+    }
+
+    @Test
     void scanIsNotImplemented() throws DBException {
         assertEquals(Status.NOT_IMPLEMENTED, client().scan("usertable", "user1", 10, null, new Vector<>()));
     }

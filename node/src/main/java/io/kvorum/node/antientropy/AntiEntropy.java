@@ -4,6 +4,7 @@ import io.kvorum.common.NodeId;
 import io.kvorum.common.TokenRange;
 import io.kvorum.node.protocol.CoreMetrics;
 import io.kvorum.node.protocol.Outbox;
+import io.kvorum.node.message.RecentWrites;
 import io.kvorum.node.protocol.RangeSync;
 import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.StorageResult;
@@ -40,6 +41,9 @@ import java.util.function.Predicate;
  * adjacent, so three nodes with N=3 compare one tree of the whole ring. Both sides build their trees
  * of exactly those ranges from one scan of their engine (the initiator sends the ranges, so two
  * nodes whose ring views differ still build comparable trees), with about 1,024 leaves in all.
+ * Keys written in the last {@link #RECENT_WRITES_MILLIS} are left out by both sides, in the trees and
+ * in the states shipped (a window the initiator fixes, see {@link RecentWrites}), so writes in flight
+ * do not make leaves differ.
  * The initiator compares; for the leaves that differ it sends its own states of their keys, and the
  * peer merges them, answers with its states of the same leaves, and the initiator merges those:
  * one round trip repairs both sides, through the same reconciling merge as every other write.
@@ -57,7 +61,15 @@ public final class AntiEntropy {
     /** A peer may ask for at most this many leaves in all (a bound on the work a request can cause). */
     static final long LEAVES_MAX = 1L << 20;
 
-    private record TreeComparison(long id, NodeId peer, List<TokenRange> ranges, int depth) {}
+    /**
+     * Keys whose newest version is younger than this (by the initiator's clock) are left out of an
+     * exchange (see {@link RecentWrites}): far longer than a write takes to reach every replica
+     * (milliseconds; seconds only when one is down, and then hinted handoff delivers it), and short
+     * next to the interval between exchanges, so a key is left out of one exchange at most.
+     */
+    static final long RECENT_WRITES_MILLIS = 5_000;
+
+    private record TreeComparison(long id, NodeId peer, List<TokenRange> ranges, int depth, RecentWrites recent) {}
 
     private record Synced(NodeId peer, TokenRange range) {}
 
@@ -206,13 +218,15 @@ public final class AntiEntropy {
 
     private void begin(NodeId peer, List<TokenRange> ranges) {
         int depth = depthFor(ranges.size());
-        TreeComparison exchange = new TreeComparison(outbox.newId(), peer, ranges, depth);
+        long wallMillis = outbox.wallMillis();
+        RecentWrites recent = wallMillis == Outbox.WALL_UNKNOWN ? RecentWrites.NONE : RecentWrites.around(wallMillis, RECENT_WRITES_MILLIS);
+        TreeComparison exchange = new TreeComparison(outbox.newId(), peer, ranges, depth, recent);
         current = exchange;
         localTrees = null;
         remoteTrees = null;
         outbox.setTimer(exchange.id(), outbox.nowMillis() + settings.timeoutMillis(), () -> finish(exchange));
-        outbox.send(peer, new TreeRequest(exchange.id(), ranges, depth, agreedRing.getAsLong()));
-        outbox.storage(new StorageOp.BuildTrees(ranges, depth), result -> {
+        outbox.send(peer, new TreeRequest(exchange.id(), ranges, depth, recent, agreedRing.getAsLong()));
+        outbox.storage(new StorageOp.BuildTrees(ranges, depth, recent), result -> {
             if (current == exchange && result instanceof StorageResult.Trees trees) {
                 localTrees = trees.trees();
                 compareWhenBoth();
@@ -250,12 +264,13 @@ public final class AntiEntropy {
             finish(exchange);
             return;
         }
-        outbox.storage(new StorageOp.Scan(differing, settings.maxBytesPerExchange()), result -> {
+        outbox.storage(new StorageOp.Scan(differing, settings.maxBytesPerExchange(), exchange.recent()), result -> {
             if (current != exchange) {
                 return;
             }
             if (result instanceof StorageResult.Scanned scanned) {
-                outbox.send(exchange.peer(), new KeysRequest(exchange.id(), differing, scanned.entries(), settings.maxBytesPerExchange()));
+                outbox.send(exchange.peer(), new KeysRequest(exchange.id(), differing, scanned.entries(), settings.maxBytesPerExchange(),
+                        exchange.recent()));
             } else {
                 finish(exchange);
             }
@@ -317,7 +332,7 @@ public final class AntiEntropy {
                     + " or gossip has not converged): no comparison"));
             return;
         }
-        outbox.storage(new StorageOp.BuildTrees(request.ranges(), request.depth()), result -> outbox.send(from,
+        outbox.storage(new StorageOp.BuildTrees(request.ranges(), request.depth(), request.recent()), result -> outbox.send(from,
                 result instanceof StorageResult.Trees trees
                         ? new TreeResponse(request.requestId(), trees.trees())
                         : new ReplicaFailure(request.requestId(), StorageResult.failureReason(result))));
@@ -333,7 +348,7 @@ public final class AntiEntropy {
             if (merged instanceof StorageResult.Merged m) {
                 metrics.antiEntropyKeysRepaired(from, m.changed());
             }
-            outbox.storage(new StorageOp.Scan(request.ranges(), maxBytes), scanned -> outbox.send(from,
+            outbox.storage(new StorageOp.Scan(request.ranges(), maxBytes, request.recent()), scanned -> outbox.send(from,
                     scanned instanceof StorageResult.Scanned s
                             ? new KeysResponse(request.requestId(), s.entries())
                             : new ReplicaFailure(request.requestId(), StorageResult.failureReason(scanned))));

@@ -1,5 +1,6 @@
 package io.kvorum.node.coordinator;
 
+import io.kvorum.node.protocol.Outbox;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.Placement.Target;
 import io.kvorum.node.protocol.ReadOutcome;
@@ -37,6 +38,8 @@ public final class GetCoordinator {
     private final Predicate<NodeId> healthy;
     private final QuorumTracker tracker;
     private final int maxActors;
+    /** The wall time the read started at, for the read repair grace ({@link Outbox#WALL_UNKNOWN}: no grace). */
+    private final long wallMillis;
     private final SortedMap<NodeId, Siblings> replies = new TreeMap<>();
     /** Every reply merged so far: kept as they come, so each is merged once, not again for the answer and the repairs. */
     private Siblings merged = Siblings.EMPTY;
@@ -44,6 +47,12 @@ public final class GetCoordinator {
 
     /** @param healthy the failure detector's current view, consulted when a stand-in is needed */
     public GetCoordinator(int r, Placement placement, Predicate<NodeId> healthy, int maxActors) {
+        this(r, placement, healthy, maxActors, Outbox.WALL_UNKNOWN);
+    }
+
+    /** As above, at wall time {@code wallMillis}: replicas that lack only versions in flight are not repaired. */
+    public GetCoordinator(int r, Placement placement, Predicate<NodeId> healthy, int maxActors, long wallMillis) {
+        this.wallMillis = wallMillis;
         this.placement = placement;
         this.healthy = healthy;
         this.tracker = new QuorumTracker(r, placement.targets().stream().map(Target::node).toList());
@@ -113,7 +122,7 @@ public final class GetCoordinator {
     private List<Repair> repairs() {
         SortedMap<NodeId, Siblings> preferred = new TreeMap<>(replies);
         preferred.keySet().retainAll(placement.preferred());
-        return ReadRepairPlanner.plan(preferred, merged);
+        return ReadRepairPlanner.plan(preferred, merged, wallMillis);
     }
 
     private static ReadOutcome outcome(Siblings merged) {

@@ -6,7 +6,9 @@ import io.kvorum.node.core.Operation.ForwardOp;
 import io.kvorum.node.core.Operation.ReadOp;
 import io.kvorum.node.core.Operation.WriteOp;
 import io.kvorum.common.NodeId;
+import io.kvorum.common.Bytes;
 import io.kvorum.node.coordinator.GetCoordinator;
+import io.kvorum.node.coordinator.PatchPlanner;
 import io.kvorum.node.coordinator.Placement;
 import io.kvorum.node.coordinator.Placement.Target;
 import io.kvorum.node.coordinator.PutCoordinator;
@@ -22,9 +24,11 @@ import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
 import io.kvorum.node.message.Shortfall;
 import io.kvorum.node.protocol.CoreMetrics;
+import io.kvorum.node.protocol.PatchOutcome;
 import io.kvorum.node.protocol.ReadOutcome;
 import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.StorageResult;
+import io.kvorum.node.protocol.ValuePatch;
 import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.ring.Ring;
 import io.kvorum.storage.hint.Hint;
@@ -103,23 +107,32 @@ final class CoordinatorSide {
 
     // ---- reads -------------------------------------------------------------------------------
 
-    void startRead(Key key, int r, boolean sloppy, long timeoutMillis, ReplyTo replyTo, Optional<WriteRequest> thenDelete) {
+    void startRead(Key key, int r, boolean sloppy, long timeoutMillis, ReplyTo replyTo, AfterRead then) {
         Optional<Shortfall> full = operations.full();
         if (full.isPresent()) {
-            if (thenDelete.isPresent()) {
-                replyWrite(replyTo, new WriteOutcome.Unavailable(r, 0, full.get()));
-            } else if (replyTo instanceof ReplyTo.Client client) {
-                plumbing.emit(new Effect.ReadReply(client.clientRequestId(), new ReadOutcome.Unavailable(r, 0, full.get())));
-            }
+            refuseRead(replyTo, then, new ReadOutcome.Unavailable(r, 0, full.get()));
             return;
         }
         Placement placement = placement(key, sloppy);
-        GetCoordinator coordinator = new GetCoordinator(r, placement, plumbing::isHealthy, settings.maxActors());
-        long id = operations.start(new ReadOp(key, coordinator, replyTo, thenDelete), plumbing.nowMillis() + timeoutMillis);
+        GetCoordinator coordinator = new GetCoordinator(r, placement, plumbing::isHealthy, settings.maxActors(), plumbing.wallMillis());
+        long id = operations.start(new ReadOp(key, coordinator, replyTo, then), plumbing.nowMillis() + timeoutMillis);
         for (Target target : placement.targets()) {
             plumbing.send(target.node(), new ReplicaGetRequest(id, key));
         }
         onReadDecision(id, coordinator.start());
+    }
+
+    /** Too many operations in flight: the read (or the delete or PATCH it starts) is refused before it begins. */
+    private void refuseRead(ReplyTo replyTo, AfterRead then, ReadOutcome.Unavailable refused) {
+        switch (then) {
+            case AfterRead.Answer answer -> {
+                if (replyTo instanceof ReplyTo.Client client) {
+                    plumbing.emit(new Effect.ReadReply(client.clientRequestId(), refused));
+                }
+            }
+            case AfterRead.Delete(WriteRequest delete) -> replyWrite(replyTo, new WriteOutcome.Unavailable(delete.w(), 0, refused.shortfall()));
+            case AfterRead.Patch patch -> replyPatch(replyTo, new PatchOutcome.ReadUnavailable(refused.required(), 0, refused.shortfall()));
+        }
     }
 
     void onReadReply(NodeId from, ReplicaGetResponse response) {
@@ -155,22 +168,49 @@ final class CoordinatorSide {
 
     private void answerRead(ReadOp op, ReadOutcome outcome) {
         switch (outcome) {
-            case ReadOutcome.Unavailable unavailable -> metrics.quorumFailed(op.thenDelete().isPresent());
+            case ReadOutcome.Unavailable unavailable -> metrics.quorumFailed(!(op.then() instanceof AfterRead.Answer));
             case ReadOutcome.Found found -> metrics.readFound(found.values().size(), valueBytes(found));
             case ReadOutcome.NotFound notFound -> { }
         }
-        if (op.thenDelete().isEmpty()) {
-            if (op.replyTo() instanceof ReplyTo.Client client) {
-                plumbing.emit(new Effect.ReadReply(client.clientRequestId(), outcome));
+        switch (op.then()) {
+            case AfterRead.Answer answer -> {
+                if (op.replyTo() instanceof ReplyTo.Client client) {
+                    plumbing.emit(new Effect.ReadReply(client.clientRequestId(), outcome));
+                }
             }
-            return;
+            case AfterRead.Delete(WriteRequest delete) -> deleteAfterRead(op, delete, outcome);
+            case AfterRead.Patch(WriteRequest write, ValuePatch patch) -> {
+                switch (PatchPlanner.plan(outcome, patch, write.context())) {
+                    case PatchPlanner.Decision.Write(Bytes value, CausalContext context) ->
+                            startWrite(write.withValue(value, context), op.replyTo());
+                    case PatchPlanner.Decision.Answer(PatchOutcome answer) -> replyPatch(op.replyTo(), answer);
+                }
+            }
         }
-        WriteRequest delete = op.thenDelete().get();
+    }
+
+    private void deleteAfterRead(ReadOp op, WriteRequest delete, ReadOutcome outcome) {
         switch (outcome) {
             case ReadOutcome.Found found -> startWrite(delete.withContext(found.context()), op.replyTo());
             case ReadOutcome.NotFound notFound -> startWrite(delete.withContext(notFound.context()), op.replyTo());
             case ReadOutcome.Unavailable unavailable -> replyWrite(op.replyTo(),
                     new WriteOutcome.Unavailable(delete.w(), unavailable.acknowledged(), unavailable.shortfall()));
+        }
+    }
+
+    /** A client PATCH: read first (its write follows in {@link #answerRead}). */
+    void startPatch(Input.ClientPatch patch) {
+        WriteRequest write = new WriteRequest(patch.key(), Optional.empty(), patch.context(), patch.w(), patch.sloppy(),
+                patch.timeoutMillis(), patch.wallMillis());
+        startRead(patch.key(), patch.r(), patch.sloppy(), patch.timeoutMillis(), new ReplyTo.PatchClient(patch.clientRequestId()),
+                new AfterRead.Patch(write, patch.patch()));
+    }
+
+    private void replyPatch(ReplyTo replyTo, PatchOutcome outcome) {
+        if (replyTo instanceof ReplyTo.PatchClient client) {
+            plumbing.emit(new Effect.PatchReply(client.clientRequestId(), outcome));
+        } else {
+            Invariants.check(false, "a PATCH answers its own client only, not %s", replyTo);
         }
     }
 
@@ -186,7 +226,7 @@ final class CoordinatorSide {
 
     void startWrite(WriteRequest request, ReplyTo replyTo) {
         if (request.isBlindDelete()) {
-            startRead(request.key(), request.w(), request.sloppy(), request.timeoutMillis(), replyTo, Optional.of(request));
+            startRead(request.key(), request.w(), request.sloppy(), request.timeoutMillis(), replyTo, new AfterRead.Delete(request));
             return;
         }
         Optional<Shortfall> full = operations.full();
@@ -369,6 +409,8 @@ final class CoordinatorSide {
     private void replyWrite(ReplyTo replyTo, WriteOutcome outcome) {
         switch (replyTo) {
             case ReplyTo.Client client -> plumbing.emit(new Effect.WriteReply(client.clientRequestId(), outcome));
+            case ReplyTo.PatchClient client -> plumbing.emit(new Effect.PatchReply(client.clientRequestId(),
+                    new PatchOutcome.Applied(outcome)));
             case ReplyTo.Peer peer -> plumbing.send(peer.node(), ForwardedWrites.responseOf(peer.requestId(), outcome));
         }
     }

@@ -43,6 +43,9 @@ final class CorePlumbing {
     private List<Effect> effects = new ArrayList<>();
     private long nowMillis;
     private long nextId;
+    /** The wall clock at the last tick, and the monotonic time then; {@link Outbox#WALL_UNKNOWN} before the first. */
+    private long wallAtTickMillis = Outbox.WALL_UNKNOWN;
+    private long nowAtTickMillis;
 
     CorePlumbing(NodeId self, long epoch, Membership membership, int storageOperationsMax, CoreMetrics metrics) {
         this.self = self;
@@ -70,6 +73,21 @@ final class CorePlumbing {
 
     long nowMillis() {
         return nowMillis;
+    }
+
+    /** A tick read the wall clock: {@code wallMillis} at the step's monotonic time. */
+    void wallClockRead(long wallMillis) {
+        wallAtTickMillis = wallMillis;
+        nowAtTickMillis = nowMillis;
+    }
+
+    /**
+     * The wall time now, estimated from the last tick's reading and the monotonic time since (a tick
+     * comes every gossip interval, so the estimate is off by at most the wall clock's adjustments
+     * within one); {@link Outbox#WALL_UNKNOWN} before the first tick.
+     */
+    long wallMillis() {
+        return wallAtTickMillis == Outbox.WALL_UNKNOWN ? Outbox.WALL_UNKNOWN : wallAtTickMillis + (nowMillis - nowAtTickMillis);
     }
 
     /** A fresh id for an operation, timer or storage request, unique within this incarnation. */
@@ -166,6 +184,11 @@ final class CorePlumbing {
         @Override
         public long nowMillis() {
             return nowMillis;
+        }
+
+        @Override
+        public long wallMillis() {
+            return CorePlumbing.this.wallMillis();
         }
 
         @Override

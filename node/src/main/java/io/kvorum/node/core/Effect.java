@@ -1,5 +1,6 @@
 package io.kvorum.node.core;
 
+import io.kvorum.node.protocol.PatchOutcome;
 import io.kvorum.node.protocol.ReadOutcome;
 import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.WriteOutcome;
@@ -19,6 +20,9 @@ public sealed interface Effect {
 
     /** Complete the client write or delete with this id. */
     record WriteReply(long clientRequestId, WriteOutcome outcome) implements Effect {}
+
+    /** Complete the client PATCH with this id. */
+    record PatchReply(long clientRequestId, PatchOutcome outcome) implements Effect {}
 
     /**
      * Feed {@link Input.TimerFired} with {@code timerId} once the monotonic clock reaches

@@ -1,6 +1,7 @@
 package io.kvorum.node.core;
 
 import io.kvorum.node.protocol.StorageResult;
+import io.kvorum.node.protocol.ValuePatch;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
@@ -34,6 +35,15 @@ public sealed interface Input {
         }
     }
 
+    /**
+     * A client PATCH: read {@code key} with {@code r}, apply {@code patch} to its one live value (or to
+     * none), and write the result with the read's context and {@code w}; answered by an
+     * {@link Effect.PatchReply} with the same id. A {@code context} given by the client must cover
+     * everything the read finds, or nothing is written (the key changed since the client's read).
+     */
+    record ClientPatch(long clientRequestId, Key key, ValuePatch patch, Optional<CausalContext> context, int r, int w,
+                       boolean sloppy, long timeoutMillis, long wallMillis) implements Input {}
+
     /** A message from a peer (or from this node to itself). */
     record PeerReceived(NodeId from, PeerMessage message) implements Input {}
 
@@ -46,8 +56,12 @@ public sealed interface Input {
     /** A storage operation requested by {@link Effect.Storage} finished. */
     record StorageDone(long operationId, StorageResult result) implements Input {}
 
-    /** A gossip round is due (every gossip interval). */
-    record Tick() implements Input {}
+    /**
+     * A gossip round is due (every gossip interval); {@code wallMillis} is the wall clock then, from
+     * which the core estimates wall time between ticks (for what must be compared with the wall
+     * stamps of versions: which writes are recent, see {@link CorePlumbing#wallMillis()}).
+     */
+    record Tick(long wallMillis) implements Input {}
 
     /** The node is shutting down: announce it, so peers stop counting on this node at once. */
     record ShuttingDown() implements Input {}

@@ -128,8 +128,9 @@ public final class NodeCore {
     private void handle(Input input) {
         switch (input) {
             case ClientGet get -> coordinator.startRead(get.key(), get.r(), get.sloppy(), get.timeoutMillis(),
-                    new ReplyTo.Client(get.clientRequestId()), Optional.empty());
+                    new ReplyTo.Client(get.clientRequestId()), new AfterRead.Answer());
             case ClientWrite write -> coordinator.startWrite(WriteRequest.of(write), new ReplyTo.Client(write.clientRequestId()));
+            case Input.ClientPatch patch -> coordinator.startPatch(patch);
             case PeerReceived received -> onMessage(received.from(), received.message());
             case SendFailed failed -> onSendFailed(failed.to(), failed.message());
             case TimerFired timer -> {
@@ -138,7 +139,10 @@ public final class NodeCore {
                 }
             }
             case StorageDone done -> onStorageDone(done.operationId(), done.result());
-            case Input.Tick tick -> onTick();
+            case Input.Tick tick -> {
+                plumbing.wallClockRead(tick.wallMillis());
+                onTick();
+            }
             case Input.ShuttingDown down -> applyMembership(membership.shutdown(plumbing.nowMillis()));
             case Input.Admin admin -> {
                 Membership.ChangeRequest result = switch (admin.command()) {

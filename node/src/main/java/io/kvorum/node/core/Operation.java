@@ -5,13 +5,11 @@ import io.kvorum.node.coordinator.GetCoordinator;
 import io.kvorum.node.coordinator.PutCoordinator;
 import io.kvorum.node.coordinator.WriteForwarder;
 import io.kvorum.storage.version.Siblings;
-import java.util.Optional;
 
 /** A client request the coordinator side is running, under its operation id: one of the three decision machines and whom to answer. */
 sealed interface Operation {
-    /** A client read (or a blind delete's read, with {@code thenDelete}). */
-    record ReadOp(Key key, GetCoordinator coordinator, ReplyTo replyTo, Optional<WriteRequest> thenDelete)
-            implements Operation {}
+    /** A read: a client's, or the first half of a blind delete or a PATCH ({@code then} says which). */
+    record ReadOp(Key key, GetCoordinator coordinator, ReplyTo replyTo, AfterRead then) implements Operation {}
 
     /**
      * A write this node coordinates; {@code stored} is the state its local engine wrote, once it has.

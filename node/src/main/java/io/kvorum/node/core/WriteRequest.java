@@ -29,6 +29,11 @@ record WriteRequest(Key key, Optional<Bytes> value, Optional<CausalContext> cont
         return new WriteRequest(key, value, Optional.of(merged), w, sloppy, timeoutMillis, wallMillis);
     }
 
+    /** A PATCH's write: the patched {@code newValue}, with the context of the PATCH's read. */
+    WriteRequest withValue(Bytes newValue, CausalContext readContext) {
+        return new WriteRequest(key, Optional.of(newValue), Optional.of(readContext), w, sloppy, timeoutMillis, wallMillis);
+    }
+
     /** The request a replica gets to coordinate this write, as request {@code requestId}, within {@code replicaTimeoutMillis}. */
     ForwardWriteRequest forwarded(long requestId, long replicaTimeoutMillis) {
         return new ForwardWriteRequest(requestId, key, value, context, w, sloppy, replicaTimeoutMillis, wallMillis);

@@ -100,18 +100,24 @@ public sealed interface PeerMessage {
     record HintBatchAck(long requestId) implements Response {}
 
     /**
-     * Anti-entropy, step 1: build your Merkle trees of these ranges at this depth and send them, if
-     * your ring's fingerprint is {@code ringFingerprint} (0: not checked); ranges are compared only
-     * under a ring both sides agree on.
+     * Anti-entropy, step 1: build your Merkle trees of these ranges at this depth, leaving out the keys
+     * written in the {@code recent} window, and send them, if your ring's fingerprint is
+     * {@code ringFingerprint} (0: not checked); ranges are compared only under a ring both sides agree on.
      */
-    record TreeRequest(long requestId, List<TokenRange> ranges, int depth, long ringFingerprint) implements Request {
+    record TreeRequest(long requestId, List<TokenRange> ranges, int depth, RecentWrites recent, long ringFingerprint)
+            implements Request {
         public TreeRequest {
             ranges = List.copyOf(ranges);
         }
 
-        /** A request whose ring is not checked. */
+        /** A request that leaves out no key and whose ring is not checked. */
         public TreeRequest(long requestId, List<TokenRange> ranges, int depth) {
-            this(requestId, ranges, depth, 0);
+            this(requestId, ranges, depth, RecentWrites.NONE, 0);
+        }
+
+        /** A request whose ring is not checked. */
+        public TreeRequest(long requestId, List<TokenRange> ranges, int depth, RecentWrites recent) {
+            this(requestId, ranges, depth, recent, 0);
         }
     }
 
@@ -125,12 +131,18 @@ public sealed interface PeerMessage {
     /**
      * Anti-entropy, step 2: the sender's states of the keys in {@code ranges} (the leaves whose
      * hashes differed); merge them, then answer with your states of the same ranges, at most
-     * {@code maxBytes} of them.
+     * {@code maxBytes} of them, leaving out the keys written in the {@code recent} window.
      */
-    record KeysRequest(long requestId, List<TokenRange> ranges, List<KeyState> entries, long maxBytes) implements Request {
+    record KeysRequest(long requestId, List<TokenRange> ranges, List<KeyState> entries, long maxBytes, RecentWrites recent)
+            implements Request {
         public KeysRequest {
             ranges = List.copyOf(ranges);
             entries = List.copyOf(entries);
+        }
+
+        /** A request whose answer leaves out no key. */
+        public KeysRequest(long requestId, List<TokenRange> ranges, List<KeyState> entries, long maxBytes) {
+            this(requestId, ranges, entries, maxBytes, RecentWrites.NONE);
         }
     }
 

@@ -117,14 +117,14 @@ public final class PeerMessageCodec {
             }
             case HintBatch m -> writeEntries(out.writeByte(HINT_BATCH).writeVarLong(m.requestId()), m.entries());
             case HintBatchAck m -> out.writeByte(HINT_BATCH_ACK).writeVarLong(m.requestId());
-            case TreeRequest m -> writeRanges(out.writeByte(TREE_REQUEST).writeVarLong(m.requestId()), m.ranges())
-                    .writeVarInt(m.depth()).writeLong(m.ringFingerprint());
+            case TreeRequest m -> writeRecent(writeRanges(out.writeByte(TREE_REQUEST).writeVarLong(m.requestId()), m.ranges())
+                    .writeVarInt(m.depth()), m.recent()).writeLong(m.ringFingerprint());
             case TreeResponse m -> {
                 out.writeByte(TREE_RESPONSE).writeVarLong(m.requestId()).writeVarInt(m.trees().size());
                 m.trees().forEach(tree -> MerkleCodec.writeTree(out, tree));
             }
-            case KeysRequest m -> writeEntries(writeRanges(out.writeByte(KEYS_REQUEST).writeVarLong(m.requestId()), m.ranges()),
-                    m.entries()).writeVarLong(m.maxBytes());
+            case KeysRequest m -> writeRecent(writeEntries(writeRanges(out.writeByte(KEYS_REQUEST).writeVarLong(m.requestId()),
+                    m.ranges()), m.entries()).writeVarLong(m.maxBytes()), m.recent());
             case KeysResponse m -> writeEntries(out.writeByte(KEYS_RESPONSE).writeVarLong(m.requestId()), m.entries());
             case StreamRequest m -> {
                 writeRanges(out.writeByte(STREAM_REQUEST).writeVarLong(m.requestId()), m.ranges());
@@ -169,9 +169,9 @@ public final class PeerMessageCodec {
             case GOSSIP -> new Gossip(GossipCodec.read(in));
             case HINT_BATCH -> new HintBatch(in.readVarLong(), readEntries(in));
             case HINT_BATCH_ACK -> new HintBatchAck(in.readVarLong());
-            case TREE_REQUEST -> new TreeRequest(in.readVarLong(), readRanges(in), readDepth(in), in.readLong());
+            case TREE_REQUEST -> new TreeRequest(in.readVarLong(), readRanges(in), readDepth(in), readRecent(in), in.readLong());
             case TREE_RESPONSE -> new TreeResponse(in.readVarLong(), readTrees(in));
-            case KEYS_REQUEST -> new KeysRequest(in.readVarLong(), readRanges(in), readEntries(in), readPositive(in));
+            case KEYS_REQUEST -> new KeysRequest(in.readVarLong(), readRanges(in), readEntries(in), readPositive(in), readRecent(in));
             case KEYS_RESPONSE -> new KeysResponse(in.readVarLong(), readEntries(in));
             case STREAM_REQUEST -> new StreamRequest(in.readVarLong(), readRanges(in), readOptionalKey(in), readPositive(in));
             case STREAM_BATCH -> readStreamBatch(in);
@@ -339,6 +339,15 @@ public final class PeerMessageCodec {
             trees.add(MerkleCodec.readTree(in));
         }
         return trees;
+    }
+
+    private static ByteWriter writeRecent(ByteWriter out, RecentWrites recent) {
+        return out.writeLong(recent.fromWallMillis()).writeLong(recent.toWallMillis());
+    }
+
+    /** A window that ends before it starts is malformed (the record refuses it; the decoder's catch reports it). */
+    private static RecentWrites readRecent(ByteReader in) {
+        return new RecentWrites(in.readLong(), in.readLong());
     }
 
     private static int readDepth(ByteReader in) {

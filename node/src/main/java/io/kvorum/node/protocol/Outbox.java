@@ -10,8 +10,14 @@ import java.util.function.Consumer;
  * step of the core, on the core's one thread; a crash forgets them, as it forgets everything.
  */
 public interface Outbox {
+    /** What {@link #wallMillis()} answers before the core has read the wall clock. */
+    long WALL_UNKNOWN = Long.MIN_VALUE;
+
     /** The monotonic time of the step being handled. */
     long nowMillis();
+
+    /** The wall time of the step, estimated from the last tick's reading; {@link #WALL_UNKNOWN} before the first tick. */
+    long wallMillis();
 
     /** A fresh id for a request or timer, unique within this incarnation. */
     long newId();

@@ -1,5 +1,6 @@
 package io.kvorum.node.protocol;
 
+import io.kvorum.node.message.RecentWrites;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
@@ -58,15 +59,25 @@ public sealed interface StorageOp {
     /** The owners this node holds hints for. */
     record HintOwners() implements StorageOp {}
 
-    /** Build a Merkle tree of each (disjoint) range from what the engine holds now. */
-    record BuildTrees(List<TokenRange> ranges, int depth) implements StorageOp {
+    /** Build a Merkle tree of each (disjoint) range from what the engine holds now, leaving out the {@code recent} keys. */
+    record BuildTrees(List<TokenRange> ranges, int depth, RecentWrites recent) implements StorageOp {
         public BuildTrees {
             ranges = List.copyOf(ranges);
         }
+
+        /** Trees of every key. */
+        public BuildTrees(List<TokenRange> ranges, int depth) {
+            this(ranges, depth, RecentWrites.NONE);
+        }
     }
 
-    /** The states of the keys in the (disjoint) ranges, at most {@code maxBytes} of them beyond the first. */
-    record Scan(List<TokenRange> ranges, long maxBytes) implements StorageOp {
+    /** The states of the keys in the (disjoint) ranges but the {@code recent} ones, at most {@code maxBytes} of them beyond the first. */
+    record Scan(List<TokenRange> ranges, long maxBytes, RecentWrites recent) implements StorageOp {
+        /** A scan of every key. */
+        public Scan(List<TokenRange> ranges, long maxBytes) {
+            this(ranges, maxBytes, RecentWrites.NONE);
+        }
+
         public Scan {
             ranges = List.copyOf(ranges);
         }

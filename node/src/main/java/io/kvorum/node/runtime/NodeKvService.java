@@ -14,13 +14,18 @@ import io.kvorum.node.core.Input;
 import io.kvorum.node.transfer.Transfers;
 import io.kvorum.http.MembersView;
 import io.kvorum.http.NodeStatus;
+import io.kvorum.http.JsonMergePatch;
+import io.kvorum.http.PatchRequest;
+import io.kvorum.http.PatchResult;
 import io.kvorum.http.PutRequest;
 import io.kvorum.http.Receipt;
 import io.kvorum.http.ReplicasView;
 import io.kvorum.http.RingView;
 import io.kvorum.http.QuorumShortfall;
 import io.kvorum.http.WriteResult;
+import io.kvorum.node.protocol.PatchOutcome;
 import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.ValuePatch;
 import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.node.message.Shortfall;
 import io.kvorum.node.membership.Membership;
@@ -103,6 +108,33 @@ final class NodeKvService implements KvService {
                 request.sloppy().orElse(defaults.sloppy()), request.timeoutMillis().orElse(defaults.timeoutMillis()));
     }
 
+    @Override
+    public CompletionStage<PatchResult> patch(PatchRequest request) {
+        Optional<CausalContext> decoded;
+        try {
+            decoded = request.context().map(contexts.signer()::decode);
+        } catch (ContextCodec.InvalidContextException e) {
+            contexts.rejected().accept(e.getMessage());
+            return CompletableFuture.completedFuture(new PatchResult.Write(new WriteResult.InvalidContext(e.getMessage())));
+        }
+        ValuePatch patch = current -> switch (request.patch().applyTo(current)) {
+            case JsonMergePatch.Result.Patched patched -> new ValuePatch.Patched.Value(patched.json());
+            case JsonMergePatch.Result.TooLarge tooLarge -> new ValuePatch.Patched.TooLarge(tooLarge.bytes(), tooLarge.limitBytes());
+        };
+        Key key = request.key();
+        return loop.patch(key, patch, decoded, request.r().orElse(defaults.r()), request.w().orElse(defaults.w()),
+                        request.sloppy().orElse(defaults.sloppy()), request.timeoutMillis().orElse(defaults.timeoutMillis()))
+                .thenApply(outcome -> switch (outcome) {
+                    case PatchOutcome.Applied applied -> new PatchResult.Write(toResult(key, applied.write()));
+                    case PatchOutcome.Conflict conflict -> new PatchResult.Conflict(
+                            conflict.values().stream().map(Sibling::value).toList(), encode(conflict.context()),
+                            conflict.changedSinceContext());
+                    case PatchOutcome.ReadUnavailable u -> new PatchResult.ReadUnavailable(u.required(), u.acknowledged(),
+                            shortfall(u.shortfall()));
+                    case PatchOutcome.TooLarge tooLarge -> new PatchResult.TooLarge(tooLarge.bytes(), tooLarge.limitBytes());
+                });
+    }
+
     private CompletionStage<WriteResult> write(Key key, Optional<Bytes> value, Optional<String> context, int w, boolean sloppy,
                                                long timeoutMillis) {
         Optional<CausalContext> decoded;
@@ -112,7 +144,11 @@ final class NodeKvService implements KvService {
             contexts.rejected().accept(e.getMessage());
             return CompletableFuture.completedFuture(new WriteResult.InvalidContext(e.getMessage()));
         }
-        return loop.write(key, value, decoded, w, sloppy, timeoutMillis).thenApply(outcome -> switch (outcome) {
+        return loop.write(key, value, decoded, w, sloppy, timeoutMillis).thenApply(outcome -> toResult(key, outcome));
+    }
+
+    private WriteResult toResult(Key key, WriteOutcome outcome) {
+        return switch (outcome) {
             case WriteOutcome.Written written ->
                     new WriteResult.Written(key, encode(written.versionContext()), receipts(written.acks()));
             case WriteOutcome.Unavailable u -> new WriteResult.Unavailable(u.required(), u.acknowledged(), shortfall(u.shortfall()));
@@ -120,7 +156,7 @@ final class NodeKvService implements KvService {
                 case SIBLINGS -> WriteResult.KeyLimit.SIBLINGS;
                 case BYTES -> WriteResult.KeyLimit.BYTES;
             }, refused.exceeded().actual(), refused.exceeded().max());
-        });
+        };
     }
 
     private String encode(CausalContext context) {

@@ -9,7 +9,9 @@ import io.kvorum.node.core.Effect;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.core.NodeCore;
 import io.kvorum.node.core.StorageRunner;
+import io.kvorum.node.protocol.PatchOutcome;
 import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.ValuePatch;
 import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.core.Transport;
 import io.kvorum.node.membership.Membership;
@@ -43,6 +45,7 @@ final class NodeLoop {
     private final StorageRunner storageRunner;
     private final Map<Long, CompletableFuture<ReadOutcome>> pendingReads = new HashMap<>();
     private final Map<Long, CompletableFuture<WriteOutcome>> pendingWrites = new HashMap<>();
+    private final Map<Long, CompletableFuture<PatchOutcome>> pendingPatches = new HashMap<>();
     private final Map<Long, Long> timers = new HashMap<>();
     private final ArrayDeque<Input> inline = new ArrayDeque<>();
     private final Map<Long, CompletableFuture<Membership.ChangeRequest>> pendingAdmin = new HashMap<>();
@@ -78,9 +81,9 @@ final class NodeLoop {
 
     /** Feeds a gossip round to the core every {@code intervalMillis}, the first one now. */
     void startTicking(long intervalMillis) {
-        submit(new Input.Tick());
+        submit(new Input.Tick(clock.wallMillis()));
         // Timers fire on the context that set them, which need not be ours: submit hops over.
-        vertx.setPeriodic(intervalMillis, ignored -> submit(new Input.Tick()));
+        vertx.setPeriodic(intervalMillis, ignored -> submit(new Input.Tick(clock.wallMillis())));
     }
 
     void attach(Transport transport) {
@@ -122,6 +125,13 @@ final class NodeLoop {
         return future;
     }
 
+    /** A PATCH: the core reads with {@code r}, applies {@code patch} and writes with {@code w}. */
+    CompletableFuture<PatchOutcome> patch(Key key, ValuePatch patch, Optional<CausalContext> causalContext, int r, int w,
+                                          boolean sloppy, long timeoutMillis) {
+        return call(pendingPatches, id -> new Input.ClientPatch(id, key, patch, causalContext, r, w, sloppy, timeoutMillis,
+                clock.wallMillis()), new PatchOutcome.ReadUnavailable(r, 0, overloadedShortfall()));
+    }
+
     /**
      * Registers a client request under a fresh id on the owning context and feeds it to the core; one
      * past the bound on waiting client requests gets {@code overloaded} at once, one after the core
@@ -152,7 +162,7 @@ final class NodeLoop {
 
     /** Client requests not answered yet (for a clean shutdown). Call on the context. */
     int clientRequestsInFlight() {
-        return pendingReads.size() + pendingWrites.size();
+        return pendingReads.size() + pendingWrites.size() + pendingPatches.size();
     }
 
     private void run(Input input) {
@@ -192,8 +202,10 @@ final class NodeLoop {
         inline.clear();
         pendingReads.values().forEach(future -> future.completeExceptionally(failed));
         pendingWrites.values().forEach(future -> future.completeExceptionally(failed));
+        pendingPatches.values().forEach(future -> future.completeExceptionally(failed));
         pendingReads.clear();
         pendingWrites.clear();
+        pendingPatches.clear();
         timers.values().forEach(vertx::cancelTimer);
         timers.clear();
         // Stop after what this loop has queued already (such as the failed requests' answers).
@@ -205,6 +217,7 @@ final class NodeLoop {
             case Effect.Send send -> transport.send(send.to(), send.message());
             case Effect.ReadReply reply -> complete(pendingReads.remove(reply.clientRequestId()), reply.outcome());
             case Effect.WriteReply reply -> complete(pendingWrites.remove(reply.clientRequestId()), reply.outcome());
+            case Effect.PatchReply reply -> complete(pendingPatches.remove(reply.clientRequestId()), reply.outcome());
             case Effect.SetTimer timer -> {
                 long delayMillis = Math.max(1, timer.atMillis() - clock.monotonicMillis());
                 timers.put(timer.timerId(), vertx.setTimer(delayMillis, ignored -> {

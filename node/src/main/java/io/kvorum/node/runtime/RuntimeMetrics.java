@@ -104,6 +104,8 @@ final class RuntimeMetrics implements CoreMetrics {
         gauge(registry, "storage.fsyncs", stats, LogStats::fsyncs);
         gauge(registry, "storage.cache.hits", stats, LogStats::cacheHits);
         gauge(registry, "storage.cache.misses", stats, LogStats::cacheMisses);
+        gauge(registry, "storage.cache.bytes", stats, LogStats::cacheBytes);
+        gauge(registry, "storage.cache.capacity-bytes", stats, LogStats::cacheCapacityBytes);
     }
 
     /** The {@code storage.keys} gauge alone, for an engine without log statistics (the memory engine). */

@@ -210,6 +210,9 @@ public final class StorageExecution {
         }
         RangeIndex index = new RangeIndex(build.ranges());
         engine.scan(token -> index.find(token) >= 0, (key, state) -> {
+            if (build.recent().contains(state)) {
+                return; // written in the last seconds: maybe still on its way to the peer (see RecentWrites)
+            }
             long token = tokenizer.applyAsLong(key);
             builders.get(index.find(token)).add(token, key, state);
         });
@@ -279,7 +282,7 @@ public final class StorageExecution {
         long[] bytes = {0};
         boolean[] complete = {true};
         engine.scan(token -> index.find(token) >= 0, (key, state) -> {
-            if (!complete[0]) {
+            if (!complete[0] || scan.recent().contains(state)) {
                 return;
             }
             bytes[0] += StorageOp.sizeOf(key, state);

@@ -6,6 +6,7 @@ import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.StorageResult;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -64,10 +65,18 @@ final class VertxStorageRunner implements StorageRunner {
         // A coordinated write reports twice (visible: replicate now; then durable). The worker hands
         // both to the context itself, one after the other: one producer on the context's FIFO queue
         // keeps them in order, which a future's completion callback would not guarantee.
-        storageWorkers.<Void>executeBlocking(() -> {
-            StorageResult last = StorageExecution.executeOverlapped(storage, operation, visible -> later.deliver(id, visible));
-            later.deliver(id, last);
-            return null;
-        }, false).onFailure(e -> later.deliver(id, new StorageResult.Failed(String.valueOf(e))));
+        try {
+            storageWorkers.<Void>executeBlocking(() -> {
+                StorageResult last = StorageExecution.executeOverlapped(storage, operation, visible -> later.deliver(id, visible));
+                later.deliver(id, last);
+                return null;
+            }, false).onFailure(e -> later.deliver(id, new StorageResult.Failed(String.valueOf(e))));
+        } catch (RejectedExecutionException e) {
+            // The node is stopping and its storage workers are gone (seen under heavy load: a storage
+            // completion still queued on the context started one more operation). The operation fails
+            // like any other; before this, the exception escaped into the core's step and stopped the
+            // process with status 70 as if the core were broken.
+            now.accept(new Input.StorageDone(id, new StorageResult.Failed("the node is shutting down: " + e.getMessage())));
+        }
     }
 }

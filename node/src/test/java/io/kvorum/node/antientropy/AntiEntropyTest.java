@@ -27,6 +27,7 @@ import io.kvorum.node.message.PeerMessage.KeysRequest;
 import io.kvorum.node.message.PeerMessage.KeysResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.TreeRequest;
+import io.kvorum.node.message.RecentWrites;
 import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.ring.Ring;
 import io.kvorum.storage.engine.MemoryEngine;
@@ -80,6 +81,13 @@ class AntiEntropyTest {
         void put(long token, String value) {
             Key key = key(token);
             engine.update(key, current -> current.merge(state(value), NO_PRUNING));
+        }
+
+        /** As {@link #put}, the version stamped at {@code wallMillis}. */
+        void putAt(long token, String value, long wallMillis) {
+            Siblings written = Siblings.EMPTY.write(issuer(actor("w-" + value)), CausalContext.EMPTY, Optional.of(bytes(value)),
+                    wallMillis, NO_PRUNING).state();
+            engine.update(key(token), current -> current.merge(written, NO_PRUNING));
         }
 
         Map<Key, Siblings> contents() {
@@ -227,6 +235,39 @@ class AntiEntropyTest {
         a.outbox.advanceTo(1_500);
         a.machine.onTick(THREE, ALL_ALIVE);
         assertEquals(500, a.metrics.lastSyncAge());
+    }
+
+    @Test
+    void keysWrittenInTheLastSecondsAreLeftOutOfBothSidesTreesAndOfTheStatesShipped() {
+        Side a = new Side(A, 3, SETTINGS);
+        Side b = new Side(B, 3, SETTINGS);
+        a.outbox.knowWallClock();
+        b.outbox.knowWallClock();
+        long old = 1L << 50;
+        long inFlight = -1L << 60;
+        long lost = 1L << 61;
+        a.put(old, "same");
+        b.put(old, "same");
+        long exchangeWall = RecordingOutbox.WALL_EPOCH_MILLIS + 1_000;
+        a.putAt(inFlight, "on-its-way", exchangeWall - 100); // written 100 ms ago: b has not got it yet
+        b.putAt(lost, "long-lost", exchangeWall - AntiEntropy.RECENT_WRITES_MILLIS - 1); // a truly lacks this one
+        a.machine.onTick(THREE, ALL_ALIVE);
+
+        TreeRequest request = a.startExchange(THREE, 1_000, B);
+        assertEquals(RecentWrites.around(exchangeWall, AntiEntropy.RECENT_WRITES_MILLIS), request.recent());
+        assertEquals(new StorageOp.BuildTrees(request.ranges(), request.depth(), request.recent()), a.outbox.runNextStorage());
+        assertTrue(b.machine.onMessage(A, request));
+        assertEquals(new StorageOp.BuildTrees(request.ranges(), request.depth(), request.recent()), b.outbox.runNextStorage(),
+                "the peer leaves out the same keys");
+        TreeResponse trees = (TreeResponse) onlySent(b.outbox).message();
+        a.machine.onMessage(B, trees);
+
+        List<TokenRange> differing = a.outbox.runNextStorage() instanceof StorageOp.Scan scan ? scan.ranges() : List.of();
+        assertEquals(1, differing.size(), "only the leaf of the long-lost key differs, not the one in flight: " + differing);
+        assertTrue(differing.get(0).contains(lost));
+        KeysRequest keys = (KeysRequest) onlySent(a.outbox).message();
+        assertEquals(request.recent(), keys.recent());
+        assertEquals(List.of(), keys.entries(), "a holds nothing of that leaf but what is in flight");
     }
 
     @Test

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.ReadRepairPlanner.Repair;
+import io.kvorum.node.protocol.Outbox;
 import io.kvorum.storage.version.Seeds;
 import io.kvorum.storage.version.Siblings;
 import io.kvorum.storage.version.VersionFixtures;
@@ -52,6 +53,33 @@ class ReadRepairPlannerTest {
 
         assertEquals(YZ, merged);
         assertEquals(List.of("y", "z"), values(merged));
+    }
+
+    @Test
+    void aReplicaLackingOnlyAVersionInFlightIsLeftAloneUntilTheGracePasses() {
+        // y was stamped at wall time 1,000; b has only x, which y supersedes: b lacks y alone.
+        SortedMap<NodeId, Siblings> replies = replies(Y, X, Y);
+        Siblings merged = ReadRepairPlanner.merge(replies, NO_PRUNING);
+        long stamped = 1_000;
+
+        assertEquals(List.of(), ReadRepairPlanner.plan(replies, merged, stamped + 10), "a write still on its way");
+        assertEquals(List.of(), ReadRepairPlanner.plan(replies, merged, stamped + ReadRepairPlanner.IN_FLIGHT_GRACE_MILLIS));
+        assertEquals(List.of(new Repair(B, merged)),
+                ReadRepairPlanner.plan(replies, merged, stamped + ReadRepairPlanner.IN_FLIGHT_GRACE_MILLIS + 1), "past the grace");
+        assertEquals(List.of(new Repair(B, merged)),
+                ReadRepairPlanner.plan(replies, merged, stamped - ReadRepairPlanner.IN_FLIGHT_GRACE_MILLIS - 1),
+                "a version stamped far ahead of this clock is not held back");
+        assertEquals(List.of(new Repair(B, merged)), ReadRepairPlanner.plan(replies, merged, Outbox.WALL_UNKNOWN),
+                "no wall clock yet: repaired as ever");
+    }
+
+    @Test
+    void aReplicaLackingARecentAndAnOldVersionIsRepaired() {
+        // z (stamped 1,000 by c) and y (1,000): at 2,500 neither is old; at 3,001 both are.
+        SortedMap<NodeId, Siblings> replies = replies(YZ, Siblings.EMPTY, YZ);
+        Siblings merged = ReadRepairPlanner.merge(replies, NO_PRUNING);
+        assertEquals(List.of(), ReadRepairPlanner.plan(replies, merged, 2_500));
+        assertEquals(List.of(new Repair(B, merged)), ReadRepairPlanner.plan(replies, merged, 3_001));
     }
 
     @Test

@@ -39,11 +39,11 @@ class Issue12StuckHintTest {
 
     @Test
     void aFailedHintStoreMakesHandoffLookAtTheOwnersQueueAgain() {
-        for (Effect.Storage load : hintLoads(core.step(new Input.Tick(), nowMillis))) {
+        for (Effect.Storage load : hintLoads(core.step(new Input.Tick(nowMillis), nowMillis))) {
             core.step(new Input.StorageDone(load.operationId(), new StorageResult.HintsLoaded(List.of())), nowMillis);
         }
         nowMillis += 1_000;
-        assertEquals(List.of(), hintLoads(core.step(new Input.Tick(), nowMillis)), "every queue is drained");
+        assertEquals(List.of(), hintLoads(core.step(new Input.Tick(nowMillis), nowMillis)), "every queue is drained");
 
         Siblings state = Siblings.EMPTY.write(new DotIssuer(new Actor(WRITER, 0)), CausalContext.EMPTY,
                 Optional.of(Bytes.utf8("\"v\"")), 1, 50).state();
@@ -55,7 +55,7 @@ class Issue12StuckHintTest {
                 new StorageResult.Failed("hint for node-2: fsync: Input/output error")), nowMillis);
 
         nowMillis += 1_000;
-        List<Effect.Storage> again = hintLoads(core.step(new Input.Tick(), nowMillis));
+        List<Effect.Storage> again = hintLoads(core.step(new Input.Tick(nowMillis), nowMillis));
         assertEquals(1, again.size(), "the hint the failed store may have left behind is looked for: " + again);
         assertEquals(OWNER, ((StorageOp.LoadHints) again.getFirst().operation()).owner());
     }

@@ -1,7 +1,9 @@
 package io.kvorum.node.core;
 
 import io.kvorum.node.protocol.CoreMetrics;
+import io.kvorum.node.protocol.PatchOutcome;
 import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.ValuePatch;
 import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.protocol.WriteOutcome;
@@ -219,6 +221,19 @@ public final class ScriptedCluster {
         return read(node, key, r, TIMEOUT_MILLIS);
     }
 
+    /** A client PATCH at {@code node} with the default deadline; returns the client request id. */
+    public long patch(NodeId node, Key key, ValuePatch patch, Optional<CausalContext> context, int r, int w) {
+        long id = clientRequest(node, false);
+        input(node, new Input.ClientPatch(id, key, patch, context, r, w, true, TIMEOUT_MILLIS, nowMillis + WALL_OFFSET_MILLIS));
+        return id;
+    }
+
+    /** The answer to PATCH {@code id}; fails the test if there is none yet. */
+    public PatchOutcome patchReply(long id) {
+        return Optional.ofNullable(repliesById.get(id)).map(reply -> ((Effect.PatchReply) reply.effect()).outcome())
+                .orElseThrow(() -> new AssertionError("patch " + id + " not answered yet"));
+    }
+
     /** The answer to read {@code id}, if given yet. */
     public Optional<ReadOutcome> readOutcome(long id) {
         return Optional.ofNullable(repliesById.get(id)).map(reply -> ((Effect.ReadReply) reply.effect()).outcome());
@@ -248,7 +263,7 @@ public final class ScriptedCluster {
 
     /** A periodic tick at {@code node}: gossip, hinted handoff and anti-entropy get their turn. */
     public void tick(NodeId node) {
-        input(node, new Input.Tick());
+        input(node, new Input.Tick(nowMillis + WALL_OFFSET_MILLIS));
     }
 
     /** How many hints {@code node} holds for {@code owner}. */
@@ -470,6 +485,7 @@ public final class ScriptedCluster {
             case Effect.Send send -> send(node, send);
             case Effect.ReadReply reply -> reply(node, reply.clientRequestId(), effect, true);
             case Effect.WriteReply reply -> reply(node, reply.clientRequestId(), effect, false);
+            case Effect.PatchReply reply -> reply(node, reply.clientRequestId(), effect, false);
             case Effect.SetTimer timer -> {
                 check(timer.atMillis() >= nowMillis, "%s set timer %s in the past (now %d)", node, timer, nowMillis);
                 check(timers.stream().noneMatch(t -> t.node().equals(node) && t.timerId() == timer.timerId()),

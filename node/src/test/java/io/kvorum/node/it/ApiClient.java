@@ -76,6 +76,11 @@ final class ApiClient {
         return send("PUT", kvPath(key, query), body);
     }
 
+    /** PATCH with a raw {@code body} and a raw {@code query} (without the {@code ?}, or empty). */
+    Answer patch(String key, String body, String query) {
+        return send("PATCH", kvPath(key, query), body);
+    }
+
     /** PUT {@code {"value": valueJson}} without a context. */
     Answer putValue(String key, String valueJson) {
         return put(key, "{\"value\":" + valueJson + "}");

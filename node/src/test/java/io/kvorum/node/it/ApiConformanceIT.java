@@ -39,6 +39,7 @@ class ApiConformanceIT {
     private KvSemanticsChecks kv;
     private BadInputChecks badInput;
     private ClusterViewChecks views;
+    private PatchChecks patch;
     private String sentinelKey;
 
     @BeforeAll
@@ -50,6 +51,7 @@ class ApiConformanceIT {
         kv = new KvSemanticsChecks(cluster);
         badInput = new BadInputChecks(cluster);
         views = new ClusterViewChecks(cluster);
+        patch = new PatchChecks(cluster);
         sentinelKey = kv.key("sentinel");
         assertWritten(cluster.client(0).put(sentinelKey, "{\"value\":" + SENTINEL_VALUE + "}", "w=all"), sentinelKey);
     }
@@ -126,6 +128,33 @@ class ApiConformanceIT {
     @Test
     void deletingANeverWrittenKeyWritesATombstone() {
         kv.deletingANeverWrittenKeyWritesATombstone();
+    }
+
+    // PATCH (v1.1)
+
+    @Test
+    void patchMergesIntoTheOneValueThroughAnyNode() {
+        patch.patchesMergeIntoTheOneValueThroughAnyNode();
+    }
+
+    @Test
+    void patchOfADeletedKeyStartsFromAnEmptyObject() {
+        patch.aDeletedKeyIsPatchedAsAnEmptyObject();
+    }
+
+    @Test
+    void patchOfSiblingsIs409ConflictListingThemAndTheirContextResolves() {
+        patch.siblingsAreA409ConflictAndTheirContextResolves();
+    }
+
+    @Test
+    void patchWithAStaleContextIs409ConflictAndWritesNothing() {
+        patch.aStaleContextIsA409ConflictAndTheCurrentOneApplies();
+    }
+
+    @Test
+    void badPatchesAre4xxAndChangeNothing() {
+        patch.badPatchesAre4xxAndChangeNothing();
     }
 
     // Keys, values, contexts

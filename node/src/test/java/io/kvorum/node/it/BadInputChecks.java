@@ -223,7 +223,7 @@ final class BadInputChecks extends ClusterChecks {
     void wrongMethodsAre405() {
         String item = "/kv/" + key("method");
         Map<String, String> allowed = new LinkedHashMap<>();
-        allowed.put(item, "GET, PUT, DELETE");
+        allowed.put(item, "GET, PUT, PATCH, DELETE");
         allowed.put(item + "/replicas", "GET");
         allowed.put("/health", "GET");
         allowed.put("/cluster/members", "GET");

@@ -38,6 +38,7 @@ import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
 import io.kvorum.node.message.PeerMessage.StreamBatch;
 import io.kvorum.node.message.PeerMessage.StreamRequest;
 import io.kvorum.node.message.PeerMessage.TreeRequest;
+import io.kvorum.node.message.RecentWrites;
 import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.Actor;
@@ -152,10 +153,12 @@ class PeerMessageCodecTest {
                 new TreeRequest(19, List.of(TokenRange.FULL_RING), MerkleTree.DEFAULT_DEPTH),
                 new TreeRequest(20, RANGES, 0),
                 new TreeRequest(21, List.of(), MerkleTree.MAX_DEPTH),
+                new TreeRequest(21, RANGES, 10, RecentWrites.around(1_700_000_000_000L, 5_000)),
                 new TreeResponse(22, List.of(tree(TokenRange.FULL_RING, 4), tree(new TokenRange(0, 3), 6), tree(RANGES.get(1), 0))),
                 new TreeResponse(23, List.of()),
                 new KeysRequest(24, RANGES, ENTRIES, 8L << 20),
                 new KeysRequest(25, List.of(), List.of(), 1),
+                new KeysRequest(25, RANGES, ENTRIES, 1, new RecentWrites(Long.MIN_VALUE, Long.MAX_VALUE)),
                 new KeysResponse(26, ENTRIES),
                 new KeysResponse(-26, List.of()),
                 new PeerMessage.Gossip(new GossipMessage.GossipSyn("127.0.0.1:9081",
@@ -365,6 +368,16 @@ class PeerMessageCodecTest {
     }
 
     @Test
+    void aRecentWritesWindowThatEndsBeforeItStartsIsMalformed() {
+        byte[] frame = CODEC.encode(new TreeRequest(1, RANGES, 3, new RecentWrites(10, 20)));
+        // the window's two longs are the frame's last 16 bytes: swap them
+        byte[] swapped = frame.clone();
+        System.arraycopy(frame, frame.length - 8, swapped, frame.length - 16, 8);
+        System.arraycopy(frame, frame.length - 16, swapped, frame.length - 8, 8);
+        assertMalformedSaying(swapped, "ends before it starts");
+    }
+
+    @Test
     void keysRequestWithoutAPositiveByteBoundIsMalformed() {
         assertMalformed(CODEC.encode(new KeysRequest(1, RANGES, ENTRIES, 0)), "a zero byte bound");
         assertMalformed(CODEC.encode(new KeysRequest(1, RANGES, ENTRIES, -1)), "a negative byte bound");
@@ -509,15 +522,21 @@ class PeerMessageCodecTest {
             case 8 -> new ReplicaPutRequest(id, key, state, Optional.of(randomNode(random)));
             case 9 -> new HintBatch(id, randomEntries(random));
             case 10 -> new HintBatchAck(id);
-            case 11 -> new TreeRequest(id, randomRanges(random), random.nextInt(MerkleTree.MAX_DEPTH + 1));
+            case 11 -> new TreeRequest(id, randomRanges(random), random.nextInt(MerkleTree.MAX_DEPTH + 1), randomRecent(random));
             case 12 -> new TreeResponse(id, randomRanges(random).stream().map(range -> randomTree(random, range)).toList());
-            case 13 -> new KeysRequest(id, randomRanges(random), randomEntries(random), random.nextLong(1, Long.MAX_VALUE));
+            case 13 -> new KeysRequest(id, randomRanges(random), randomEntries(random), random.nextLong(1, Long.MAX_VALUE),
+                    randomRecent(random));
             case 14 -> new StreamRequest(id, randomRanges(random), random.nextBoolean() ? Optional.of(key) : Optional.empty(),
                     random.nextLong(1, Long.MAX_VALUE));
             case 15 -> new StreamBatch(id, randomEntries(random), random.nextInt(1000),
                     random.nextBoolean() ? Optional.of(key) : Optional.empty(), random.nextLong(0, Long.MAX_VALUE));
             default -> new KeysResponse(id, randomEntries(random));
         };
+    }
+
+    private static RecentWrites randomRecent(RandomGenerator random) {
+        long from = random.nextLong();
+        return random.nextBoolean() ? RecentWrites.NONE : new RecentWrites(from, from + random.nextLong(0, Long.MAX_VALUE - Math.max(0, from)));
     }
 
     private static NodeId randomNode(RandomGenerator random) {

@@ -33,7 +33,10 @@ public final class RecordingOutbox implements Outbox {
     private final List<StorageOp> executed = new ArrayList<>();
     private final Map<Long, Timer> timers = new TreeMap<>();
     private final List<Long> cancelled = new ArrayList<>();
+    /** The wall clock at monotonic time 0. */
+    public static final long WALL_EPOCH_MILLIS = 1_700_000_000_000L;
     private long nowMillis;
+    private boolean wallKnown;
     private long nextId = 1;
 
     /** @param storage what {@link #runStorage()} executes operations against */
@@ -44,6 +47,17 @@ public final class RecordingOutbox implements Outbox {
     @Override
     public long nowMillis() {
         return nowMillis;
+    }
+
+    /** Unknown until {@link #knowWallClock()}; then it runs with the monotonic clock from {@link #WALL_EPOCH_MILLIS}. */
+    @Override
+    public long wallMillis() {
+        return wallKnown ? WALL_EPOCH_MILLIS + nowMillis : WALL_UNKNOWN;
+    }
+
+    /** From now on {@link #wallMillis()} is known (as after the core's first tick). */
+    public void knowWallClock() {
+        wallKnown = true;
     }
 
     @Override

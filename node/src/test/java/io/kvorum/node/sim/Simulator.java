@@ -379,7 +379,7 @@ public final class Simulator {
 
     private void tick(SimNode node, int incarnation, long interval) {
         if (node.up && node.incarnation == incarnation) {
-            input(node, incarnation, new Input.Tick(), "tick");
+            input(node, incarnation, new Input.Tick(node.wallMillis(nowMillis)), "tick");
             schedule(interval, "tick " + node.id, () -> tick(node, incarnation, interval));
         }
     }
@@ -421,6 +421,9 @@ public final class Simulator {
                 }
                 complete(node.writes.remove(reply.clientRequestId()), reply.outcome());
             }
+            // The simulated clients send GET, PUT and DELETE only (a PATCH is a read and then a write,
+            // both covered by the checkers); a reply to a PATCH nobody sent is a bug.
+            case Effect.PatchReply reply -> throw new IllegalStateException(node.id + " answered a PATCH nobody sent: " + reply);
             case Effect.SetTimer timer -> schedule(timer.atMillis() - node.monotonicMillis(nowMillis), "timer " + node.id,
                     () -> input(node, incarnation, new Input.TimerFired(timer.timerId()), "timer"));
             case Effect.CancelTimer cancel -> { } // the core ignores timers it no longer knows

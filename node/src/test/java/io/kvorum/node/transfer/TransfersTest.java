@@ -256,6 +256,11 @@ class TransfersTest {
         }
 
         @Override
+        public long wallMillis() {
+            return 1_700_000_000_000L + now;
+        }
+
+        @Override
         public void send(NodeId to, PeerMessage message) {
             sent.add(new Sent(to, message));
         }

@@ -66,6 +66,7 @@ public final class LogEngine implements StorageEngine {
     private final LogStore store;
     private final ToLongFunction<Key> tokenizer;
     private final Cache<Key, Cached> cache; // null when storage.cache-size is 0
+    private final long cacheCapacityBytes;
     private final ReentrantLock[] locks = new ReentrantLock[KEY_LOCKS];
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -73,6 +74,7 @@ public final class LogEngine implements StorageEngine {
     private LogEngine(LogStore store, ToLongFunction<Key> tokenizer, int cacheBytes) {
         this.store = store;
         this.tokenizer = tokenizer;
+        this.cacheCapacityBytes = cacheBytes;
         this.cache = cacheBytes == 0 ? null : Caffeine.newBuilder()
                 .maximumWeight(cacheBytes)
                 .weigher((Key key, Cached c) -> key.utf8().length() + c.location().length() + DECODED_OVERHEAD_BYTES)
@@ -266,7 +268,8 @@ public final class LogEngine implements StorageEngine {
 
     /** The engine's counters, for the runtime's metrics. */
     public LogStats stats() {
-        return store.stats().withCache(hits.sum(), misses.sum());
+        long bytes = cache == null ? 0 : cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+        return store.stats().withCache(hits.sum(), misses.sum(), bytes, cacheCapacityBytes);
     }
 
     /** Compacts every due segment now on the caller's thread; for tests and benchmarks. */

@@ -30,9 +30,15 @@ public record LogSettings(SyncPolicy sync, long syncIntervalMillis, int segmentB
         Invariants.require(tombstoneGraceMillis >= 0, "tombstoneGraceMillis must be >= 0");
     }
 
-    /** The settings the {@code storage.*} keys describe. */
+    /** The settings the {@code storage.*} keys describe, the cache sized for this JVM's maximum heap. */
     public static LogSettings from(StorageConfig config) {
-        return new LogSettings(config.sync(), config.syncInterval().toMillis(), config.segmentBytes(), config.cacheBytes(),
+        return from(config, Runtime.getRuntime().maxMemory());
+    }
+
+    /** The settings the {@code storage.*} keys describe on a node whose maximum heap is {@code maxHeapBytes}. */
+    public static LogSettings from(StorageConfig config, long maxHeapBytes) {
+        return new LogSettings(config.sync(), config.syncInterval().toMillis(), config.segmentBytes(),
+                config.cacheSize().bytesFor(maxHeapBytes),
                 config.compressionThresholdBytes(), config.compactionBytesPerSecond(), config.compactionTriggerPercent(),
                 config.tombstoneGrace().toMillis());
     }

@@ -14,13 +14,15 @@ package io.kvorum.storage.engine;
  * @param fsyncs fsyncs of the active segment (under {@code always}, one per group commit)
  * @param cacheHits reads served by the cache
  * @param cacheMisses reads that went to disk
+ * @param cacheBytes what the cache holds now, as its weigher counts (encoded bytes plus a per-entry overhead)
+ * @param cacheCapacityBytes the most the cache may hold ({@code storage.cache-size} resolved against the heap)
  */
 public record LogStats(long keys, long keydirHeapBytes, long segments, long diskBytes, long deadBytes,
                        long corruptRecords, long compactions, long bytesReclaimed, long fsyncs,
-                       long cacheHits, long cacheMisses) {
-    /** This snapshot with the cache counters of the engine above the log. */
-    public LogStats withCache(long hits, long misses) {
+                       long cacheHits, long cacheMisses, long cacheBytes, long cacheCapacityBytes) {
+    /** This snapshot with the cache figures of the engine above the log. */
+    public LogStats withCache(long hits, long misses, long bytes, long capacityBytes) {
         return new LogStats(keys, keydirHeapBytes, segments, diskBytes, deadBytes, corruptRecords, compactions,
-                bytesReclaimed, fsyncs, hits, misses);
+                bytesReclaimed, fsyncs, hits, misses, bytes, capacityBytes);
     }
 }

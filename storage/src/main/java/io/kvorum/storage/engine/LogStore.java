@@ -156,7 +156,7 @@ public final class LogStore implements AutoCloseable {
             dead += s.deadBytes();
         }
         return new LogStats(keydir.size(), keydir.heapBytes(), byId.size(), disk, dead, corruptRecords.get(),
-                compactions.get(), bytesReclaimed.get(), groupCommit.fsyncs(), 0, 0);
+                compactions.get(), bytesReclaimed.get(), groupCommit.fsyncs(), 0, 0, 0, 0);
     }
 
     /** Forces what was appended (unless the policy is never) and closes every file. */
