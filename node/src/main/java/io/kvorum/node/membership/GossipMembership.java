@@ -121,6 +121,12 @@ public final class GossipMembership implements Membership {
     }
 
     @Override
+    public List<NodeId> departed() {
+        return protocol.state().members().stream().filter(state -> state.status() == io.kvorum.gossip.Status.REMOVED)
+                .map(MemberState::id).toList();
+    }
+
+    @Override
     public Optional<ChangePlan> plan() {
         return plan;
     }
@@ -412,18 +418,33 @@ public final class GossipMembership implements Membership {
             if (info.tokens().size() != vnodesPerNode || info.status() == io.kvorum.gossip.Status.REMOVED) {
                 continue;
             }
-            if (info.status().ownsTokens()) {
+            boolean replaced = replacementFinished(info);
+            if (info.status().ownsTokens() || replaced) {
                 current.put(state.id(), info.tokens());
             }
-            if (info.status() == io.kvorum.gossip.Status.UP) {
+            if (info.status() == io.kvorum.gossip.Status.UP || replaced) {
                 info.replaces().ifPresent(replacedByUp::add);
             }
-            changeOf(info).ifPresent(reason -> changes.put(state.id(), reason));
+            if (!replaced) {
+                changeOf(info).ifPresent(reason -> changes.put(state.id(), reason));
+            }
         }
         replacedByUp.forEach(current::remove);
         ring = Ring.fromTokens(withoutClaimedTwice(current), vnodesPerNode);
         plan = changes.isEmpty() ? Optional.empty() : Optional.ofNullable(planOf(changes.firstKey(), changes.firstEntry().getValue(), current));
         refreshView();
+    }
+
+    /**
+     * A replacement announces UP and the tombstone of the member it replaced in one step, but gossip
+     * spreads the two entries separately: a node that learns of the tombstone first must not see a
+     * ring without both (it would move the dead member's ranges to other nodes, and count writes
+     * there that the replacement's ring never reads). The tombstone is only written once the
+     * replacement has all its ranges, so it stands for the replacement's UP.
+     */
+    private boolean replacementFinished(MemberInfo info) {
+        return info.status() == io.kvorum.gossip.Status.JOINING && info.replaces().isPresent()
+                && protocol.member(info.replaces().get()).map(dead -> dead.status() == io.kvorum.gossip.Status.REMOVED).orElse(false);
     }
 
     /** The change a member's gossiped state starts, if any. */
