@@ -87,6 +87,11 @@ public interface Membership {
         return Step.NONE;
     }
 
+    /** Members that have left the ring for good (left, removed or replaced): hints kept for them must be re-homed. */
+    default List<NodeId> departed() {
+        return List.of();
+    }
+
     /** The membership change in flight, if any. */
     default Optional<ChangePlan> plan() {
         return Optional.empty();
