@@ -201,7 +201,7 @@ class SetWorkloadSimulationTest {
             problems.addAll(divergence(o.sim, key));
         }
         if (o.convergedAfterMillis < 0) {
-            problems.add("replicas did not converge (or hints were left: " + o.sim.hintsPending() + ") within "
+            problems.add("replicas did not converge (or hints were left: " + o.sim.hintsPending() + ": " + o.sim.hintsByOwner() + ") within "
                     + CONVERGENCE_BOUND_MILLIS + " ms of simulated time after the faults stopped");
         }
         if (!problems.isEmpty()) {

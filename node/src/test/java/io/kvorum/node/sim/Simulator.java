@@ -187,9 +187,32 @@ public final class Simulator {
     /** How many hints a node holds for one owner: as the real default, far more than a run writes. */
     private static final int HINTS_PER_OWNER = 100_000;
 
-    /** Every node's hints, summed (zero once handoff has delivered everything). */
+    /** Which owners each node keeps hints for, and how many, for failure reports. */
+    public String hintsByOwner() {
+        StringBuilder out = new StringBuilder();
+        for (SimNode node : nodes.values()) {
+            for (NodeId owner : node.hints.owners()) {
+                out.append(node.id).append(node.gone ? " (gone)" : "").append(" holds ").append(node.hints.count(owner))
+                        .append(" for ").append(owner).append(nodes.get(owner) != null && nodes.get(owner).gone ? " (gone)" : "").append("; ");
+            }
+        }
+        return out.toString();
+    }
+
+    /** What every node's disk holds for {@code key}, for failure reports. */
+    public String storedEverywhere(Key key) {
+        StringBuilder out = new StringBuilder();
+        for (SimNode node : nodes.values()) {
+            Siblings state = node.disk.get(key);
+            out.append(node.id).append(node.gone ? "(gone)" : "").append('=')
+                    .append(state.isEmpty() ? "-" : state.siblings().size() + " siblings").append(' ');
+        }
+        return out.toString();
+    }
+
+    /** The hints of every node that is not gone for good (a gone node's disk went with it), summed: zero once handoff has delivered everything. */
     public long hintsPending() {
-        return nodes.values().stream().mapToLong(node -> node.hints.total()).sum();
+        return nodes.values().stream().filter(node -> !node.gone).mapToLong(node -> node.hints.total()).sum();
     }
 
     public long seed() {

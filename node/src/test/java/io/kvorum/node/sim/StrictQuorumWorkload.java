@@ -23,6 +23,8 @@ final class StrictQuorumWorkload {
     private final Supplier<String> phase;
     private final List<Key> acknowledged = new ArrayList<>();
     private final List<String> misses = new ArrayList<>();
+    /** How each acknowledged write went: its coordinator, when and with which plan, for the report of a miss. */
+    private final java.util.Map<Key, String> written = new java.util.HashMap<>(); // lookups only
     private boolean running;
     private long nextKey;
     private long writesUnavailable;
@@ -84,7 +86,7 @@ final class StrictQuorumWorkload {
                 case ReadOutcome.NotFound notFound -> misses.add(key + " read at " + reader + " (" + why + ") at "
                         + sim.nowMillis() + " ms during " + phase.get() + ": not found; replicas "
                         + sim.preferenceList(reader, key) + ", plan " + sim.plan(reader).map(p -> p.reason() + " of " + p.subject())
-                        .orElse("none"));
+                        .orElse("none") + "; stored: " + sim.storedEverywhere(key) + "; " + written.getOrDefault(key, "never written"));
                 case ReadOutcome.Unavailable unavailable -> readsUnavailable++;
             }
             then.run();
@@ -99,9 +101,14 @@ final class StrictQuorumWorkload {
         Runnable again = once(() -> sim.schedule(sim.random().nextLong(1, 20), "strict writer " + writer, () -> write(writer)));
         // A client gives up on a request whose coordinator died, as a real client times out.
         sim.schedule(sim.config().requestTimeoutMillis() * 4, "strict writer " + writer + " watchdog", again);
-        sim.write(liveNode(), key, Optional.of(value(key)), Optional.empty(), sim.config().w(), false, outcome -> {
+        NodeId coordinator = liveNode();
+        long startedMillis = sim.nowMillis();
+        String plan = sim.plan(coordinator).map(p -> p.reason() + " of " + p.subject()).orElse("none");
+        sim.write(coordinator, key, Optional.of(value(key)), Optional.empty(), sim.config().w(), false, outcome -> {
             switch (outcome) {
-                case WriteOutcome.Written written -> {
+                case WriteOutcome.Written ok -> {
+                    written.put(key, "written at " + coordinator + " from " + startedMillis + " ms (plan " + plan + ", replicas "
+                            + sim.preferenceList(coordinator, key) + ") to " + sim.nowMillis() + " ms");
                     acknowledged.add(key);
                     check(key, "right after its write was acknowledged", again);
                 }
