@@ -293,7 +293,12 @@ cmd_leave() {
   case $HTTP_STATUS in
     202) ;;
     000) die "$id did not answer POST /cluster/leave on port $port" ;;
-    409) die "$id cannot leave now: $(error_text "$HTTP_BODY") (one membership change at a time; 'kvorum transfers' shows the one in flight; try again when it is done)" ;;
+    409)
+      case $HTTP_BODY in
+        *change_in_flight*) die "$id cannot leave now: $(error_text "$HTTP_BODY") (one membership change at a time, cluster-wide: '$PROG transfers' shows the one in flight; try again when it is done)" ;;
+      esac
+      die "$id cannot leave: $(error_text "$HTTP_BODY")"
+      ;;
     404)
       case $HTTP_BODY in
         *no_such_route*) die "$id does not know POST /cluster/leave: this build has no membership changes" ;;
@@ -414,7 +419,10 @@ cmd_remove() {
       case $HTTP_BODY in
         *node_reachable*) die "$via refused: $(error_text "$HTTP_BODY"). remove is for a node that is down; a live node should '$PROG leave'" ;;
       esac
-      die "$via refused: $(error_text "$HTTP_BODY") (one membership change at a time; 'kvorum transfers' shows the one in flight)"
+      case $HTTP_BODY in
+        *change_in_flight*) die "$via refused: $(error_text "$HTTP_BODY") (one membership change at a time, cluster-wide: '$PROG transfers' shows the one in flight; try again when it is done)" ;;
+      esac
+      die "$via refused to remove $id: $(error_text "$HTTP_BODY")"
       ;;
     404)
       case $HTTP_BODY in

@@ -42,10 +42,11 @@ class MembershipLeaveIT {
 
     @Test
     void aLeavingNodeHandsItsRangesOverThenExits() {
-        // About 230 KB leave node-2 at 32 KiB/s: a few seconds in which the change is in flight.
-        cluster = MembershipScenario.up(temp, 4, 4, Map.of("KVORUM_TRANSFER_RATE", "32KiB"));
+        // node-2 replicates about 900 KB of the 1.2 MB written; each of the three others receives about a
+        // third of it at transfer.rate's 64 KiB/s (its least): seconds in which the change is in flight.
+        cluster = MembershipScenario.up(temp, 4, 4, Map.of("KVORUM_TRANSFER_RATE", "64KiB"));
         List<String> all = List.of("node-1", "node-2", "node-3", "node-4");
-        List<String> keys = cluster.writeKeys("leave", KEYS, all);
+        List<String> keys = cluster.writeKeys("leave", KEYS, all, 4000);
 
         CompletableFuture<ScriptRunner.Result> leave = CompletableFuture.supplyAsync(() -> cluster.script("leave", "node-2"));
         cluster.awaitStatus("node-3", "node-2", Set.of("leaving"), Duration.ofSeconds(20));

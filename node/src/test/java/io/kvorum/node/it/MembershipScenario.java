@@ -76,12 +76,17 @@ final class MembershipScenario implements AutoCloseable {
 
     // --- data ------------------------------------------------------------------------------------------
 
-    /** Writes {@code count} keys with w=all, through the given nodes in turn; each must be acknowledged. */
+    /** Writes {@code count} keys of about 1 KB with w=all, through the given nodes in turn; each must be acknowledged. */
     List<String> writeKeys(String prefix, int count, List<String> via) {
+        return writeKeys(prefix, count, via, VALUE_PAD_BYTES);
+    }
+
+    /** The same with values of about {@code padBytes} bytes. */
+    List<String> writeKeys(String prefix, int count, List<String> via, int padBytes) {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String key = prefix + "-" + i;
-            assertWritten(node(via.get(i % via.size())).put(key, "{\"value\":" + value(key) + "}", "w=all"), key);
+            assertWritten(node(via.get(i % via.size())).put(key, "{\"value\":" + value(key, padBytes) + "}", "w=all"), key);
             keys.add(key);
         }
         return keys;
@@ -97,8 +102,8 @@ final class MembershipScenario implements AutoCloseable {
         }
     }
 
-    private static String value(String key) {
-        return "{\"k\":\"" + key + "\",\"pad\":\"" + "x".repeat(VALUE_PAD_BYTES) + "\"}";
+    private static String value(String key, int padBytes) {
+        return "{\"k\":\"" + key + "\",\"pad\":\"" + "x".repeat(padBytes) + "\"}";
     }
 
     /** How many of {@code keys} have {@code id} in their preference list, as {@code observer} computes it. */
