@@ -195,6 +195,22 @@ public final class ConfigKeys {
             "Longest wait between failed deliveries to one owner (at least handoff.retry-min); longer wastes less on an"
             + " owner that stays down, but may leave hints waiting that long after it returns.");
 
+    public static final ConfigKey<Optional<NodeId>> CLUSTER_REPLACE = ConfigKey.of("cluster.replace", "",
+            ValueTypes.optionalNodeId(),
+            "The id of a dead member this new node replaces (Cassandra's replace_address): it takes that member's tokens,"
+            + " streams its ranges from the surviving replicas, then serves them, and the dead member is removed. Empty"
+            + " for none. Refused while that member is alive: the new node waits and logs why.");
+
+    public static final ConfigKey<Integer> TRANSFER_RATE = ConfigKey.of("transfer.rate", "64MiB",
+            ValueTypes.bytes((int) (64 * Units.KIB), Integer.MAX_VALUE),
+            "Most bytes per second this node receives over all the range transfers of a membership change (join, leave,"
+            + " remove, replace); higher finishes the change sooner, at more disk and network load beside client traffic.");
+
+    public static final ConfigKey<Integer> TRANSFER_CONCURRENCY = ConfigKey.of("transfer.concurrency", "2",
+            ValueTypes.integer(1, 64),
+            "How many ranges this node receives at once during a membership change; more overlaps the sources' reads,"
+            + " within transfer.rate.");
+
     public static final ConfigKey<Boolean> ANTI_ENTROPY_ENABLED = ConfigKey.of("anti-entropy.enabled", "true", ValueTypes.bool(),
             "Whether this node starts Merkle-tree exchanges with the replicas it shares ranges with; false saves their"
             + " disk and network load, but writes whose hints were lost or refused then reach a replica only when read.");
@@ -293,6 +309,7 @@ public final class ConfigKeys {
             RING_VNODES_PER_NODE,
             QUORUM_N, QUORUM_R, QUORUM_W, QUORUM_REQUEST_TIMEOUT, QUORUM_SLOPPY,
             HANDOFF_ENABLED, HANDOFF_MAX_HINTS_PER_OWNER, HANDOFF_RATE, HANDOFF_BATCH_SIZE, HANDOFF_RETRY_MIN, HANDOFF_RETRY_MAX,
+            CLUSTER_REPLACE, TRANSFER_RATE, TRANSFER_CONCURRENCY,
             ANTI_ENTROPY_ENABLED, ANTI_ENTROPY_INTERVAL, ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE, ANTI_ENTROPY_TIMEOUT,
             STORAGE_ENGINE, STORAGE_SYNC, STORAGE_SYNC_INTERVAL, STORAGE_SEGMENT_SIZE, STORAGE_CACHE_SIZE,
             STORAGE_COMPRESSION_THRESHOLD, STORAGE_COMPACTION_RATE, STORAGE_COMPACTION_TRIGGER, STORAGE_TOMBSTONE_GRACE,

@@ -147,6 +147,10 @@ public final class ConfigLoader {
                         settings.get(ConfigKeys.STORAGE_KEY_BYTES_MAX)),
                 new LoggingConfig(
                         settings.get(ConfigKeys.LOGGING_FORMAT),
-                        settings.get(ConfigKeys.LOGGING_REQUESTS)));
+                        settings.get(ConfigKeys.LOGGING_REQUESTS)),
+                new TransferConfig(
+                        settings.get(ConfigKeys.TRANSFER_RATE),
+                        settings.get(ConfigKeys.TRANSFER_CONCURRENCY),
+                        settings.get(ConfigKeys.CLUSTER_REPLACE)));
     }
 }

@@ -23,7 +23,8 @@ public record KvorumConfig(
         HandoffConfig handoff,
         AntiEntropyConfig antiEntropy,
         StorageConfig storage,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        TransferConfig transfer) {
 
     public KvorumConfig {
         requireSet(node, "node");
@@ -38,6 +39,7 @@ public record KvorumConfig(
         requireSet(antiEntropy, "antiEntropy");
         requireSet(storage, "storage");
         requireSet(logging, "logging");
+        requireSet(transfer, "transfer");
         requireFrameFitsValue(internode, http);
         requireKeyLimitFits(storage, http, internode, quorum);
         requireSelfIsMember(node, cluster);
@@ -50,57 +52,62 @@ public record KvorumConfig(
 
     /** This configuration with {@code node} replaced (validated again as a whole). */
     public KvorumConfig withNode(NodeConfig node) {
-        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
     }
 
     /** This configuration with {@code http} replaced (validated again as a whole). */
     public KvorumConfig withHttp(HttpConfig http) {
-        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
     }
 
     /** This configuration with {@code internode} replaced (validated again as a whole). */
     public KvorumConfig withInternode(InternodeConfig internode) {
-        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
     }
 
     /** This configuration with {@code cluster} replaced (validated again as a whole). */
     public KvorumConfig withCluster(ClusterConfig cluster) {
-        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
     }
 
     /** This configuration with {@code gossip} replaced (validated again as a whole). */
     public KvorumConfig withGossip(GossipConfig gossip) {
-        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
     }
 
     /** This configuration with {@code ring} replaced (validated again as a whole). */
     public KvorumConfig withRing(RingConfig ring) {
-        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
     }
 
     /** This configuration with {@code quorum} replaced (validated again as a whole). */
     public KvorumConfig withQuorum(QuorumConfig quorum) {
-        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
     }
 
     /** This configuration with {@code handoff} replaced (validated again as a whole). */
     public KvorumConfig withHandoff(HandoffConfig handoff) {
-        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
+    }
+
+    /** This configuration with {@code transfer} replaced (validated again as a whole). */
+    public KvorumConfig withTransfer(TransferConfig transfer) {
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
     }
 
     /** This configuration with {@code antiEntropy} replaced (validated again as a whole). */
     public KvorumConfig withAntiEntropy(AntiEntropyConfig antiEntropy) {
-        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
     }
 
     /** This configuration with {@code storage} replaced (validated again as a whole). */
     public KvorumConfig withStorage(StorageConfig storage) {
-        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
     }
 
     /** This configuration with {@code logging} replaced (validated again as a whole). */
     public KvorumConfig withLogging(LoggingConfig logging) {
-        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging);
+        return new KvorumConfig(node, http, internode, cluster, gossip, failureDetector, ring, quorum, handoff, antiEntropy, storage, logging, transfer);
     }
 
     /** Values travel between nodes in frames, so a frame must hold the largest value a client may write. */

@@ -2,12 +2,14 @@ package io.kvorum.config;
 
 import static io.kvorum.config.ConfigException.quote;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kvorum.common.NodeId;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The kinds of value settings take: ranged integers, sizes and durations, hosts, ids, paths, enums. */
@@ -47,6 +49,11 @@ final class ValueTypes {
     /** A {@link NodeId}. */
     static ValueType<NodeId> nodeId() {
         return new NodeIdType();
+    }
+
+    /** A {@link NodeId}, or nothing (empty text). */
+    static ValueType<Optional<NodeId>> optionalNodeId() {
+        return new OptionalNodeIdType();
     }
 
     /** A file-system path; relative paths stay relative (to the working directory). */
@@ -191,6 +198,29 @@ final class ValueTypes {
         @Override
         public String allowed() {
             return "1-64 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit";
+        }
+    }
+
+    private record OptionalNodeIdType() implements ValueType<Optional<NodeId>> {
+        @Override
+        public Optional<NodeId> parse(String text) {
+            return text.isBlank() ? Optional.empty() : Optional.of(new NodeIdType().parse(text));
+        }
+
+        @Override
+        public Optional<NodeId> parse(JsonNode node) {
+            return node.isNull() || (node.isTextual() && node.asText().isBlank()) ? Optional.empty()
+                    : ValueType.super.parse(node);
+        }
+
+        @Override
+        public String allowed() {
+            return "empty, or a node id";
+        }
+
+        @Override
+        public String format(Optional<NodeId> value) {
+            return value.map(NodeId::value).orElse("");
         }
     }
 

@@ -135,6 +135,9 @@ public final class GossipCodec {
             out.writeLong(token);
         }
         out.writeVarLong(info.version());
+        out.writeBoolean(info.replaces().isPresent());
+        info.replaces().ifPresent(id -> out.writeString(id.value()));
+        out.writeLong(info.seenPlan()).writeLong(info.streamedPlan());
     }
 
     private static MemberInfo readInfo(ByteReader in) {
@@ -146,7 +149,9 @@ public final class GossipCodec {
         for (int i = 0; i < count; i++) {
             tokens.add(in.readLong());
         }
-        return new MemberInfo(internode, http, status, tokens, in.readVarLong());
+        long version = in.readVarLong();
+        Optional<NodeId> replaces = in.readBoolean() ? Optional.of(readId(in)) : Optional.empty();
+        return new MemberInfo(internode, http, status, tokens, version, replaces, in.readLong(), in.readLong());
     }
 
     private static NodeId readId(ByteReader in) {
@@ -161,6 +166,7 @@ public final class GossipCodec {
             case LEAVING -> 3;
             case DOWN -> 4;
             case REMOVED -> 5;
+            case REMOVING -> 6;
         };
     }
 
@@ -171,6 +177,7 @@ public final class GossipCodec {
             case 3 -> Status.LEAVING;
             case 4 -> Status.DOWN;
             case 5 -> Status.REMOVED;
+            case 6 -> Status.REMOVING;
             default -> throw new MalformedException("unknown member status code " + code);
         };
     }

@@ -177,12 +177,44 @@ public final class GossipProtocol {
         return List.of(new MemberChanged(self, Change.UPDATED, me.status()));
     }
 
+    /** Announces the change plans this node has seen and finished streaming for; they spread with the next rounds. */
+    public List<GossipOutput> setPlans(long seenPlan, long streamedPlan, long nowMillis) {
+        advanceTime(nowMillis);
+        MemberState me = members.get(self);
+        if (me.info().seenPlan() == seenPlan && me.info().streamedPlan() == streamedPlan) {
+            return List.of();
+        }
+        put(me.withInfo(me.info().withPlans(seenPlan, streamedPlan, ++versionCounter)));
+        return List.of(new MemberChanged(self, Change.UPDATED, me.status()));
+    }
+
+    /** Announces that this node replaces the dead member {@code replaced} (it takes that member's tokens). */
+    public List<GossipOutput> setReplaces(NodeId replaced, long nowMillis) {
+        advanceTime(nowMillis);
+        MemberState me = members.get(self);
+        put(me.withInfo(me.info().withReplaces(replaced, ++versionCounter)));
+        return List.of(new MemberChanged(self, Change.UPDATED, me.status()));
+    }
+
+    /**
+     * An operator starts removing a dead member (Cassandra's removenode): writes a REMOVING state at
+     * the member's generation + 1, which keeps its tokens on the ring while the nodes that take its
+     * ranges over stream them, and pushes it to live members. Refused as {@link #remove} refuses.
+     */
+    public Removal startRemoving(NodeId id, long nowMillis) {
+        return evict(id, Status.REMOVING, nowMillis);
+    }
+
     /**
      * An operator evicts a member that is down (Dynamo §4.8: explicit membership changes; nothing is
      * ever evicted automatically). Writes a REMOVED tombstone at the member's generation + 1 and pushes
      * it to live members. Refused for this node itself and for members seen alive.
      */
     public Removal remove(NodeId id, long nowMillis) {
+        return evict(id, Status.REMOVED, nowMillis);
+    }
+
+    private Removal evict(NodeId id, Status status, long nowMillis) {
         advanceTime(nowMillis);
         MemberState state = members.get(id);
         if (id.equals(self)) {
@@ -194,13 +226,12 @@ public final class GossipProtocol {
         } else if (isAlive(id)) {
             return new Removal(Removal.Outcome.STILL_ALIVE, List.of());
         }
-        MemberState tombstone = new MemberState(id, state.generation() + 1, 0,
-                state.info().withStatus(Status.REMOVED, 0));
+        MemberState tombstone = new MemberState(id, state.generation() + 1, 0, state.info().withStatus(status, 0));
         put(tombstone);
         detector.remove(id);
         suspected.remove(id);
         List<GossipOutput> out = new ArrayList<>();
-        out.add(new MemberChanged(id, Change.REMOVED, Status.REMOVED));
+        out.add(new MemberChanged(id, status == Status.REMOVED ? Change.REMOVED : Change.UPDATED, status));
         pushToAlive(tombstone.toUpdate(), out);
         return new Removal(Removal.Outcome.REMOVED, out);
     }
@@ -289,6 +320,13 @@ public final class GossipProtocol {
             if (old == null || old.status() != Status.REMOVED) {
                 out.add(new MemberChanged(id, Change.REMOVED, Status.REMOVED));
             }
+            return;
+        }
+        if (state.status() == Status.REMOVING) {
+            // an operator's eviction in progress, not a heartbeat of the (dead) member
+            detector.remove(id);
+            suspected.remove(id);
+            out.add(new MemberChanged(id, old == null ? Change.DISCOVERED : Change.UPDATED, Status.REMOVING));
             return;
         }
         boolean reborn = old == null || old.status() == Status.REMOVED;

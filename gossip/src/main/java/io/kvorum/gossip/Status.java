@@ -17,6 +17,12 @@ public enum Status {
      */
     DOWN,
     /**
+     * Being removed by an operator while it is dead (Cassandra's removenode): it still owns its
+     * tokens, and the nodes that take its ranges over stream them from the surviving replicas.
+     * Written by the removing node at a higher generation, like {@link #REMOVED}; never running.
+     */
+    REMOVING,
+    /**
      * Evicted by an explicit operator action, or left for good: a tombstone that keeps a stale
      * copy of the member's state from resurrecting it. Owns no tokens.
      */
@@ -25,7 +31,7 @@ public enum Status {
     /** True when a member with this status owns its tokens on the ring (JOINING tokens are pending; REMOVED none). */
     public boolean ownsTokens() {
         return switch (this) {
-            case UP, LEAVING, DOWN -> true;
+            case UP, LEAVING, DOWN, REMOVING -> true;
             case JOINING, REMOVED -> false;
         };
     }
@@ -34,7 +40,7 @@ public enum Status {
     public boolean isRunning() {
         return switch (this) {
             case JOINING, UP, LEAVING -> true;
-            case DOWN, REMOVED -> false;
+            case DOWN, REMOVING, REMOVED -> false;
         };
     }
 }

@@ -23,6 +23,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
     private final Responses responses = new Responses();
     private final KvOperations operations;
     private final OpsRoutes ops;
+    private final MembershipRoutes membership;
     private final MetricRegistry registry;
     private final ObjectMapper metricsMapper;
     private final Telemetry telemetry;
@@ -36,6 +37,7 @@ final class KvRouter implements Handler<HttpServerRequest> {
         this.requestLogAdmin = new RequestLogAdmin(requestLog, responses);
         this.operations = new KvOperations(vertx, settings, service, responses);
         this.ops = new OpsRoutes(vertx, service, responses);
+        this.membership = new MembershipRoutes(vertx, service, responses);
         // Rates per second and durations in milliseconds, as operators read them; no raw samples.
         this.metricsMapper = new ObjectMapper()
                 .registerModule(new MetricsModule(TimeUnit.SECONDS, TimeUnit.MILLISECONDS, false));
@@ -69,7 +71,9 @@ final class KvRouter implements Handler<HttpServerRequest> {
             case Route.Health() -> exchange.send(responses.health(service.self()));
             case Route.OwnStatus() -> ops.ownStatus(exchange);
             case Route.ClusterStatus() -> ops.clusterStatus(exchange);
-            case Route.Transfers() -> ops.transfers(exchange);
+            case Route.Transfers() -> membership.transfers(exchange);
+            case Route.Leave() -> membership.leave(exchange);
+            case Route.Remove(String rawNode) -> membership.remove(exchange, rawNode);
             case Route.ContextDecode(String rawContext) -> ops.decodeContext(exchange, rawContext);
             case Route.Dashboard() -> ops.dashboard(exchange);
             case Route.Members() -> exchange.send(responses.members(service.members()));

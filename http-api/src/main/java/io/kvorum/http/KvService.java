@@ -3,6 +3,9 @@ package io.kvorum.http;
 import com.codahale.metrics.MetricRegistry;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -39,4 +42,21 @@ public interface KvService {
 
     /** The registry the node records into; the router adds its per-operation timers. */
     MetricRegistry metrics();
+
+    /** The range transfers this node receives now (empty when no membership change is in flight). */
+    default List<ClusterChange.Transfer> transfers() {
+        return List.of();
+    }
+
+    /** This node starts to leave the cluster (decommission). */
+    default CompletionStage<ClusterChange.Answer> leave() {
+        return CompletableFuture.completedStage(new ClusterChange.Answer(self(), Optional.of("not_supported"),
+                "this node cannot leave"));
+    }
+
+    /** The dead member {@code node} is removed for good. */
+    default CompletionStage<ClusterChange.Answer> remove(NodeId node) {
+        return CompletableFuture.completedStage(new ClusterChange.Answer(node, Optional.of("not_supported"),
+                "this node cannot remove members"));
+    }
 }

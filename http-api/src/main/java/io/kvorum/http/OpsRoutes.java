@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvorum.common.Bytes;
+import io.kvorum.common.NodeId;
 import io.kvorum.config.ConfigException;
 import io.kvorum.config.HostPort;
 import io.vertx.core.Context;
@@ -72,17 +73,6 @@ final class OpsRoutes {
 
     void ownStatus(HttpRoundTrip exchange) {
         exchange.send(Reply.ok(nodeStatusJson()));
-    }
-
-    void transfers(HttpRoundTrip exchange) {
-        // Ranges change owners only when members join or leave, and no range is streamed yet: a new
-        // member receives its data through anti-entropy and read repair. Nothing is ever in flight.
-        exchange.send(Reply.ok(json.render(out -> {
-            out.writeStartObject();
-            out.writeArrayFieldStart("transfers");
-            out.writeEndArray();
-            out.writeEndObject();
-        })));
     }
 
     void decodeContext(HttpRoundTrip exchange, String rawContext) {
@@ -171,7 +161,17 @@ final class OpsRoutes {
                 entry.put("report_error", "no figures from " + member.id().value() + ": " + reason(report.cause()));
             }
         }
-        root.putArray("transfers");
+        ArrayNode transfers = root.putArray("transfers");
+        for (ClusterChange.Transfer transfer : service.transfers()) {
+            ObjectNode entry = transfers.addObject();
+            entry.putArray("range").add(transfer.fromToken()).add(transfer.toToken());
+            entry.put("from", transfer.from().map(NodeId::value).orElse(null));
+            entry.put("to", transfer.to().value());
+            entry.put("reason", transfer.reason());
+            entry.put("state", transfer.state());
+            entry.put("keys", transfer.keys());
+            entry.put("bytes", transfer.bytes());
+        }
         return root;
     }
 

@@ -54,6 +54,20 @@ sealed interface Route {
         }
     }
 
+    /** {@code /cluster/leave}: the node that receives it leaves the cluster. */
+    record Leave() implements Route {
+        public List<String> allowedMethods() {
+            return List.of("POST");
+        }
+    }
+
+    /** {@code /cluster/remove/{node}}; {@code rawNode} is everything after {@code /cluster/remove/}. */
+    record Remove(String rawNode) implements Route {
+        public List<String> allowedMethods() {
+            return List.of("POST");
+        }
+    }
+
     /** {@code /context/{context}}; {@code rawContext} is everything after {@code /context/}. */
     record ContextDecode(String rawContext) implements Route {
         public List<String> allowedMethods() {
@@ -124,6 +138,7 @@ sealed interface Route {
             case "/node/status" -> new OwnStatus();
             case "/cluster/status" -> new ClusterStatus();
             case "/cluster/transfers" -> new Transfers();
+            case "/cluster/leave" -> new Leave();
             case "/ui", "/ui/" -> new Dashboard();
             case "/cluster/members" -> new Members();
             case "/cluster/ring" -> new Ring();
@@ -135,6 +150,9 @@ sealed interface Route {
     }
 
     private static Route matchKeyRoute(String rawPath) {
+        if (rawPath.startsWith("/cluster/remove/") && rawPath.length() > "/cluster/remove/".length()) {
+            return new Remove(rawPath.substring("/cluster/remove/".length()));
+        }
         if (rawPath.startsWith("/context/")) {
             return new ContextDecode(rawPath.substring("/context/".length()));
         }

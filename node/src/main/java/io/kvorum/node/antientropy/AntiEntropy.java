@@ -142,6 +142,7 @@ public final class AntiEntropy {
             case ReplicaPutRequest other -> false;
             case ForwardWriteRequest other -> false;
             case HintBatch other -> false;
+            case PeerMessage.StreamRequest other -> false;
         };
     }
 
@@ -178,6 +179,7 @@ public final class AntiEntropy {
             case ReplicaPutResponse other -> false;
             case ForwardWriteResponse other -> false;
             case HintBatchAck other -> false;
+            case PeerMessage.StreamBatch other -> false;
         };
     }
 

@@ -59,6 +59,8 @@ final class CoordinatorSide {
     private static final long FORWARD_MARGIN_DIVISOR = 10;
     /** A sloppy write hedges (replaces silent targets by stand-ins) at this fraction of its deadline: one half. */
     private static final long HEDGE_DIVISOR = 2;
+    /** The request id of writes to pending replicas: no operation has it, so their answers are dropped. */
+    private static final long PENDING_REQUEST_ID = 0;
 
     private final NodeCoreSettings settings;
     private final Membership membership;
@@ -257,6 +259,7 @@ final class CoordinatorSide {
             case StorageResult.Trees other -> unexpected(other);
             case StorageResult.Scanned other -> unexpected(other);
             case StorageResult.Done other -> unexpected(other);
+            case StorageResult.Streamed other -> unexpected(other);
         }
     }
 
@@ -275,6 +278,7 @@ final class CoordinatorSide {
                 plumbing.send(target.node(), target.isStandIn()
                         ? new ReplicaPutRequest(id, op.key, op.stored, target.standInFor()) : request);
             }
+            sendToPending(op);
         }
         if (settings.handoff().enabled()) {
             for (NodeId owner : decision.keepHintsFor()) {
@@ -292,6 +296,25 @@ final class CoordinatorSide {
         if (decision.finished()) {
             operations.finish(id);
         }
+    }
+
+    /**
+     * While a membership change is in flight, the nodes that gain the key's range get every write
+     * too (Cassandra's pending ranges), so nothing written during their transfer is missing when
+     * they take over. Their answers do not count towards W: the request id 0 belongs to no operation.
+     */
+    private void sendToPending(WriteOp op) {
+        if (op.pendingSent) {
+            return;
+        }
+        op.pendingSent = true;
+        membership.plan().ifPresent(plan -> {
+            for (NodeId pending : plan.pendingFor(tokenizer.applyAsLong(op.key))) {
+                if (!pending.equals(settings.self())) {
+                    plumbing.send(pending, new ReplicaPutRequest(PENDING_REQUEST_ID, op.key, op.stored));
+                }
+            }
+        });
     }
 
     // ---- forwarding --------------------------------------------------------------------------

@@ -4,7 +4,9 @@ import io.kvorum.node.protocol.ReadOutcome;
 import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.common.NodeId;
+import io.kvorum.node.membership.Membership;
 import io.kvorum.node.message.PeerMessage;
+import io.kvorum.node.transfer.TransferProgress;
 import java.util.List;
 
 /** Everything a node asks its driver to do, as data. */
@@ -38,10 +40,22 @@ public sealed interface Effect {
      */
     record Disconnect(NodeId peer) implements Effect {}
 
-    /** This node has just taken these ring tokens: store them so a restart keeps them. */
-    record PersistTokens(List<Long> tokens) implements Effect {
+    /**
+     * This node has just taken these ring tokens, or finished joining with them: store them so a
+     * restart keeps them, and whether it still joins ({@code joined} false) so a restart resumes the join.
+     */
+    record PersistTokens(List<Long> tokens, boolean joined) implements Effect {
         public PersistTokens {
             tokens = List.copyOf(tokens);
         }
     }
+
+    /** Store the progress of the transfers this node receives, so a restart resumes them where they stopped. */
+    record PersistTransfers(TransferProgress progress) implements Effect {}
+
+    /** The answer to {@link Input.Admin} with this id: accepted, or refused with an api.md error code. */
+    record AdminReply(long requestId, Membership.ChangeRequest result) implements Effect {}
+
+    /** This node has left the cluster (its ranges have new owners that hold them): the process should exit. */
+    record Left() implements Effect {}
 }

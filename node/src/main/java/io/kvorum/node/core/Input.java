@@ -51,4 +51,16 @@ public sealed interface Input {
 
     /** The node is shutting down: announce it, so peers stop counting on this node at once. */
     record ShuttingDown() implements Input {}
+
+    /** An operator's membership change, answered by an {@link Effect.AdminReply} with the same id. */
+    record Admin(long requestId, AdminCommand command) implements Input {}
+
+    /** What an operator can ask of the membership. */
+    sealed interface AdminCommand {
+        /** This node leaves the cluster (decommission). */
+        record Leave() implements AdminCommand {}
+
+        /** The dead member {@code node} is removed for good. */
+        record Remove(NodeId node) implements AdminCommand {}
+    }
 }

@@ -34,6 +34,9 @@ import io.kvorum.node.message.PeerMessage.TreeRequest;
 import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.node.protocol.CoreMetrics;
 import io.kvorum.node.protocol.StorageResult;
+import io.kvorum.node.membership.ChangePlan;
+import io.kvorum.node.transfer.TransferProgress;
+import io.kvorum.node.transfer.Transfers;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
@@ -72,9 +75,18 @@ public final class NodeCore {
     private final ReplicaSide replica;
     private final HintedHandoff handoff;
     private final AntiEntropy antiEntropy;
+    private final Transfers transfers;
+    private final NodeId self;
 
     public NodeCore(NodeCoreSettings settings, Membership membership, ToLongFunction<Key> tokenizer, CoreMetrics metrics) {
+        this(settings, membership, tokenizer, metrics, Optional.empty());
+    }
+
+    /** @param resumed the transfer progress stored before a restart, if any */
+    public NodeCore(NodeCoreSettings settings, Membership membership, ToLongFunction<Key> tokenizer, CoreMetrics metrics,
+                    Optional<TransferProgress> resumed) {
         this.membership = membership;
+        this.self = settings.self();
         this.tokenizer = tokenizer;
         this.n = settings.n();
         this.metrics = metrics;
@@ -83,6 +95,8 @@ public final class NodeCore {
         this.antiEntropy = new AntiEntropy(settings.self(), settings.n(), settings.maxActors(), settings.antiEntropy(),
                 plumbing.outbox(), metrics);
         this.replica = new ReplicaSide(settings, plumbing, handoff, metrics);
+        this.transfers = new Transfers(settings.self(), settings.transfer(), settings.maxActors(), plumbing.outbox(), metrics,
+                progress -> plumbing.emit(new Effect.PersistTransfers(progress)), resumed);
         this.coordinator = new CoordinatorSide(settings, membership, tokenizer, metrics, plumbing, replica);
     }
 
@@ -99,6 +113,11 @@ public final class NodeCore {
     /** How many operations are in flight (for metrics and tests). */
     public int operationsInFlight() {
         return coordinator.operationsInFlight();
+    }
+
+    /** The transfers this node receives, for {@code GET /cluster/transfers}; safe from any thread. */
+    public List<Transfers.View> transfers() {
+        return transfers.views();
     }
 
     /** The first N distinct nodes of the key's preference list. */
@@ -119,12 +138,33 @@ public final class NodeCore {
                 }
             }
             case StorageDone done -> onStorageDone(done.operationId(), done.result());
-            case Input.Tick tick -> {
-                applyMembership(membership.tick(plumbing.nowMillis()));
-                handoff.onTick(membership.members().stream().map(Membership.Member::id).toList(), plumbing::isHealthy);
-                antiEntropy.onTick(membership.ring(), plumbing::isHealthy);
-            }
+            case Input.Tick tick -> onTick();
             case Input.ShuttingDown down -> applyMembership(membership.shutdown(plumbing.nowMillis()));
+            case Input.Admin admin -> {
+                Membership.ChangeRequest result = switch (admin.command()) {
+                    case Input.AdminCommand.Leave leave -> membership.leave(plumbing.nowMillis());
+                    case Input.AdminCommand.Remove remove -> membership.remove(remove.node(), plumbing.nowMillis());
+                };
+                applyMembership(result.step());
+                plumbing.emit(new Effect.AdminReply(admin.requestId(), result));
+            }
+        }
+    }
+
+    /**
+     * A gossip round, then the background protocols: transfers of the change in flight (reported to
+     * the membership once this node has all its ranges), hinted handoff, and anti-entropy, which
+     * waits while a change is in flight (the replicas of a moving range differ by design).
+     */
+    private void onTick() {
+        applyMembership(membership.tick(plumbing.nowMillis()));
+        Optional<ChangePlan> plan = membership.plan();
+        boolean seen = plan.map(p -> membership.seenByAllLive(p.id())).orElse(true);
+        transfers.onTick(plan, seen, plumbing::isHealthy, membership.ring().replicatedRanges(self, n))
+                .ifPresent(planId -> applyMembership(membership.streamed(planId, plumbing.nowMillis())));
+        handoff.onTick(membership.members().stream().map(Membership.Member::id).toList(), plumbing::isHealthy);
+        if (plan.isEmpty()) {
+            antiEntropy.onTick(membership.ring(), plumbing::isHealthy);
         }
     }
 
@@ -132,7 +172,10 @@ public final class NodeCore {
         for (Outgoing outgoing : step.sends()) {
             plumbing.send(outgoing.to(), new Gossip(outgoing.message()));
         }
-        step.tokensTaken().ifPresent(tokens -> plumbing.emit(new Effect.PersistTokens(tokens)));
+        step.tokensTaken().ifPresent(taken -> plumbing.emit(new Effect.PersistTokens(taken.tokens(), taken.joined())));
+        if (step.left()) {
+            plumbing.emit(new Effect.Left());
+        }
         step.suspected().forEach(peer -> plumbing.emit(new Effect.Disconnect(peer)));
         step.events().forEach(metrics::membershipChanged);
     }
@@ -147,8 +190,11 @@ public final class NodeCore {
             case ReplicaGetResponse response -> coordinator.onReadReply(from, response);
             case ReplicaPutResponse response -> coordinator.onWriteAck(from, response);
             case ForwardWriteResponse response -> coordinator.onForwardAnswered(from, response);
+            case PeerMessage.StreamRequest request -> transfers.serve(from, request);
+            case PeerMessage.StreamBatch batch -> transfers.onBatch(from, batch);
             case ReplicaFailure failure -> {
-                if (!handoff.onReply(from, failure) && !antiEntropy.onMessage(from, failure)) {
+                if (!handoff.onReply(from, failure) && !antiEntropy.onMessage(from, failure)
+                        && !transfers.onFailure(from, failure.requestId(), failure.reason())) {
                     coordinator.onReplicaFailed(from, failure.requestId(), failure.reason());
                 }
             }
@@ -179,6 +225,7 @@ public final class NodeCore {
             case HintBatch batch -> handoff.onSendFailed(to, batch);
             case TreeRequest tree -> antiEntropy.onSendFailed(to, tree.requestId());
             case KeysRequest keys -> antiEntropy.onSendFailed(to, keys.requestId());
+            case PeerMessage.StreamRequest stream -> transfers.onFailure(to, stream.requestId(), plumbing.unreachable(to));
         }
     }
 

@@ -4,6 +4,7 @@ import io.kvorum.common.Invariants;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.antientropy.AntiEntropySettings;
 import io.kvorum.node.handoff.HandoffSettings;
+import io.kvorum.node.transfer.TransferSettings;
 import io.kvorum.storage.version.Actor;
 import io.kvorum.storage.version.KeyLimits;
 
@@ -15,7 +16,7 @@ import io.kvorum.storage.version.KeyLimits;
  * storage operations it has in progress at once; past either, a new one fails at once, naming the key.
  */
 public record NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, KeyLimits keyLimits, HandoffSettings handoff,
-                               AntiEntropySettings antiEntropy, int operationsMax) {
+                               AntiEntropySettings antiEntropy, int operationsMax, TransferSettings transfer) {
     /** {@code node.operations-max}'s default (the config module's is the one a node uses). */
     public static final int OPERATIONS_MAX_DEFAULT = 10_000;
 
@@ -26,6 +27,18 @@ public record NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, K
         Invariants.require(maxActors >= 1, "maxActors must be >= 1, got %d", maxActors);
         Invariants.require(keyLimits != null, "keyLimits must be present");
         Invariants.require(operationsMax >= 1, "node.operations-max must be >= 1, got %d", operationsMax);
+        Invariants.require(transfer != null, "transfer settings must be present");
+    }
+
+    /** Default transfer settings. */
+    public NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, KeyLimits keyLimits, HandoffSettings handoff,
+                            AntiEntropySettings antiEntropy, int operationsMax) {
+        this(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, TransferSettings.defaults());
+    }
+
+    /** These settings with other transfer settings. */
+    public NodeCoreSettings withTransfer(TransferSettings newTransfer) {
+        return new NodeCoreSettings(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, newTransfer);
     }
 
     /** The default bound on operations. */

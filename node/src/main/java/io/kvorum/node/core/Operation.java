@@ -24,6 +24,8 @@ sealed interface Operation {
         final ReplyTo replyTo;
         final long deadlineMillis;
         boolean hedgePending;
+        /** Whether the nodes gaining the key's range in a membership change have been sent the write. */
+        boolean pendingSent;
         Siblings stored;
 
         WriteOp(Key key, PutCoordinator coordinator, ReplyTo replyTo, long deadlineMillis, boolean hedgePending) {

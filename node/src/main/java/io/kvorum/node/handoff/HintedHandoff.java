@@ -85,6 +85,7 @@ public final class HintedHandoff {
             case PeerMessage.ForwardWriteResponse other -> false;
             case PeerMessage.TreeResponse other -> false;
             case PeerMessage.KeysResponse other -> false;
+            case PeerMessage.StreamBatch other -> false;
         };
     }
 

@@ -4,6 +4,7 @@ import io.kvorum.common.NodeId;
 import io.kvorum.gossip.GossipMessage;
 import io.kvorum.gossip.GossipOutput;
 import io.kvorum.gossip.GossipProtocol;
+import io.kvorum.gossip.MemberInfo;
 import io.kvorum.gossip.MemberState;
 import io.kvorum.gossip.MemberView;
 import io.kvorum.ring.Ring;
@@ -38,6 +39,9 @@ public final class GossipMembership implements Membership {
     private final SortedMap<NodeId, List<Long>> bootstrapTokens;
     private final Map<NodeId, BootstrapMember> bootstrap;
     private final boolean hasSeeds;
+    private final int n;
+    /** The dead member this node was started to replace ({@code cluster.replace}), if any. */
+    private final Optional<NodeId> replacing;
     /** Bound on the addresses of not-yet-known senders remembered at once (peers name themselves). */
     private static final int ANSWER_ADDRESSES_MAX = 1024;
     /** Addresses gossip told us to answer at (a joiner's SYN names its own): needed before its state arrives. */
@@ -47,13 +51,25 @@ public final class GossipMembership implements Membership {
     // Replaced whole by the owning thread, read by HTTP threads: volatile snapshots.
     private volatile Ring ring;
     private volatile List<Member> members;
+    private volatile Optional<ChangePlan> plan = Optional.empty();
 
     /** A member of the configured bootstrap list: where it is and the tokens it starts with. */
     public record BootstrapMember(NodeId id, String internodeAddress, String httpAddress, List<Long> tokens) {}
 
     public GossipMembership(GossipProtocol protocol, int vnodesPerNode, TokenAllocator allocator,
                             List<BootstrapMember> bootstrapMembers, boolean hasSeeds) {
+        this(protocol, vnodesPerNode, allocator, bootstrapMembers, hasSeeds, 3, Optional.empty());
+    }
+
+    /**
+     * @param n the replication factor the plans' pending ranges are computed for
+     * @param replacing the dead member whose tokens this node takes ({@code cluster.replace})
+     */
+    public GossipMembership(GossipProtocol protocol, int vnodesPerNode, TokenAllocator allocator,
+                            List<BootstrapMember> bootstrapMembers, boolean hasSeeds, int n, Optional<NodeId> replacing) {
         this.protocol = protocol;
+        this.n = n;
+        this.replacing = replacing;
         this.vnodesPerNode = vnodesPerNode;
         this.allocator = allocator;
         this.hasSeeds = hasSeeds;
@@ -94,8 +110,92 @@ public final class GossipMembership implements Membership {
     @Override
     public Step tick(long nowMillis) {
         List<GossipOutput> outputs = new ArrayList<>(protocol.tick(nowMillis));
-        Optional<List<Long>> taken = maybeTakeTokens(nowMillis, outputs);
-        return step(outputs, taken);
+        Optional<TokensTaken> taken = maybeTakeTokens(nowMillis, outputs);
+        refresh();
+        boolean left = advanceChange(nowMillis, outputs);
+        if (left) {
+            return withLeft(step(outputs, taken));
+        }
+        Optional<TokensTaken> joined = maybeFinishJoin(nowMillis, outputs);
+        return step(outputs, joined.isPresent() ? joined : taken);
+    }
+
+    @Override
+    public Optional<ChangePlan> plan() {
+        return plan;
+    }
+
+    @Override
+    public boolean seenByAllLive(long planId) {
+        for (MemberState state : protocol.state().members()) {
+            boolean live = state.id().equals(protocol.self()) || protocol.isAlive(state.id());
+            if (live && state.info().seenPlan() != planId) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Step streamed(long planId, long nowMillis) {
+        MemberInfo own = protocol.member(protocol.self()).orElseThrow().info();
+        return step(protocol.setPlans(own.seenPlan(), planId, nowMillis), Optional.empty());
+    }
+
+    @Override
+    public ChangeRequest leave(long nowMillis) {
+        MemberState own = protocol.member(protocol.self()).orElseThrow();
+        if (own.status() == io.kvorum.gossip.Status.LEAVING) {
+            return ChangeRequest.accepted("already leaving", Step.NONE);
+        }
+        Optional<ChangeRequest> refused = refuseChange(protocol.self());
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (own.status() != io.kvorum.gossip.Status.UP) {
+            return ChangeRequest.refused("not_up", protocol.self() + " is " + own.status() + ", and only an UP node can leave");
+        }
+        Step step = step(protocol.setStatus(io.kvorum.gossip.Status.LEAVING, nowMillis), Optional.empty());
+        return ChangeRequest.accepted(protocol.self() + " is leaving: its ranges stream to their new owners", step);
+    }
+
+    @Override
+    public ChangeRequest remove(NodeId id, long nowMillis) {
+        Optional<MemberState> state = protocol.member(id);
+        if (state.isEmpty() || state.get().status() == io.kvorum.gossip.Status.REMOVED) {
+            return ChangeRequest.refused("unknown_node", "no member " + id + " in this cluster");
+        }
+        if (state.get().status() == io.kvorum.gossip.Status.REMOVING) {
+            return ChangeRequest.accepted("already being removed", Step.NONE);
+        }
+        if (id.equals(protocol.self())) {
+            return ChangeRequest.refused("node_reachable", id + " is this node: ask it to leave instead (POST /cluster/leave)");
+        }
+        if (protocol.isAlive(id)) {
+            return ChangeRequest.refused("node_reachable", id + " is reachable: ask it to leave instead (POST /cluster/leave"
+                    + " on it), or stop it first");
+        }
+        Optional<ChangeRequest> refused = refuseChange(id);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        Step step = step(protocol.startRemoving(id, nowMillis).outputs(), Optional.empty());
+        return ChangeRequest.accepted(id + " is being removed: its ranges stream from the surviving replicas", step);
+    }
+
+    /** One change at a time, and never below N nodes: what a leave or remove of {@code leaving} must not break. */
+    private Optional<ChangeRequest> refuseChange(NodeId leaving) {
+        refresh();
+        if (plan.isPresent()) {
+            ChangePlan inFlight = plan.get();
+            return Optional.of(ChangeRequest.refused("change_in_flight", "a " + inFlight.reason().wireName() + " of "
+                    + inFlight.subject() + " is in flight; one membership change at a time (see GET /cluster/transfers)"));
+        }
+        if (ring.nodeCount() - 1 < n) {
+            return Optional.of(ChangeRequest.refused("too_few_nodes", "without " + leaving + " the ring would have "
+                    + (ring.nodeCount() - 1) + " nodes, fewer than the " + n + " replicas of every key (quorum.n)"));
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -103,24 +203,116 @@ public final class GossipMembership implements Membership {
         return step(protocol.receive(from, message, nowMillis), Optional.empty());
     }
 
+    /**
+     * Only an UP node announces a clean shutdown: a joining or leaving node that stops keeps its
+     * status, so the change resumes when it restarts instead of its tokens being taken for owned.
+     */
     @Override
     public Step shutdown(long nowMillis) {
+        if (protocol.member(protocol.self()).orElseThrow().status() != io.kvorum.gossip.Status.UP) {
+            return Step.NONE;
+        }
         return step(protocol.shutdown(nowMillis), Optional.empty());
     }
 
-    /** A joining node takes its tokens once it knows the ring (or at once when it is alone, with no seeds). */
-    private Optional<List<Long>> maybeTakeTokens(long nowMillis, List<GossipOutput> outputs) {
+    /**
+     * A joining node takes its tokens once it knows the ring and no other change is in flight (joins
+     * queue), and keeps announcing JOINING while its ranges stream in. Alone, with no seeds, it owns
+     * the whole ring at once: there is nothing to stream. A replacement takes the dead member's
+     * tokens once it sees that member down.
+     */
+    private Optional<TokensTaken> maybeTakeTokens(long nowMillis, List<GossipOutput> outputs) {
         MemberState own = protocol.member(protocol.self()).orElseThrow();
-        if (!own.info().tokens().isEmpty() || (hasSeeds && ring.isEmpty())) {
+        if (replacing.isPresent() && !own.info().tokens().isEmpty() && own.info().replaces().isEmpty()
+                && own.status() == io.kvorum.gossip.Status.JOINING) {
+            outputs.addAll(protocol.setReplaces(replacing.get(), nowMillis)); // a replacement restarted mid-way
+        }
+        if (!own.info().tokens().isEmpty() || (hasSeeds && ring.isEmpty()) || plan.isPresent()) {
             return Optional.empty();
         }
-        List<Long> tokens = allocator.allocate(ring, protocol.self(), vnodesPerNode);
+        if (ring.isEmpty()) {
+            List<Long> tokens = allocator.allocate(ring, protocol.self(), vnodesPerNode);
+            outputs.addAll(protocol.setTokens(tokens, nowMillis));
+            outputs.addAll(protocol.setStatus(io.kvorum.gossip.Status.UP, nowMillis));
+            return Optional.of(new TokensTaken(tokens, true));
+        }
+        List<Long> tokens;
+        if (replacing.isPresent()) {
+            NodeId dead = replacing.get();
+            if (!ring.contains(dead) || protocol.member(dead).isEmpty() || protocol.isAlive(dead)) {
+                return Optional.empty(); // not known yet, or still alive: a live node is never replaced
+            }
+            tokens = ring.tokensOf(dead);
+            outputs.addAll(protocol.setReplaces(dead, nowMillis));
+        } else {
+            tokens = allocator.allocate(ring, protocol.self(), vnodesPerNode);
+        }
         outputs.addAll(protocol.setTokens(tokens, nowMillis));
-        outputs.addAll(protocol.setStatus(io.kvorum.gossip.Status.UP, nowMillis));
-        return Optional.of(tokens);
+        return Optional.of(new TokensTaken(tokens, false));
     }
 
-    private Step step(List<GossipOutput> outputs, Optional<List<Long>> taken) {
+    /** A joining node whose ranges have all arrived takes ownership; a replacement also evicts the node it replaced. */
+    private Optional<TokensTaken> maybeFinishJoin(long nowMillis, List<GossipOutput> outputs) {
+        MemberState own = protocol.member(protocol.self()).orElseThrow();
+        if (own.status() != io.kvorum.gossip.Status.JOINING || own.info().tokens().isEmpty() || plan.isEmpty()
+                || own.info().streamedPlan() != plan.get().id()) {
+            return Optional.empty();
+        }
+        outputs.addAll(protocol.setStatus(io.kvorum.gossip.Status.UP, nowMillis));
+        own.info().replaces().ifPresent(dead -> outputs.addAll(protocol.remove(dead, nowMillis).outputs()));
+        return Optional.of(new TokensTaken(own.info().tokens(), true));
+    }
+
+    /**
+     * Announces the plan this node sees, and ends a leave or a removal whose new owners have all
+     * streamed: a leaving node marks itself REMOVED (and returns true: its process should exit); a
+     * removal is ended by the first live member in id order that is not part of it.
+     */
+    private boolean advanceChange(long nowMillis, List<GossipOutput> outputs) {
+        MemberState own = protocol.member(protocol.self()).orElseThrow();
+        long planId = plan.map(ChangePlan::id).orElse(0L);
+        if (own.info().seenPlan() != planId) {
+            outputs.addAll(protocol.setPlans(planId, own.info().streamedPlan(), nowMillis));
+        }
+        if (plan.isEmpty() || !allGainersStreamed(plan.get())) {
+            return false;
+        }
+        ChangePlan current = plan.get();
+        if (current.reason() == ChangePlan.Reason.LEAVE && current.subject().equals(protocol.self())) {
+            outputs.addAll(protocol.setStatus(io.kvorum.gossip.Status.REMOVED, nowMillis));
+            return true;
+        }
+        if (current.reason() == ChangePlan.Reason.REMOVE && isFinisher(current)) {
+            outputs.addAll(protocol.remove(current.subject(), nowMillis).outputs());
+        }
+        return false;
+    }
+
+    private boolean allGainersStreamed(ChangePlan current) {
+        for (NodeId gainer : current.gainers()) {
+            Optional<MemberState> state = protocol.member(gainer);
+            if (state.isEmpty() || state.get().info().streamedPlan() != current.id()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isFinisher(ChangePlan current) {
+        for (MemberState state : protocol.state().members()) {
+            boolean live = state.id().equals(protocol.self()) || protocol.isAlive(state.id());
+            if (live && state.status() == io.kvorum.gossip.Status.UP && !state.id().equals(current.subject())) {
+                return state.id().equals(protocol.self());
+            }
+        }
+        return false;
+    }
+
+    private static Step withLeft(Step step) {
+        return new Step(step.sends(), step.tokensTaken(), step.suspected(), step.events(), true);
+    }
+
+    private Step step(List<GossipOutput> outputs, Optional<TokensTaken> taken) {
         List<Outgoing> sends = new ArrayList<>();
         List<NodeId> suspected = new ArrayList<>();
         List<MembershipEvent> events = new ArrayList<>();
@@ -152,7 +344,7 @@ public final class GossipMembership implements Membership {
             refreshView();
         }
         return sends.isEmpty() && taken.isEmpty() && suspected.isEmpty() && events.isEmpty()
-                ? Step.NONE : new Step(sends, taken, suspected, events);
+                ? Step.NONE : new Step(sends, taken, suspected, events, false);
     }
 
     /** What a change of another member means for the log, if anything (an address or token update means nothing). */
@@ -168,7 +360,7 @@ public final class GossipMembership implements Membership {
             case DISCOVERED -> switch (state.status()) {
                 case JOINING -> Optional.of(MembershipEvent.Kind.JOINING);
                 case UP -> Optional.of(MembershipEvent.Kind.DISCOVERED);
-                case LEAVING, DOWN, REMOVED -> Optional.empty();
+                case LEAVING, DOWN, REMOVING, REMOVED -> Optional.empty();
             };
             case RESTARTED -> Optional.of(MembershipEvent.Kind.RESTARTED);
             case SUSPECTED -> Optional.of(MembershipEvent.Kind.DOWN);
@@ -189,20 +381,68 @@ public final class GossipMembership implements Membership {
         if (now.status() == io.kvorum.gossip.Status.UP) {
             return Optional.of(before.status() == io.kvorum.gossip.Status.JOINING ? MembershipEvent.Kind.JOINED : MembershipEvent.Kind.UP);
         }
-        return now.status() == io.kvorum.gossip.Status.DOWN ? Optional.of(MembershipEvent.Kind.STOPPED) : Optional.empty();
+        return switch (now.status()) {
+            case DOWN -> Optional.of(MembershipEvent.Kind.STOPPED);
+            case LEAVING -> Optional.of(MembershipEvent.Kind.LEAVING);
+            case REMOVING -> Optional.of(MembershipEvent.Kind.REMOVING);
+            case JOINING, UP, REMOVED -> Optional.empty();
+        };
     }
 
+    /**
+     * The ring now: bootstrap members not heard from yet, and every member that owns its tokens
+     * except one replaced by a member that is up. The ring after the change in flight: the ring now
+     * without leaving, removed and replaced members, with joining ones. They differ only while a change is in flight.
+     */
     private void refresh() {
-        SortedMap<NodeId, List<Long>> tokens = new TreeMap<>(bootstrapTokens);
+        SortedMap<NodeId, List<Long>> current = new TreeMap<>(bootstrapTokens);
+        SortedMap<NodeId, List<Long>> future = new TreeMap<>(bootstrapTokens);
+        Set<NodeId> dead = new HashSet<>(); // lookups only
+        ChangePlan.Reason reason = null;
+        NodeId subject = null;
         for (MemberState state : protocol.state().members()) {
             List<Long> owned = state.info().tokens();
-            if (state.info().status() == io.kvorum.gossip.Status.REMOVED) {
-                tokens.remove(state.id());
-            } else if (state.info().status().ownsTokens() && owned.size() == vnodesPerNode) {
-                tokens.put(state.id(), owned);
+            io.kvorum.gossip.Status status = state.info().status();
+            current.remove(state.id());
+            future.remove(state.id());
+            if (owned.size() != vnodesPerNode || status == io.kvorum.gossip.Status.REMOVED) {
+                continue;
+            }
+            if (status.ownsTokens()) {
+                current.put(state.id(), owned);
+            }
+            switch (status) {
+                case UP, DOWN -> future.put(state.id(), owned);
+                case JOINING -> {
+                    future.put(state.id(), owned);
+                    reason = state.info().replaces().isPresent() ? ChangePlan.Reason.REPLACE : ChangePlan.Reason.JOIN;
+                    subject = state.id();
+                }
+                case LEAVING -> {
+                    reason = ChangePlan.Reason.LEAVE;
+                    subject = state.id();
+                }
+                case REMOVING -> {
+                    dead.add(state.id());
+                    reason = ChangePlan.Reason.REMOVE;
+                    subject = state.id();
+                }
+                case REMOVED -> { }
             }
         }
-        ring = Ring.fromTokens(withoutClaimedTwice(tokens), vnodesPerNode);
+        for (MemberState state : protocol.state().members()) {
+            Optional<NodeId> replaced = state.info().replaces();
+            if (replaced.isPresent() && state.info().status() != io.kvorum.gossip.Status.REMOVED) {
+                dead.add(replaced.get());
+                future.remove(replaced.get());
+                if (state.info().status().ownsTokens()) {
+                    current.remove(replaced.get());
+                }
+            }
+        }
+        ring = Ring.fromTokens(withoutClaimedTwice(current), vnodesPerNode);
+        Ring after = Ring.fromTokens(withoutClaimedTwice(future), vnodesPerNode);
+        plan = Optional.ofNullable(reason == null ? null : ChangePlan.between(reason, subject, ring, after, n, dead));
         refreshView();
     }
 
@@ -247,7 +487,7 @@ public final class GossipMembership implements Membership {
             case JOINING -> Optional.of(Membership.Status.JOINING);
             case UP -> Optional.of(Membership.Status.UP);
             case LEAVING -> Optional.of(Membership.Status.LEAVING);
-            case DOWN -> Optional.of(Membership.Status.DOWN);
+            case DOWN, REMOVING -> Optional.of(Membership.Status.DOWN);
             case REMOVED -> Optional.empty();
         };
     }

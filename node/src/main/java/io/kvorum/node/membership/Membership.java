@@ -24,13 +24,32 @@ public interface Membership {
      * persist), members it has just started to suspect (whose connections should be dropped), and
      * the changes to log.
      */
-    record Step(List<Outgoing> sends, Optional<List<Long>> tokensTaken, List<NodeId> suspected, List<MembershipEvent> events) {
-        public static final Step NONE = new Step(List.of(), Optional.empty(), List.of(), List.of());
+    record Step(List<Outgoing> sends, Optional<TokensTaken> tokensTaken, List<NodeId> suspected, List<MembershipEvent> events,
+                boolean left) {
+        public static final Step NONE = new Step(List.of(), Optional.empty(), List.of(), List.of(), false);
 
         public Step {
             sends = List.copyOf(sends);
             suspected = List.copyOf(suspected);
             events = List.copyOf(events);
+        }
+    }
+
+    /** Tokens this node owns or is joining with; {@code joined} false while its ranges still stream in. */
+    record TokensTaken(List<Long> tokens, boolean joined) {
+        public TokensTaken {
+            tokens = List.copyOf(tokens);
+        }
+    }
+
+    /** The answer to an operator's leave or remove: accepted with its step, or refused with an api.md error code. */
+    record ChangeRequest(Optional<String> refusal, String message, Step step) {
+        static ChangeRequest refused(String code, String message) {
+            return new ChangeRequest(Optional.of(code), message, Step.NONE);
+        }
+
+        static ChangeRequest accepted(String message, Step step) {
+            return new ChangeRequest(Optional.empty(), message, step);
         }
     }
 
@@ -66,5 +85,30 @@ public interface Membership {
     /** This node is shutting down: tell the others so they stop counting on it at once. */
     default Step shutdown(long nowMillis) {
         return Step.NONE;
+    }
+
+    /** The membership change in flight, if any. */
+    default Optional<ChangePlan> plan() {
+        return Optional.empty();
+    }
+
+    /** True when every live member announces it sees plan {@code planId}: writes of every coordinator reach its new owners. */
+    default boolean seenByAllLive(long planId) {
+        return true;
+    }
+
+    /** This node has received every range it gains under plan {@code planId}. */
+    default Step streamed(long planId, long nowMillis) {
+        return Step.NONE;
+    }
+
+    /** An operator asks this node to leave the cluster (decommission). */
+    default ChangeRequest leave(long nowMillis) {
+        return ChangeRequest.refused("not_supported", "this node's membership is static");
+    }
+
+    /** An operator asks to remove the dead member {@code id} for good. */
+    default ChangeRequest remove(NodeId id, long nowMillis) {
+        return ChangeRequest.refused("not_supported", "this node's membership is static");
     }
 }

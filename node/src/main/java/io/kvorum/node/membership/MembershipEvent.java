@@ -31,7 +31,11 @@ public record MembershipEvent(NodeId member, Kind kind, OptionalDouble phi, long
         STOPPED,
         /** It came back with a higher generation: the same member after a restart. */
         RESTARTED,
-        /** An operator removed it for good. */
+        /** It started to leave: its ranges stream to their new owners. */
+        LEAVING,
+        /** An operator started to remove it (it is dead): its ranges stream from the surviving replicas. */
+        REMOVING,
+        /** An operator removed it for good, or it left. */
         REMOVED
     }
 
@@ -46,7 +50,9 @@ public record MembershipEvent(NodeId member, Kind kind, OptionalDouble phi, long
             case UP -> id + " is now UP (" + phiText() + ")";
             case STOPPED -> id + " is now DOWN (it announced a clean shutdown)";
             case RESTARTED -> id + " restarted with a new generation " + generation + " (was " + previousGeneration + ")";
-            case REMOVED -> id + " was removed from the cluster";
+            case LEAVING -> id + " is leaving the cluster: its ranges stream to their new owners";
+            case REMOVING -> id + " is being removed from the cluster: its ranges stream from the surviving replicas";
+            case REMOVED -> id + " left the cluster or was removed";
         };
     }
 

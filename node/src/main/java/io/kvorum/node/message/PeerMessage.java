@@ -132,6 +132,28 @@ public sealed interface PeerMessage {
         }
     }
 
+    /**
+     * Range transfer (join, leave, remove, replace): send your states of the keys in {@code range}
+     * that sort after {@code after} (all of them when empty), in key order, at most {@code maxBytes}
+     * of them beyond the first. The receiver pulls, so it sets the pace and keeps the cursor.
+     */
+    record StreamRequest(long requestId, TokenRange range, Optional<Key> after, long maxBytes) implements Request {}
+
+    /**
+     * The next states of a {@link StreamRequest}'s range in key order, and how many keys of the range
+     * follow them (0: the range is complete). The codec checksums the entries, and a batch that fails
+     * its check is never decoded.
+     */
+    record StreamBatch(long requestId, List<KeyState> entries, long keysLeft) implements Response {
+        public StreamBatch {
+            entries = List.copyOf(entries);
+        }
+
+        public boolean complete() {
+            return keysLeft == 0;
+        }
+    }
+
     /** A membership gossip exchange step (SYN, ACK or ACK2), carried on the same connections. */
     record Gossip(GossipMessage message) implements OneWay {}
 }

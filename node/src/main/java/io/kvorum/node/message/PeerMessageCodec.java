@@ -24,6 +24,8 @@ import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
 import io.kvorum.node.message.PeerMessage.TreeRequest;
+import io.kvorum.node.message.PeerMessage.StreamBatch;
+import io.kvorum.node.message.PeerMessage.StreamRequest;
 import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.storage.merkle.MerkleCodec;
 import io.kvorum.storage.merkle.MerkleTree;
@@ -60,6 +62,8 @@ public final class PeerMessageCodec {
     private static final int TREE_RESPONSE = 13;
     private static final int KEYS_REQUEST = 14;
     private static final int KEYS_RESPONSE = 15;
+    private static final int STREAM_REQUEST = 16;
+    private static final int STREAM_BATCH = 17;
     private static final int NODE_ID_BYTES_MAX = 64;
     /** Bounds on batch lengths; the frame limit bounds their bytes. */
     private static final int ENTRIES_MAX = 1 << 20;
@@ -122,6 +126,17 @@ public final class PeerMessageCodec {
             case KeysRequest m -> writeEntries(writeRanges(out.writeByte(KEYS_REQUEST).writeVarLong(m.requestId()), m.ranges()),
                     m.entries()).writeVarLong(m.maxBytes());
             case KeysResponse m -> writeEntries(out.writeByte(KEYS_RESPONSE).writeVarLong(m.requestId()), m.entries());
+            case StreamRequest m -> {
+                writeRanges(out.writeByte(STREAM_REQUEST).writeVarLong(m.requestId()), List.of(m.range()));
+                out.writeBoolean(m.after().isPresent());
+                m.after().ifPresent(key -> out.writeBytes(key.utf8()));
+                out.writeVarLong(m.maxBytes());
+            }
+            case StreamBatch m -> {
+                Bytes entries = writeEntries(new ByteWriter(1024), m.entries()).toBytes();
+                out.writeByte(STREAM_BATCH).writeVarLong(m.requestId()).writeVarLong(m.keysLeft());
+                out.writeInt(crc32c(entries)).writeBytes(entries);
+            }
         }
         return out.toByteArray();
     }
@@ -157,6 +172,9 @@ public final class PeerMessageCodec {
             case TREE_RESPONSE -> new TreeResponse(in.readVarLong(), readTrees(in));
             case KEYS_REQUEST -> new KeysRequest(in.readVarLong(), readRanges(in), readEntries(in), readPositive(in));
             case KEYS_RESPONSE -> new KeysResponse(in.readVarLong(), readEntries(in));
+            case STREAM_REQUEST -> new StreamRequest(in.readVarLong(), readOneRange(in),
+                    in.readBoolean() ? Optional.of(readKey(in)) : Optional.empty(), readPositive(in));
+            case STREAM_BATCH -> readStreamBatch(in);
             default -> throw new MalformedException("unknown message tag " + tag);
         };
         in.expectEnd();
@@ -271,6 +289,35 @@ public final class PeerMessageCodec {
             out.writeLong(range.startExclusive()).writeLong(range.endInclusive());
         }
         return out;
+    }
+
+    private static TokenRange readOneRange(ByteReader in) {
+        List<TokenRange> ranges = readRanges(in);
+        if (ranges.size() != 1) {
+            throw new MalformedException("a stream request names " + ranges.size() + " ranges, not 1");
+        }
+        return ranges.get(0);
+    }
+
+    /** A transfer batch whose entries are decoded only once their checksum holds. */
+    private StreamBatch readStreamBatch(ByteReader in) {
+        long requestId = in.readVarLong();
+        long keysLeft = in.readVarLong();
+        int expected = in.readInt();
+        Bytes entries = in.readBytes(in.remaining());
+        if (crc32c(entries) != expected) {
+            throw new MalformedException("transfer batch " + requestId + " fails its checksum");
+        }
+        ByteReader inner = new ByteReader(entries.toByteArray());
+        List<KeyState> decoded = readEntries(inner);
+        inner.expectEnd();
+        return new StreamBatch(requestId, decoded, keysLeft);
+    }
+
+    private static int crc32c(Bytes bytes) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes.toByteArray());
+        return (int) crc.getValue();
     }
 
     private static List<TokenRange> readRanges(ByteReader in) {

@@ -63,4 +63,16 @@ public interface CoreMetrics {
 
     /** Every (peer, range) pair anti-entropy compares, after a change; for {@code /node/status}. */
     default void antiEntropySyncs(List<RangeSync> syncs) {}
+
+    /** A line of a range transfer's progress for the node's log (a range started, streamed or done; cleanup). */
+    default void transferEvent(String line) {}
+
+    /** A transfer batch from {@code source} was stored. */
+    default void transferBatch(NodeId source, int keys, long bytes) {}
+
+    /** How many range streams have a batch in flight. */
+    default void transfersActive(int streams) {}
+
+    /** Cleanup dropped keys of ranges this node no longer replicates. */
+    default void keysPurged(int keys) {}
 }

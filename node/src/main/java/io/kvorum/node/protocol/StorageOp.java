@@ -69,6 +69,22 @@ public sealed interface StorageOp {
         }
     }
 
+    /**
+     * The states of the keys in {@code range} that sort after {@code after} (from the first when
+     * empty), in key order, at most {@code maxBytes} of them beyond the first: one transfer batch.
+     */
+    record StreamScan(TokenRange range, Optional<Key> after, long maxBytes) implements StorageOp {}
+
+    /**
+     * Drop, without a tombstone, up to {@code maxKeys} keys whose token lies in none of {@code keep}:
+     * data whose ranges moved to new owners that hold it durably (cleanup). Reports how many went.
+     */
+    record Purge(List<TokenRange> keep, int maxKeys) implements StorageOp {
+        public Purge {
+            keep = List.copyOf(keep);
+        }
+    }
+
     /** A rough size of a state on the wire, for the byte bounds of batches. */
     public static long sizeOf(Key key, Siblings state) {
         long bytes = key.utf8().length() + 16L * state.context().actorCount() + 16;

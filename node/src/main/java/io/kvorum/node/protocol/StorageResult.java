@@ -59,6 +59,13 @@ public sealed interface StorageResult {
     /** A change with nothing to report (hints deleted). */
     record Done() implements StorageResult {}
 
+    /** One transfer batch ({@link StorageOp.StreamScan}), and how many keys of the range follow it. */
+    record Streamed(List<KeyState> entries, long keysLeft) implements StorageResult {
+        public Streamed {
+            entries = List.copyOf(entries);
+        }
+    }
+
     /** The engine failed (I/O error); nothing is promised about the key. */
     record Failed(String reason) implements StorageResult {}
 }

@@ -89,6 +89,11 @@ final class EventLog {
     }
 
     /** A storage operation failed: at most one ERROR line a minute, naming the data directory and its free space. */
+    /** A transfer's progress line: its callers already bound how often they speak (once per 10 s per range). */
+    void transfer(String line) {
+        sink.info(line);
+    }
+
     void storageFailed(String reason) {
         OptionalLong held = storage.admit("storage", nanoTime.getAsLong());
         if (held.isEmpty()) {

@@ -64,6 +64,8 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, config), "kvorum-shutdown"));
+        // A node that has left the cluster has nothing more to serve: its process ends with status 0.
+        server.whenLeft().onSuccess(v -> new Thread(() -> System.exit(0), "kvorum-left").start());
     }
 
     private static void stop(NodeServer server, KvorumConfig config) {

@@ -43,9 +43,10 @@ final class MembershipFactory {
         // One allocator for the bootstrap ring and for joining, balanced for this cluster's N.
         TokenAllocator allocator = new TokenAllocator(partitioner, config.quorum().n());
         List<BootstrapMember> bootstrap = joiner ? List.of() : bootstrapMembers(config, allocator);
-        Optional<List<Long>> stored = TokenStore.load(config.node().dataDir());
-        List<Long> tokens = stored.orElseGet(() -> bootstrap.stream()
+        Optional<TokenStore.Stored> stored = TokenStore.loadStored(config.node().dataDir());
+        List<Long> tokens = stored.map(TokenStore.Stored::tokens).orElseGet(() -> bootstrap.stream()
                 .filter(m -> m.id().equals(self)).findFirst().map(BootstrapMember::tokens).orElse(List.of()));
+        boolean joining = tokens.isEmpty() || stored.map(s -> !s.joined()).orElse(false);
         if (stored.isEmpty() && !tokens.isEmpty()) {
             TokenStore.save(config.node().dataDir(), tokens);
         }
@@ -53,12 +54,12 @@ final class MembershipFactory {
         // 0.0.0.0 (in a container, say) is reached by the name or address that entry gives.
         MemberAddress advertised = config.cluster().member(self).orElseThrow();
         LocalMember local = new LocalMember(self, advertised.internode().toString(),
-                advertised.http().toString(), tokens, epoch + 1, tokens.isEmpty() ? Status.JOINING : Status.UP);
+                advertised.http().toString(), tokens, epoch + 1, joining ? Status.JOINING : Status.UP);
         List<Seed> seeds = seeds(config);
         GossipProtocol protocol = new GossipProtocol(local, seeds, gossipSettings(config),
                 new PhiAccrualFailureDetector(detectorSettings(config.failureDetector())), new SplittableRandom(gossipSeed(self, epoch)));
         return new GossipMembership(protocol, vnodes, allocator, bootstrap,
-                !seeds.isEmpty());
+                !seeds.isEmpty(), config.quorum().n(), config.transfer().replace());
     }
 
     /**

@@ -8,7 +8,10 @@ import io.kvorum.http.ContextView;
 import io.kvorum.http.DeleteRequest;
 import io.kvorum.http.GetRequest;
 import io.kvorum.http.GetResult;
+import io.kvorum.http.ClusterChange;
 import io.kvorum.http.KvService;
+import io.kvorum.node.core.Input;
+import io.kvorum.node.transfer.Transfers;
 import io.kvorum.http.MembersView;
 import io.kvorum.http.NodeStatus;
 import io.kvorum.http.PutRequest;
@@ -32,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -49,10 +53,13 @@ final class NodeKvService implements KvService {
     private final ToLongFunction<Key> tokenizer;
     private final MetricRegistry metrics;
     private final NodeStatusSource statusSource;
+    private final Supplier<List<Transfers.View>> transfers;
 
     NodeKvService(NodeId self, Defaults defaults, NodeLoop loop, Membership membership,
-                  ToLongFunction<Key> tokenizer, MetricRegistry metrics, NodeStatusSource statusSource) {
+                  ToLongFunction<Key> tokenizer, MetricRegistry metrics, NodeStatusSource statusSource,
+                  Supplier<List<Transfers.View>> transfers) {
         this.self = self;
+        this.transfers = transfers;
         this.defaults = defaults;
         this.loop = loop;
         this.membership = membership;
@@ -170,6 +177,30 @@ final class NodeKvService implements KvService {
             dots.add(new ContextView.Dot(dot.actor().node().value(), dot.actor().epoch(), dot.counter()));
         }
         return new ContextView.Decoded(versions, dots);
+    }
+
+    @Override
+    public List<ClusterChange.Transfer> transfers() {
+        List<ClusterChange.Transfer> out = new ArrayList<>();
+        for (Transfers.View view : transfers.get()) {
+            out.add(new ClusterChange.Transfer(view.range().startExclusive(), view.range().endInclusive(), view.from(),
+                    view.to(), view.reason(), view.state(), view.keys(), view.bytes(), view.bytesPerSecond(), view.etaSeconds()));
+        }
+        return out;
+    }
+
+    @Override
+    public CompletionStage<ClusterChange.Answer> leave() {
+        return loop.admin(new Input.AdminCommand.Leave()).thenApply(result -> answer(self, result));
+    }
+
+    @Override
+    public CompletionStage<ClusterChange.Answer> remove(NodeId node) {
+        return loop.admin(new Input.AdminCommand.Remove(node)).thenApply(result -> answer(node, result));
+    }
+
+    private static ClusterChange.Answer answer(NodeId node, Membership.ChangeRequest result) {
+        return new ClusterChange.Answer(node, result.refusal(), result.message());
     }
 
     @Override

@@ -12,6 +12,8 @@ import io.kvorum.node.core.StorageRunner;
 import io.kvorum.node.protocol.ReadOutcome;
 import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.core.Transport;
+import io.kvorum.node.membership.Membership;
+import io.kvorum.node.transfer.TransferProgress;
 import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.version.CausalContext;
@@ -43,7 +45,8 @@ final class NodeLoop {
     private final Map<Long, CompletableFuture<WriteOutcome>> pendingWrites = new HashMap<>();
     private final Map<Long, Long> timers = new HashMap<>();
     private final ArrayDeque<Input> inline = new ArrayDeque<>();
-    private final Consumer<List<Long>> tokenSink;
+    private final Map<Long, CompletableFuture<Membership.ChangeRequest>> pendingAdmin = new HashMap<>();
+    private final Sinks sinks;
     private final NodeId self;
     private final int clientRequestsMax;
     private final CoreFailures failures;
@@ -56,12 +59,15 @@ final class NodeLoop {
     /** How the loop is bounded and what it does when the core breaks. */
     record Limits(NodeId self, int clientRequestsMax, CoreFailures failures) {}
 
+    /** Where the core's requests to persist state go, and what to do once this node has left the cluster. */
+    record Sinks(Consumer<Effect.PersistTokens> tokens, Consumer<TransferProgress> transfers, Runnable left) {}
+
     NodeLoop(Vertx vertx, Context context, NodeCore core, Clock clock, LocalStorage storage, WorkerExecutor storageWorkers,
-             Consumer<List<Long>> tokenSink, Limits limits) {
+             Sinks sinks, Limits limits) {
         this.self = limits.self();
         this.clientRequestsMax = limits.clientRequestsMax();
         this.failures = limits.failures();
-        this.tokenSink = tokenSink;
+        this.sinks = sinks;
         this.vertx = vertx;
         this.context = context;
         this.core = core;
@@ -99,6 +105,21 @@ final class NodeLoop {
                                           boolean sloppy, long timeoutMillis) {
         return call(pendingWrites, id -> new Input.ClientWrite(id, key, value, causalContext, w, sloppy, timeoutMillis,
                 clock.wallMillis()), new WriteOutcome.Unavailable(w, 0, overloadedShortfall()));
+    }
+
+    /** An operator's membership change (leave, remove), answered once the core has decided. */
+    CompletableFuture<Membership.ChangeRequest> admin(Input.AdminCommand command) {
+        CompletableFuture<Membership.ChangeRequest> future = new CompletableFuture<>();
+        context.runOnContext(ignored -> {
+            if (failed != null) {
+                future.completeExceptionally(failed);
+            } else {
+                long id = nextClientRequestId++;
+                pendingAdmin.put(id, future);
+                run(new Input.Admin(id, command));
+            }
+        });
+        return future;
     }
 
     /**
@@ -199,7 +220,10 @@ final class NodeLoop {
                 }
             }
             case Effect.Storage storage -> storageRunner.start(storage.operationId(), storage.operation());
-            case Effect.PersistTokens persist -> tokenSink.accept(persist.tokens());
+            case Effect.PersistTokens persist -> sinks.tokens().accept(persist);
+            case Effect.PersistTransfers persist -> sinks.transfers().accept(persist.progress());
+            case Effect.AdminReply reply -> complete(pendingAdmin.remove(reply.requestId()), reply.result());
+            case Effect.Left left -> context.runOnContext(ignored -> sinks.left().run());
             case Effect.Disconnect disconnect -> transport.disconnect(disconnect.peer());
         }
     }

@@ -9,7 +9,10 @@ import io.kvorum.http.HttpApi;
 import io.kvorum.http.HttpApiSettings;
 import io.kvorum.node.core.Input;
 import io.kvorum.node.core.NodeCore;
+import io.kvorum.node.core.Effect;
 import io.kvorum.node.core.NodeCoreSettings;
+import io.kvorum.node.transfer.TransferProgress;
+import io.kvorum.node.transfer.TransferSettings;
 import io.kvorum.node.antientropy.AntiEntropySettings;
 import io.kvorum.node.handoff.HandoffSettings;
 import io.kvorum.config.AntiEntropyConfig;
@@ -50,6 +53,8 @@ public final class NodeServer {
     private final NodeStorage storage;
     private final CoreVerticle core;
     private final HttpApi http;
+    private final Promise<Void> left = Promise.promise();
+    private Future<Void> stopped;
 
     private NodeServer(KvorumConfig config, Vertx vertx, NodeStorage storage, CoreVerticle core, HttpApi http) {
         this.config = config;
@@ -57,6 +62,16 @@ public final class NodeServer {
         this.storage = storage;
         this.core = core;
         this.http = http;
+        // A node that has left the cluster (its ranges have new owners) stops; Main then exits.
+        core.left.future().onSuccess(v -> {
+            log.info("{} has left the cluster; stopping", id());
+            stop().onComplete(done -> left.tryComplete());
+        });
+    }
+
+    /** Completes once this node has left the cluster (after {@code POST /cluster/leave}) and stopped. */
+    public Future<Void> whenLeft() {
+        return left.future();
     }
 
     /** Starts a node; the future fails with a one-line reason (port taken, data directory unusable). */
@@ -133,7 +148,14 @@ public final class NodeServer {
      * Stops cleanly: new requests get 503, in-flight ones may finish within node.shutdown-timeout,
      * then the HTTP server, the transport and the engine close.
      */
-    public Future<Void> stop() {
+    public synchronized Future<Void> stop() {
+        if (stopped == null) {
+            stopped = stopOnce();
+        }
+        return stopped;
+    }
+
+    private Future<Void> stopOnce() {
         log.info("{} shutting down", id());
         core.announceShutdown();
         http.drain();
@@ -198,12 +220,23 @@ public final class NodeServer {
     }
 
     /** Tokens a joining node took must survive a restart; failing to store them is logged, and the node goes on. */
-    private static void persistTokens(KvorumConfig config, List<Long> tokens) {
+    private static void persistTokens(KvorumConfig config, Effect.PersistTokens persist) {
         try {
-            TokenStore.save(config.node().dataDir(), tokens);
-            log.info("{} joined the ring with {} tokens", config.node().id(), tokens.size());
+            TokenStore.save(config.node().dataDir(), persist.tokens(), persist.joined());
+            log.info(persist.joined() ? "{} owns its {} tokens" : "{} is joining with {} tokens; its ranges stream in",
+                    config.node().id(), persist.tokens().size());
         } catch (IOException e) {
             log.error("{} could not store its tokens; a restart would take new ones: {}", config.node().id(), e.getMessage());
+        }
+    }
+
+    /** Transfer progress lets a restart resume; failing to store it costs only a restart from an older cursor. */
+    private static void persistTransfers(KvorumConfig config, TransferProgress progress) {
+        try {
+            TransferStore.save(config.node().dataDir(), progress);
+        } catch (IOException e) {
+            log.warn("{} could not store its transfer progress; a restart would stream more again: {}",
+                    config.node().id(), e.getMessage());
         }
     }
 
@@ -227,9 +260,11 @@ public final class NodeServer {
         private final Partitioner partitioner;
         private final NodeStorage storage;
         private final MetricRegistry metrics;
+        private final Promise<Void> left = Promise.promise();
         private NodeLoop loop;
         private VertxTransport transport;
         private NodeKvService service;
+        private NodeCore nodeCore;
 
         CoreVerticle(KvorumConfig config, Actor actor, Membership membership, Partitioner partitioner,
                      NodeStorage storage, MetricRegistry metrics) {
@@ -248,10 +283,13 @@ public final class NodeServer {
             KeyLimits keyLimits = new KeyLimits(config.storage().siblingsMax(), config.storage().keyBytesMax());
             NodeCore nodeCore = new NodeCore(new NodeCoreSettings(self, actor, config.quorum().n(), Siblings.DEFAULT_MAX_ACTORS,
                     keyLimits, handoffSettings(config.handoff()), antiEntropySettings(config.antiEntropy()),
-                    config.node().operationsMax()), membership, partitioner::token, runtimeMetrics);
+                    config.node().operationsMax(), transferSettings(config)), membership, partitioner::token, runtimeMetrics,
+                    loadTransfers(config));
+            this.nodeCore = nodeCore;
             SystemClock clock = new SystemClock();
             loop = new NodeLoop(vertx, context, nodeCore, clock, new LocalStorage(storage.engine(), storage.hints(), partitioner::token),
-                    storage.workers(vertx), tokens -> persistTokens(config, tokens),
+                    storage.workers(vertx), new NodeLoop.Sinks(persist -> persistTokens(config, persist),
+                            progress -> persistTransfers(config, progress), () -> left.tryComplete()),
                     new NodeLoop.Limits(self, config.node().operationsMax(), CoreFailures.halting(metrics)));
             // The transport runs on this context too, so it may read the core's membership directly.
             transport = new VertxTransport(vertx, new VertxTransport.Settings(self, config.internode().frameBytesMax(),
@@ -263,9 +301,26 @@ public final class NodeServer {
                     config.ring().vnodesPerNode(), Murmur3Partitioner.NAME),
                     loop, membership, partitioner::token, metrics,
                     new NodeStatusSource(self, membership, storage.engine()::size, storage.hints(), runtimeMetrics, clock,
-                            config.antiEntropy().enabled()));
+                            config.antiEntropy().enabled()), nodeCore::transfers);
             return transport.listen(config.internode().host(), config.internode().port())
                     .onSuccess(server -> loop.startTicking(config.gossip().interval().toMillis()));
+        }
+
+        private static TransferSettings transferSettings(KvorumConfig config) {
+            TransferSettings defaults = TransferSettings.defaults();
+            long settleMillis = Math.max(defaults.settleMillis(), config.quorum().requestTimeout().toMillis());
+            return new TransferSettings(config.transfer().rateBytesPerSecond(), config.transfer().concurrency(),
+                    Math.min(defaults.batchBytes(), Math.max(64 * 1024, config.transfer().rateBytesPerSecond() / 4)),
+                    settleMillis, defaults.requestTimeoutMillis(), defaults.cleanupDelayMillis());
+        }
+
+        private static Optional<TransferProgress> loadTransfers(KvorumConfig config) {
+            try {
+                return TransferStore.load(config.node().dataDir());
+            } catch (IOException e) {
+                log.warn("{}: stored transfer progress is unreadable, so transfers start over: {}", config.node().id(), e.getMessage());
+                return Optional.empty();
+            }
         }
 
         private static HandoffSettings handoffSettings(HandoffConfig handoff) {

@@ -48,6 +48,10 @@ final class RuntimeMetrics implements CoreMetrics {
     private final Counter keysRepaired;
     private final Counter refusedForSiblings;
     private final Counter refusedForBytes;
+    private final Counter transferKeys;
+    private final Counter transferBytes;
+    private final Counter keysPurged;
+    private volatile int transfersActive;
     private final Histogram readSiblings;
     private final Histogram readObjectBytes;
     private final LogLimiter nearLimitLog = new LogLimiter(NEAR_LIMIT_LOG_INTERVAL_NANOS, 1);
@@ -77,6 +81,10 @@ final class RuntimeMetrics implements CoreMetrics {
         registry.gauge("anti-entropy.oldest-sync-age-ms", () -> () -> oldestSyncAgeMillis);
         refusedForSiblings = registry.counter("kv.writes-refused.siblings-max");
         refusedForBytes = registry.counter("kv.writes-refused.key-bytes-max");
+        transferKeys = registry.counter("transfer.keys");
+        transferBytes = registry.counter("transfer.bytes");
+        keysPurged = registry.counter("transfer.keys-cleaned-up");
+        registry.gauge("transfer.active", () -> () -> transfersActive);
         readSiblings = registry.histogram("kv.read.siblings");
         readObjectBytes = registry.histogram("kv.read.object-bytes");
     }
@@ -103,6 +111,27 @@ final class RuntimeMetrics implements CoreMetrics {
 
     private static void gauge(MetricRegistry registry, String name, Supplier<LogStats> stats, ToLongFunction<LogStats> field) {
         registry.gauge(name, () -> () -> field.applyAsLong(stats.get()));
+    }
+
+    @Override
+    public void transferEvent(String line) {
+        events.transfer(line);
+    }
+
+    @Override
+    public void transferBatch(NodeId source, int keys, long bytes) {
+        transferKeys.inc(keys);
+        transferBytes.inc(bytes);
+    }
+
+    @Override
+    public void transfersActive(int streams) {
+        transfersActive = streams;
+    }
+
+    @Override
+    public void keysPurged(int keys) {
+        keysPurged.inc(keys);
     }
 
     @Override

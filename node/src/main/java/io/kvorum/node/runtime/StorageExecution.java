@@ -50,6 +50,8 @@ public final class StorageExecution {
                 }
                 case StorageOp.BuildTrees build -> new StorageResult.Trees(buildTrees(engine, tokenizer, build));
                 case StorageOp.Scan scan -> scan(engine, scan);
+                case StorageOp.StreamScan stream -> streamScan(engine, stream);
+                case StorageOp.Purge purge -> purge(engine, purge);
             };
         } catch (UncheckedIOException e) {
             return new StorageResult.Failed(describe(op) + ": " + e.getMessage());
@@ -108,6 +110,8 @@ public final class StorageExecution {
                 case StorageOp.DeleteHints delete -> null;
                 case StorageOp.BuildTrees build -> null;
                 case StorageOp.Scan scan -> null;
+                case StorageOp.StreamScan stream -> null;
+                case StorageOp.Purge purge -> null;
             };
         } catch (UncheckedIOException e) {
             return CompletableFuture.completedStage(new StorageResult.Failed(describe(op) + ": " + e.getMessage()));
@@ -150,6 +154,8 @@ public final class StorageExecution {
             case StorageOp.DeleteHints delete -> "hints for " + delete.owner();
             case StorageOp.BuildTrees build -> "Merkle trees of " + build.ranges().size() + " ranges";
             case StorageOp.Scan scan -> "scan of " + scan.ranges().size() + " ranges";
+            case StorageOp.StreamScan stream -> "transfer batch of " + stream.range();
+            case StorageOp.Purge purge -> "cleanup outside " + purge.keep().size() + " ranges";
         };
     }
 
@@ -206,6 +212,50 @@ public final class StorageExecution {
         List<MerkleTree> trees = new ArrayList<>(builders.size());
         builders.forEach(builder -> trees.add(builder.build()));
         return trees;
+    }
+
+    /**
+     * One transfer batch: the range's keys after the cursor, sorted (only keys: their states are read
+     * for the batch alone), then states in key order until the byte bound.
+     */
+    private static StorageResult streamScan(StorageEngine engine, StorageOp.StreamScan stream) {
+        List<Key> keys = new ArrayList<>();
+        engine.forEachKey(stream.range()::contains, key -> {
+            if (stream.after().isEmpty() || key.compareTo(stream.after().get()) > 0) {
+                keys.add(key);
+            }
+        });
+        keys.sort(null);
+        List<KeyState> entries = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            Key key = keys.get(i);
+            Siblings state = engine.get(key);
+            if (state.equals(Siblings.EMPTY)) {
+                continue; // removed since the key list was taken
+            }
+            bytes += StorageOp.sizeOf(key, state);
+            if (!entries.isEmpty() && bytes > stream.maxBytes()) {
+                return new StorageResult.Streamed(entries, keys.size() - i);
+            }
+            entries.add(new KeyState(key, state));
+        }
+        return new StorageResult.Streamed(entries, 0);
+    }
+
+    /** Removes keys outside every kept range, without tombstones: their new owners hold them. */
+    private static StorageResult purge(StorageEngine engine, StorageOp.Purge purge) {
+        RangeIndex index = new RangeIndex(purge.keep());
+        List<Key> outside = new ArrayList<>();
+        engine.forEachKey(token -> index.find(token) < 0, key -> {
+            if (outside.size() < purge.maxKeys()) {
+                outside.add(key);
+            }
+        });
+        for (Key key : outside) {
+            engine.update(key, state -> Siblings.EMPTY);
+        }
+        return new StorageResult.Merged(outside.size());
     }
 
     private static StorageResult scan(StorageEngine engine, StorageOp.Scan scan) {

@@ -14,12 +14,27 @@ import java.util.stream.Collectors;
 
 /**
  * Persists the ring tokens a node took when it joined, in {@code <data-dir>/tokens} (one per line),
- * so that a restarted node claims the same ranges instead of taking new ones.
+ * so that a restarted node claims the same ranges instead of taking new ones. A first line
+ * {@value #JOINING_MARK} says the node was still receiving its ranges: a restart resumes the join
+ * instead of serving ranges it does not hold yet.
  */
 final class TokenStore {
     private static final String FILE = "tokens";
+    private static final String JOINING_MARK = "joining";
+
+    /** The stored tokens, and whether the node had finished joining with them. */
+    record Stored(List<Long> tokens, boolean joined) {}
 
     private TokenStore() {}
+
+    static Optional<Stored> loadStored(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        boolean joining = Files.readAllLines(file, StandardCharsets.UTF_8).stream().anyMatch(line -> line.strip().equals(JOINING_MARK));
+        return load(dataDir).map(tokens -> new Stored(tokens, !joining));
+    }
 
     static Optional<List<Long>> load(Path dataDir) throws IOException {
         Path file = dataDir.resolve(FILE);
@@ -28,7 +43,7 @@ final class TokenStore {
         }
         List<Long> tokens = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
+            if (!line.isBlank() && !line.strip().equals(JOINING_MARK)) {
                 try {
                     tokens.add(Long.parseLong(line.trim()));
                 } catch (NumberFormatException e) {
@@ -40,8 +55,13 @@ final class TokenStore {
     }
 
     static void save(Path dataDir, List<Long> tokens) throws IOException {
+        save(dataDir, tokens, true);
+    }
+
+    static void save(Path dataDir, List<Long> tokens, boolean joined) throws IOException {
         Path temp = dataDir.resolve(FILE + ".tmp");
-        String text = tokens.stream().map(String::valueOf).collect(Collectors.joining("\n", "", "\n"));
+        String text = (joined ? "" : JOINING_MARK + "\n")
+                + tokens.stream().map(String::valueOf).collect(Collectors.joining("\n", "", "\n"));
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             channel.write(StandardCharsets.UTF_8.encode(text));

@@ -479,6 +479,9 @@ public final class ScriptedCluster {
             case Effect.CancelTimer cancel -> timers.removeIf(t -> t.node().equals(node) && t.timerId() == cancel.timerId());
             case Effect.PersistTokens persist -> check(false, "%s took tokens, but a static membership never does", node);
             case Effect.Disconnect disconnect -> check(false, "%s suspected %s, but a static membership never does", node, disconnect.peer());
+            case Effect.PersistTransfers persist -> check(false, "%s received a transfer, but a static membership never changes", node);
+            case Effect.AdminReply reply -> check(false, "%s answered an operator, but nobody asked", node);
+            case Effect.Left left -> check(false, "%s left, but a static membership never changes", node);
             case Effect.Storage storage -> {
                 if (holdStorage) {
                     pendingStorage.add(new PendingStorage(++seq, node, storage.operationId(), storage.operation()));

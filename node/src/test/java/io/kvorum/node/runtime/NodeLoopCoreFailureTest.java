@@ -106,7 +106,7 @@ class NodeLoopCoreFailureTest {
         Clock clock = new SystemClock();
         LocalStorage storage = new LocalStorage(new MemoryEngine(Murmur3Partitioner.INSTANCE::token), new MemoryHintStore(10),
                 Murmur3Partitioner.INSTANCE::token);
-        NodeLoop loop = new NodeLoop(vertx, vertx.getOrCreateContext(), core, clock, storage, workers, tokens -> { },
+        NodeLoop loop = new NodeLoop(vertx, vertx.getOrCreateContext(), core, clock, storage, workers, new NodeLoop.Sinks(tokens -> { }, progress -> { }, () -> { }),
                 new NodeLoop.Limits(SELF, operationsMax, new CoreFailures(registry, halts::add)));
         loop.attach(new Transport() {
             @Override

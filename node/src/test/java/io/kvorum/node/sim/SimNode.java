@@ -33,6 +33,14 @@ final class SimNode {
     GossipMembership membership;
     /** The ring tokens this node owns, as its data directory would keep them across restarts. */
     List<Long> tokens;
+    /** False while this node still receives the ranges of its join (its data directory's tokens file says so). */
+    boolean joined = true;
+    /** The transfer progress its data directory would keep across restarts. */
+    io.kvorum.node.transfer.TransferProgress transferProgress;
+    /** Answers to operators' leave and remove requests, in order. */
+    final List<io.kvorum.node.membership.Membership.ChangeRequest> adminReplies = new ArrayList<>();
+    /** Set once it has left the cluster: its process would have exited. */
+    boolean left;
     long epoch;
     int incarnation;
     boolean up = true;

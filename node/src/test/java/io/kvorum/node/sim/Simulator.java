@@ -424,7 +424,13 @@ public final class Simulator {
             case Effect.SetTimer timer -> schedule(timer.atMillis() - node.monotonicMillis(nowMillis), "timer " + node.id,
                     () -> input(node, incarnation, new Input.TimerFired(timer.timerId()), "timer"));
             case Effect.CancelTimer cancel -> { } // the core ignores timers it no longer knows
-            case Effect.PersistTokens persist -> node.tokens = persist.tokens();
+            case Effect.PersistTokens persist -> {
+                node.tokens = persist.tokens();
+                node.joined = persist.joined();
+            }
+            case Effect.PersistTransfers persist -> node.transferProgress = persist.progress();
+            case Effect.AdminReply reply -> node.adminReplies.add(reply.result());
+            case Effect.Left left -> node.left = true;
             case Effect.Disconnect disconnect -> { } // the simulated network keeps no connections
             case Effect.Storage storage -> simulatedDisk(node, incarnation).start(storage.operationId(), storage.operation());
         }
@@ -503,6 +509,8 @@ public final class Simulator {
             case StorageOp.LoadHints load -> false;
             case StorageOp.BuildTrees build -> false;
             case StorageOp.Scan scan -> false;
+            case StorageOp.StreamScan stream -> false;
+            case StorageOp.Purge purge -> true;
         };
     }
 
@@ -518,6 +526,8 @@ public final class Simulator {
             case StorageOp.LoadHints load -> List.of();
             case StorageOp.BuildTrees build -> List.of();
             case StorageOp.Scan scan -> List.of();
+            case StorageOp.StreamScan stream -> List.of();
+            case StorageOp.Purge purge -> List.of();
         };
     }
 

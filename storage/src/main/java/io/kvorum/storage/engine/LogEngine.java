@@ -243,6 +243,18 @@ public final class LogEngine implements StorageEngine {
     }
 
     @Override
+    public void forEachKey(LongPredicate tokens, java.util.function.Consumer<Key> visitor) {
+        List<Key> keys = new ArrayList<>();
+        store.forEachKey(bytes -> {
+            Key key = new Key(io.kvorum.common.Bytes.wrapOwned(bytes));
+            if (tokens.test(tokenizer.applyAsLong(key))) {
+                keys.add(key);
+            }
+        });
+        keys.forEach(visitor);
+    }
+
+    @Override
     public long size() {
         return store.size();
     }

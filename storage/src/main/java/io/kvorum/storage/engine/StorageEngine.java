@@ -77,6 +77,14 @@ public interface StorageEngine extends AutoCloseable {
      */
     void scan(LongPredicate tokens, BiConsumer<Key, Siblings> visitor);
 
+    /**
+     * Calls {@code visitor} for every stored key whose token passes {@code tokens}, in no promised
+     * order, without reading states where the engine can avoid it (a transfer sorts keys before it reads any).
+     */
+    default void forEachKey(LongPredicate tokens, java.util.function.Consumer<Key> visitor) {
+        scan(tokens, (key, state) -> visitor.accept(key));
+    }
+
     /** How many keys are stored. */
     long size();
 
