@@ -164,11 +164,12 @@ human_bytes() {
 
 # Every transfer that the live nodes (or the one named) receive, one tab-separated line each:
 # node range from to reason state keys bytes bytes_per_s eta_s. Nodes that do not answer are
-# listed on stderr. Sets TRANSFERS_ASKED and TRANSFERS_ANSWERED.
+# listed on stderr. Sets TRANSFERS_ASKED and TRANSFERS_ANSWERED. A change lists a transfer per
+# range (hundreds with 128 vnodes), so the body is parsed by one awk, not a process per field.
 TRANSFERS_ASKED=0
 TRANSFERS_ANSWERED=0
 collect_transfers() { # [node...]
-  local ids id port object field line
+  local ids id port
   ids=${*:-$(live_nodes)}
   TRANSFERS_ASKED=0
   TRANSFERS_ANSWERED=0
@@ -176,7 +177,7 @@ collect_transfers() { # [node...]
     TRANSFERS_ASKED=$((TRANSFERS_ASKED + 1))
     port=$(arg_value "$id" http.port) || port=""
     [ -n "$port" ] || continue
-    http_get "$port" /cluster/transfers
+    HTTP_MAX_TIME=5 http_get "$port" /cluster/transfers
     if [ "$HTTP_STATUS" != 200 ]; then
       if [ "$HTTP_STATUS" = 000 ]; then
         printf '%s: no answer\n' "$id" >&2
@@ -186,19 +187,19 @@ collect_transfers() { # [node...]
       continue
     fi
     TRANSFERS_ANSWERED=$((TRANSFERS_ANSWERED + 1))
-    while IFS= read -r object; do
-      case $object in
-        *'"range"'*) ;;
-        *) continue ;;
-      esac
-      line=$id
-      for field in range from to reason state keys bytes bytes_per_s eta_s; do
-        line="$line	$(json_field "$object" "$field" | tr -d ' ')"
-      done
-      printf '%s\n' "$line"
-    done <<EOF
-$(json_objects "$HTTP_BODY")
-EOF
+    json_objects "$HTTP_BODY" | awk -v node="$id" '
+      function field(object, name,   re, value) {
+        re = "\"" name "\"[ \t]*:[ \t]*(\"[^\"]*\"|\\[[^]]*\\]|[^,}]*)"
+        if (!match(object, re)) return ""
+        value = substr(object, RSTART, RLENGTH)
+        sub(/^"[^"]*"[ \t]*:[ \t]*/, "", value)
+        gsub(/^"|"$|[ \t]/, "", value)
+        return value
+      }
+      /"range"/ {
+        printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", node, field($0, "range"), field($0, "from"), field($0, "to"),
+          field($0, "reason"), field($0, "state"), field($0, "keys"), field($0, "bytes"), field($0, "bytes_per_s"), field($0, "eta_s")
+      }'
   done
 }
 
@@ -231,20 +232,30 @@ report_progress() { # prefix line
 }
 
 # ---------------------------------------------------------------------------------------------------
-# transfers [node]
+# transfers [--all] [node]
 
+# A change moves one range per vnode and replica (a join with 128 vnodes and N=3: about 380), so
+# the table shows the ranges that are streaming or failed, and a line per receiving node and
+# source that counts the rest; --all lists every range.
 cmd_transfers() {
-  local ids="" answered rows id
-  [ "$#" -le 1 ] || die "usage: $PROG transfers [<node>]"
-  if [ "$#" = 1 ]; then
-    id=$(resolve_node "$1")
-    node_running_pid "$id" >/dev/null || die "$id is not running"
-    ids=$id
-  else
+  local ids="" answered rows id all=0 file
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+      --all) all=1 && shift ;;
+      -*) die "transfers: unknown option '$1' (usage: $PROG transfers [--all] [<node>])" ;;
+      *)
+        [ -z "$ids" ] || die "usage: $PROG transfers [--all] [<node>]"
+        id=$(resolve_node "$1")
+        node_running_pid "$id" >/dev/null || die "$id is not running"
+        ids=$id
+        shift
+        ;;
+    esac
+  done
+  if [ -z "$ids" ]; then
     ids=$(live_nodes | tr '\n' ' ')
     [ -n "$ids" ] || die "no node is running (data in $DATA)"
   fi
-  local file
   file=$(mktemp "${TMPDIR:-/tmp}/kvorum-transfers.XXXXXX") || die "cannot create a temporary file"
   # Not in $(...): collect_transfers counts the nodes that answered in variables of this shell.
   # shellcheck disable=SC2086 # the ids are plain words
@@ -253,26 +264,41 @@ cmd_transfers() {
   rm -f "$file"
   answered=$TRANSFERS_ANSWERED
   if [ "$answered" = 0 ]; then
-    die "no node answered GET /cluster/transfers (asked: $ids)"
+    die "no node answered GET /cluster/transfers (asked: ${ids% })"
   fi
   if [ -z "$rows" ]; then
     info "No transfers active (asked $answered node(s): ${ids% })."
     return 0
   fi
-  printf '%s\n' "$rows" | awk -F '\t' '
+  printf '%s\n' "$rows" | awk -F '\t' -v all="$all" '
     function human(b,   u, i) { split("B KiB MiB GiB TiB", u, " "); i = 1
       while (b >= 1024 && i < 5) { b /= 1024; i++ }
       return i == 1 ? sprintf("%d B", b) : sprintf("%.1f %s", b, u[i]) }
-    BEGIN { printf "%-8s %-44s %-8s %-8s %-8s %-10s %10s %11s %12s %8s\n",
-              "NODE", "RANGE (from, to]", "FROM", "TO", "REASON", "STATE", "KEYS", "BYTES", "RATE", "ETA" }
-    { range = $2; gsub(/[][]/, "", range); sub(/,/, ", ", range)
-      eta = ($10 == "" || $10 == "null") ? "-" : sprintf("%.0fs", $10)
-      rate = ($9 == "" || $9 == "null") ? "-" : human($9) "/s"
-      printf "%-8s %-44s %-8s %-8s %-8s %-10s %10s %11s %12s %8s\n",
-        $1, "(" range "]", $3, $4, $5, $6, $7, human($8), rate, eta
-      n++; state[$6]++; keys += $7; bytes += $8 }
-    END { printf "%d transfer(s): %d done, %d streaming, %d pending, %d failed; %d keys, %s\n",
-            n, state["done"], state["streaming"], state["pending"], state["failed"], keys, human(bytes) }'
+    BEGIN { format = "%-8s %-44s %-8s %-8s %-8s %-10s %10s %11s %12s %8s\n"
+            printf format, "NODE", "RANGE (from, to]", "FROM", "TO", "REASON", "STATE", "KEYS", "BYTES", "RATE", "ETA" }
+    {
+      n++; state[$6]++; keys += $7; bytes += $8
+      group = $1 "\t" $3 "\t" $5
+      if (!(group in count)) order[++groups] = group
+      count[group]++; groupState[group, $6]++; groupKeys[group] += $7; groupBytes[group] += $8
+      if (all || $6 == "streaming" || $6 == "failed") {
+        range = $2; gsub(/[][]/, "", range); sub(/,/, ", ", range)
+        eta = ($10 == "" || $10 == "null") ? "-" : sprintf("%.0fs", $10)
+        rate = ($9 == "" || $9 == "null") ? "-" : human($9) "/s"
+        printf format, $1, "(" range "]", $3, $4, $5, $6, $7, human($8), rate, eta
+        shown++
+      }
+    }
+    END {
+      if (!all && shown < n) printf "(%d range(s) pending or done not listed; --all lists every range)\n", n - shown
+      for (i = 1; i <= groups; i++) {
+        split(order[i], g, "\t")
+        printf "%s receives from %s (%s): %d range(s): %d done, %d streaming, %d pending, %d failed; %d keys, %s\n",
+          g[1], g[2], g[3], count[order[i]], groupState[order[i], "done"], groupState[order[i], "streaming"],
+          groupState[order[i], "pending"], groupState[order[i], "failed"], groupKeys[order[i]], human(groupBytes[order[i]])
+      }
+      printf "%d transfer(s): %d done, %d streaming, %d pending, %d failed; %d keys, %s\n",
+        n, state["done"], state["streaming"], state["pending"], state["failed"], keys, human(bytes) }'
 }
 
 # ---------------------------------------------------------------------------------------------------
