@@ -47,6 +47,9 @@ final class MembershipScenario implements AutoCloseable {
         env.put("KVORUM_ANTI_ENTROPY_ENABLED", "false");
         env.put("KVORUM_MEMBERSHIP_TIMEOUT", Long.toString(CHANGE_TIMEOUT.toSeconds()));
         env.put("KVORUM_QUORUM_REQUEST_TIMEOUT", "3s");
+        // A change streams one range per vnode and replica (about 380 for a join); more at once
+        // keeps each IT within its minute on a loaded machine.
+        env.putIfAbsent("KVORUM_TRANSFER_CONCURRENCY", "8");
         MembershipScenario scenario = new MembershipScenario(ScriptRunner.create(temp, maxNodes, env));
         ScriptRunner.Result result = scenario.script("up", "--nodes", Integer.toString(nodes));
         scenario.up = true;
