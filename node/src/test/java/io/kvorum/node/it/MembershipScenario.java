@@ -47,8 +47,10 @@ final class MembershipScenario implements AutoCloseable {
         env.put("KVORUM_ANTI_ENTROPY_ENABLED", "false");
         env.put("KVORUM_MEMBERSHIP_TIMEOUT", Long.toString(CHANGE_TIMEOUT.toSeconds()));
         env.put("KVORUM_QUORUM_REQUEST_TIMEOUT", "3s");
-        // A change streams one range per vnode and replica (about 380 for a join); more at once
-        // keeps each IT within its minute on a loaded machine.
+        // A change streams one range per vnode and replica (about 380 for a join at the default 128
+        // vnodes): 16 vnodes and 8 ranges at once keep each IT near its minute on a loaded machine.
+        // check-membership runs the default vnodes.
+        env.putIfAbsent("KVORUM_RING_VNODES_PER_NODE", "16");
         env.putIfAbsent("KVORUM_TRANSFER_CONCURRENCY", "8");
         MembershipScenario scenario = new MembershipScenario(ScriptRunner.create(temp, maxNodes, env));
         ScriptRunner.Result result = scenario.script("up", "--nodes", Integer.toString(nodes));
@@ -175,9 +177,23 @@ final class MembershipScenario implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code observer} shows {@code target} in one of {@code wanted}; a failure lists what it showed meanwhile. */
     void awaitStatus(String observer, String target, Set<String> wanted, Duration atMost) {
-        runner.withLogsOnFailure(() -> Awaitility.await(observer + " sees " + target + " " + wanted).atMost(atMost)
-                .pollInterval(Duration.ofMillis(200)).until(() -> wanted.contains(status(observer, target))));
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long started = System.nanoTime();
+        try {
+            Awaitility.await(observer + " sees " + target + " " + wanted).atMost(atMost).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        String status = status(observer, target);
+                        if (seen.isEmpty() || !seen.get(seen.size() - 1).endsWith(" " + status)) {
+                            seen.add(String.format("%.1fs %s", (System.nanoTime() - started) / 1e9, status));
+                        }
+                        return wanted.contains(status);
+                    });
+        } catch (RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "; " + observer + " showed " + target + ": " + seen + "\nnode logs:"
+                    + runner.nodeLogTails(), e);
+        }
     }
 
     /**

@@ -75,6 +75,7 @@ final class SimInvariants {
                 case PeerMessage.HintBatch batch -> { }
                 case PeerMessage.TreeRequest tree -> { }
                 case PeerMessage.KeysRequest keys -> { }
+                case PeerMessage.StreamRequest stream -> { }
             }
         }
     }
