@@ -274,6 +274,12 @@ public final class GossipMembership implements Membership {
         if (own.info().seenPlan() != planId) {
             outputs.addAll(protocol.setPlans(planId, own.info().streamedPlan(), nowMillis));
         }
+        if (own.status() == io.kvorum.gossip.Status.LEAVING && plan.isPresent() && plan.get().subject().equals(protocol.self())
+                && ring.nodeCount() - 1 < n) {
+            // a leave that waited behind another change which left too few nodes for it: cancelled
+            outputs.addAll(protocol.setStatus(io.kvorum.gossip.Status.UP, nowMillis));
+            return false;
+        }
         if (plan.isEmpty() || !allGainersStreamed(plan.get())) {
             return false;
         }
@@ -392,58 +398,65 @@ public final class GossipMembership implements Membership {
     /**
      * The ring now: bootstrap members not heard from yet, and every member that owns its tokens
      * except one replaced by a member that is up. The ring after the change in flight: the ring now
-     * without leaving, removed and replaced members, with joining ones. They differ only while a change is in flight.
+     * with that one change applied. Changes are made one at a time: when several were started at
+     * once (two operators, or two joiners, before gossip told either of the other), the one whose
+     * member comes first in id order goes first, on every node alike, and the others wait.
      */
     private void refresh() {
         SortedMap<NodeId, List<Long>> current = new TreeMap<>(bootstrapTokens);
-        SortedMap<NodeId, List<Long>> future = new TreeMap<>(bootstrapTokens);
-        Set<NodeId> dead = new HashSet<>(); // lookups only
-        ChangePlan.Reason reason = null;
-        NodeId subject = null;
+        TreeMap<NodeId, ChangePlan.Reason> changes = new TreeMap<>();
+        Set<NodeId> replacedByUp = new HashSet<>(); // lookups only
         for (MemberState state : protocol.state().members()) {
-            List<Long> owned = state.info().tokens();
-            io.kvorum.gossip.Status status = state.info().status();
             current.remove(state.id());
-            future.remove(state.id());
-            if (owned.size() != vnodesPerNode || status == io.kvorum.gossip.Status.REMOVED) {
+            MemberInfo info = state.info();
+            if (info.tokens().size() != vnodesPerNode || info.status() == io.kvorum.gossip.Status.REMOVED) {
                 continue;
             }
-            if (status.ownsTokens()) {
-                current.put(state.id(), owned);
+            if (info.status().ownsTokens()) {
+                current.put(state.id(), info.tokens());
             }
-            switch (status) {
-                case UP, DOWN -> future.put(state.id(), owned);
-                case JOINING -> {
-                    future.put(state.id(), owned);
-                    reason = state.info().replaces().isPresent() ? ChangePlan.Reason.REPLACE : ChangePlan.Reason.JOIN;
-                    subject = state.id();
-                }
-                case LEAVING -> {
-                    reason = ChangePlan.Reason.LEAVE;
-                    subject = state.id();
-                }
-                case REMOVING -> {
-                    dead.add(state.id());
-                    reason = ChangePlan.Reason.REMOVE;
-                    subject = state.id();
-                }
-                case REMOVED -> { }
+            if (info.status() == io.kvorum.gossip.Status.UP) {
+                info.replaces().ifPresent(replacedByUp::add);
             }
+            changeOf(info).ifPresent(reason -> changes.put(state.id(), reason));
         }
-        for (MemberState state : protocol.state().members()) {
-            Optional<NodeId> replaced = state.info().replaces();
-            if (replaced.isPresent() && state.info().status() != io.kvorum.gossip.Status.REMOVED) {
-                dead.add(replaced.get());
-                future.remove(replaced.get());
-                if (state.info().status().ownsTokens()) {
-                    current.remove(replaced.get());
-                }
-            }
-        }
+        replacedByUp.forEach(current::remove);
         ring = Ring.fromTokens(withoutClaimedTwice(current), vnodesPerNode);
-        Ring after = Ring.fromTokens(withoutClaimedTwice(future), vnodesPerNode);
-        plan = Optional.ofNullable(reason == null ? null : ChangePlan.between(reason, subject, ring, after, n, dead));
+        plan = changes.isEmpty() ? Optional.empty() : Optional.ofNullable(planOf(changes.firstKey(), changes.firstEntry().getValue(), current));
         refreshView();
+    }
+
+    /** The change a member's gossiped state starts, if any. */
+    private static Optional<ChangePlan.Reason> changeOf(MemberInfo info) {
+        return switch (info.status()) {
+            case JOINING -> Optional.of(info.replaces().isPresent() ? ChangePlan.Reason.REPLACE : ChangePlan.Reason.JOIN);
+            case LEAVING -> Optional.of(ChangePlan.Reason.LEAVE);
+            case REMOVING -> Optional.of(ChangePlan.Reason.REMOVE);
+            case UP, DOWN, REMOVED -> Optional.empty();
+        };
+    }
+
+    /** The plan of {@code subject}'s change alone, from the ring now ({@code current}'s tokens). */
+    private ChangePlan planOf(NodeId subject, ChangePlan.Reason reason, SortedMap<NodeId, List<Long>> current) {
+        SortedMap<NodeId, List<Long>> future = new TreeMap<>(current);
+        Set<NodeId> dead = new HashSet<>(); // lookups only
+        MemberState state = protocol.member(subject).orElseThrow();
+        switch (reason) {
+            case JOIN -> future.put(subject, state.info().tokens());
+            case REPLACE -> {
+                NodeId replaced = state.info().replaces().orElseThrow();
+                dead.add(replaced);
+                future.remove(replaced);
+                future.put(subject, state.info().tokens());
+            }
+            case LEAVE -> future.remove(subject);
+            case REMOVE -> {
+                dead.add(subject);
+                future.remove(subject);
+            }
+        }
+        Ring after = Ring.fromTokens(withoutClaimedTwice(future), vnodesPerNode);
+        return ChangePlan.between(reason, subject, ring, after, n, dead);
     }
 
     /**

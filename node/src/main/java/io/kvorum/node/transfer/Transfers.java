@@ -62,6 +62,7 @@ public final class Transfers {
     private long nextSendMillis;
     private long pumpTimer = -1;
     private long reportedPlan;
+    private long lastLoggedMillis;
     private volatile List<View> views = List.of();
     /** Cleanup: armed when a change completes, fired once the ring has been stable long enough. */
     private long cleanupAtMillis = -1;
@@ -213,6 +214,24 @@ public final class Transfers {
         });
     }
 
+    /** One line every {@value #PROGRESS_LOG_MILLIS} ms while streaming, and one when every range is in. */
+    private void logProgress() {
+        long now = outbox.nowMillis();
+        long doneCount = streams.stream().filter(stream -> stream.done).count();
+        boolean all = doneCount == streams.size();
+        if (!all && now - lastLoggedMillis < PROGRESS_LOG_MILLIS) {
+            return;
+        }
+        lastLoggedMillis = now;
+        long keys = streams.stream().mapToLong(stream -> stream.keys).sum();
+        long bytes = streams.stream().mapToLong(stream -> stream.bytes).sum();
+        long started = streams.stream().mapToLong(stream -> stream.startedMillis).filter(t -> t >= 0).min().orElse(now);
+        double seconds = Math.max(1, now - started) / 1000.0;
+        metrics.transferEvent(String.format(java.util.Locale.ROOT, "%s %s %d of %d ranges for the %s of %s: %d keys, %d bytes"
+                + " in %.1f s (%.1f MB/s)", self, all ? "received all" : "has received", doneCount, streams.size(),
+                plan.reason().wireName(), plan.subject(), keys, bytes, seconds, bytes / seconds / 1e6));
+    }
+
     private void persistProgress() {
         List<RangeProgress> ranges = new ArrayList<>(streams.size());
         for (Stream stream : streams) {
@@ -274,7 +293,7 @@ public final class Transfers {
         long sentMillis;
         long retryAtMillis;
         long startedMillis = -1;
-        long lastLoggedMillis;
+        long finishedMillis = -1;
         long keysLeft = -1;
         String lastError = "";
 
@@ -370,17 +389,13 @@ public final class Transfers {
             if (complete) {
                 if (exact || ++sourcesDone >= sources.union().size()) {
                     done = true;
-                    metrics.transferEvent(self + " received range " + rangeText() + " (" + keys + " keys, " + bytes
-                            + " bytes) for the " + plan.reason().wireName() + " of " + plan.subject());
+                    finishedMillis = outbox.nowMillis();
                 } else {
                     after = unionStart;
                 }
-            } else if (outbox.nowMillis() - lastLoggedMillis >= PROGRESS_LOG_MILLIS) {
-                lastLoggedMillis = outbox.nowMillis();
-                metrics.transferEvent(self + " streaming range " + rangeText() + " from " + source + ": " + keys + " keys, "
-                        + bytes + " bytes so far");
             }
             persistProgress();
+            logProgress();
             pump(node -> true);
         }
 
@@ -400,10 +415,6 @@ public final class Transfers {
             }
         }
 
-        String rangeText() {
-            return "(" + change.range().startExclusive() + ", " + change.range().endInclusive() + "]";
-        }
-
         View view(long now) {
             String state;
             if (done) {
@@ -415,7 +426,7 @@ public final class Transfers {
             } else {
                 state = startedMillis >= 0 ? "streaming" : "pending";
             }
-            double seconds = startedMillis < 0 ? 0 : Math.max(1, now - startedMillis) / 1000.0;
+            double seconds = startedMillis < 0 ? 0 : Math.max(1, (finishedMillis >= 0 ? finishedMillis : now) - startedMillis) / 1000.0;
             double rate = seconds == 0 ? 0 : bytes / seconds;
             double keysPerSecond = seconds == 0 ? 0 : keys / seconds;
             OptionalLong eta = done ? OptionalLong.of(0)
