@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +51,11 @@ class MembershipLeaveIT {
         List<String> all = List.of("node-1", "node-2", "node-3", "node-4");
         List<String> keys = cluster.writeKeys("leave", KEYS, all, 20_000);
 
-        CompletableFuture<ScriptRunner.Result> leave = CompletableFuture.supplyAsync(() -> cluster.script("leave", "node-2"));
+        // Its own thread: in the common pool, the script's wait would hold up the JDK HTTP client's
+        // completions (on 2 cores the pool has one thread), and every request below with it.
+        ExecutorService scriptThread = Executors.newSingleThreadExecutor();
+        CompletableFuture<ScriptRunner.Result> leave = CompletableFuture.supplyAsync(() -> cluster.script("leave", "node-2"), scriptThread);
+        scriptThread.shutdown();
         cluster.awaitStatus("node-3", "node-2", Set.of("leaving"), Duration.ofSeconds(60));
         Answer second = cluster.node("node-3").send("POST", "/cluster/leave", null);
         JsonNode refused = assertError(second, 409, "change_in_flight");
