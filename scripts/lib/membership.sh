@@ -204,31 +204,43 @@ collect_transfers() { # [node...]
 }
 
 # One line on the transfers that match an awk condition over the columns of collect_transfers ($1
-# node, $3 from, $4 to, $5 reason, $6 state): counts by state, keys and bytes so far, and the summed
-# rate of those streaming. Prints nothing when none match.
+# node, $3 from, $4 to, $5 reason, $6 state): counts by state, keys and bytes so far; then a tab
+# and the bytes as a plain number, for the rate (report_progress). Prints nothing when none match.
 transfer_progress() { # awk-condition
   collect_transfers 2>/dev/null | awk -F '\t' '
     function human(b,   u, i) { split("B KiB MiB GiB TiB", u, " "); i = 1
       while (b >= 1024 && i < 5) { b /= 1024; i++ }
       return i == 1 ? sprintf("%d B", b) : sprintf("%.1f %s", b, u[i]) }
-    '"$1"' { n++; state[$6]++; keys += $7; bytes += $8; if ($6 == "streaming") rate += $9 }
+    '"$1"' { n++; state[$6]++; keys += $7; bytes += $8 }
     END {
       if (n == 0) exit
-      printf "%d range(s): %d done, %d streaming, %d pending, %d failed; %d keys, %s, %s/s\n",
-        n, state["done"], state["streaming"], state["pending"], state["failed"], keys, human(bytes), human(rate) }'
+      printf "%d range(s): %d done, %d streaming, %d pending, %d failed; %d keys, %s\t%d\n",
+        n, state["done"], state["streaming"], state["pending"], state["failed"], keys, human(bytes), bytes }'
 }
 
-# Prints a progress line when it differs from the last one printed (at most every 2 s).
+# The text of a transfer_progress line, without its byte count.
+progress_text() { # line
+  printf '%s\n' "${1%%	*}"
+}
+
+# Prints a progress line when it differs from the last one printed (at most every 2 s), with the
+# rate since the last line printed: the ranges a change moves are small and many, so a range's own
+# bytes_per_s is seldom caught while it streams.
 PROGRESS_LAST=""
 PROGRESS_AT=0
-report_progress() { # prefix line
-  local line="$2"
+PROGRESS_BYTES=""
+report_progress() { # prefix line [bytes]
+  local line="$2" bytes=${3:-} rate=""
   [ -n "$line" ] || return 0
   [ "$line" != "$PROGRESS_LAST" ] || return 0
   [ $((SECONDS - PROGRESS_AT)) -ge 2 ] || [ -z "$PROGRESS_LAST" ] || return 0
+  if [ -n "$bytes" ] && [ -n "$PROGRESS_BYTES" ] && [ "$SECONDS" -gt "$PROGRESS_AT" ] && [ "$bytes" -ge "$PROGRESS_BYTES" ]; then
+    rate=", $(human_bytes $(((bytes - PROGRESS_BYTES) / (SECONDS - PROGRESS_AT))))/s"
+  fi
   PROGRESS_LAST=$line
   PROGRESS_AT=$SECONDS
-  info "  [$1] $line"
+  PROGRESS_BYTES=$bytes
+  info "  [$1] $line$rate"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -350,7 +362,7 @@ cmd_leave() {
       fi
     fi
     line=$(transfer_progress '$3 == "'"$id"'"')
-    report_progress "$((SECONDS - started))s" "$id $(status_seen_by_others "$id")${line:+; $line}"
+    report_progress "$((SECONDS - started))s" "$id $(status_seen_by_others "$id")${line:+; $(progress_text "$line")}" "${line##*	}"
     if [ "$SECONDS" -ge "$deadline" ]; then
       die "$id has not left after ${timeout}s (KVORUM_MEMBERSHIP_TIMEOUT): $(status_seen_by_others "$id"); still in the ring of: ${holders:-nobody}. It goes on in the background: 'kvorum transfers' shows the streams"
     fi
@@ -358,7 +370,7 @@ cmd_leave() {
   done
   mark_gone "$id" left
   info "$id left the cluster in $((SECONDS - started))s: its process exited and no live node lists it in /cluster/ring"
-  status=$(transfer_progress '$3 == "'"$id"'"')
+  status=$(progress_text "$(transfer_progress '$3 == "'"$id"'"')")
   [ -z "$status" ] || info "  transfers from $id: $status"
 }
 
@@ -465,7 +477,7 @@ cmd_remove() {
     holders=$(ring_holders "$id")
     [ -n "$holders" ] || break
     line=$(transfer_progress '$5 == "remove"')
-    report_progress "$((SECONDS - started))s" "$id $(status_seen_by_others "$id")${line:+; $line}"
+    report_progress "$((SECONDS - started))s" "$id $(status_seen_by_others "$id")${line:+; $(progress_text "$line")}" "${line##*	}"
     if [ "$SECONDS" -ge "$deadline" ]; then
       die "$id is still in the ring of $holders after ${timeout}s (KVORUM_MEMBERSHIP_TIMEOUT). The removal goes on in the background: 'kvorum transfers' shows the streams"
     fi
@@ -473,7 +485,7 @@ cmd_remove() {
   done
   mark_gone "$id" removed
   info "$id was removed in $((SECONDS - started))s: no live node lists it in /cluster/ring"
-  holders=$(transfer_progress '$5 == "remove"')
+  holders=$(progress_text "$(transfer_progress '$5 == "remove"')")
   [ -z "$holders" ] || info "  transfers for the removal: $holders"
 }
 
@@ -497,14 +509,14 @@ await_joined() { # id what
     done
     [ -n "$pending" ] || break
     line=$(transfer_progress '$1 == "'"$id"'"')
-    report_progress "$((SECONDS - started))s" "$id is ${pending#, }${line:+; $line}"
+    report_progress "$((SECONDS - started))s" "$id is ${pending#, }${line:+; $(progress_text "$line")}" "${line##*	}"
     if [ "$SECONDS" -ge "$deadline" ]; then
       die "$id has not $what after ${timeout}s (KVORUM_MEMBERSHIP_TIMEOUT): it is ${pending#, }. It keeps running; 'kvorum transfers $id' shows its streams"
     fi
     sleep 1
   done
   info "$id is up on every live node ($what in $((SECONDS - started))s)"
-  status=$(transfer_progress '$1 == "'"$id"'"')
+  status=$(progress_text "$(transfer_progress '$1 == "'"$id"'"')")
   [ -z "$status" ] || info "  transfers to $id: $status"
 }
 
