@@ -121,6 +121,11 @@ public final class GossipMembership implements Membership {
     }
 
     @Override
+    public boolean hasLeft(NodeId id) {
+        return protocol.member(id).map(state -> state.status() == io.kvorum.gossip.Status.REMOVED).orElse(false);
+    }
+
+    @Override
     public Optional<ChangePlan> plan() {
         return plan;
     }
