@@ -56,9 +56,6 @@ public sealed interface StorageOp {
         }
     }
 
-    /** The owners this node holds hints for. */
-    record HintOwners() implements StorageOp {}
-
     /** Build a Merkle tree of each (disjoint) range from what the engine holds now, leaving out the {@code recent} keys. */
     record BuildTrees(List<TokenRange> ranges, int depth, RecentWrites recent) implements StorageOp {
         public BuildTrees {
