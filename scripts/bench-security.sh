@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# bench-security.sh: what client security costs (issue 14). Runs workload A on a local 3-node cluster
-# (scripts/kvorum up, so at KVORUM_HTTP_BASE_PORT / KVORUM_INTERNODE_BASE_PORT / KVORUM_DATA) in four
-# configurations, one after another in the same run and interleaved over ROUNDS rounds (every other
-# round in reverse order) so that a noisy machine drifts over all of them alike:
-#   plain  no TLS, no tokens               auth   http.auth.tokens-file (bearer token per request)
-#   tls    http.tls.* (HTTPS)              both   HTTPS and tokens
+# bench-security.sh: what security costs (issue 14). Runs workload A on a local 3-node cluster
+# (scripts/kvorum up, so at KVORUM_HTTP_BASE_PORT / KVORUM_INTERNODE_BASE_PORT / KVORUM_DATA) in these
+# configurations (CONFIGS, default all six), one after another in the same run and interleaved over
+# ROUNDS rounds (every other round in reverse order) so that a noisy machine drifts over all of them alike:
+#   open   no security at all ('up --no-auth': no cluster secret)
+#   plain  the default: internode authentication (a cluster secret), plain HTTP without tokens
+#   itls   internode mutual TLS ('up --tls') besides the secret
+#   auth   plain, and http.auth.tokens-file (a bearer token per request)
+#   tls    plain, and http.tls.* (HTTPS)       both   plain, HTTPS and tokens
 # Each run loads RECORDS records, warms up WARMUP s, measures DURATION s. Needs openssl for the
 # throw-away certificate. Output: $KVORUM_DATA/bench-security/<config>-<round>.txt and a summary.
 set -euo pipefail
@@ -35,7 +38,11 @@ NODES="127.0.0.1:$((HTTP_BASE + 1)),127.0.0.1:$((HTTP_BASE + 2)),127.0.0.1:$((HT
 
 # run CONFIG ROUND: the cluster up with CONFIG's settings in its environment, one bench run, down.
 run() {
-  local config=$1 round=$2 env_args=() bench_args=()
+  local config=$1 round=$2 env_args=() bench_args=() up_args=()
+  case $config in
+    open) up_args+=(--no-auth) ;;
+    itls) up_args+=(--tls) ;;
+  esac
   case $config in
     auth | both) env_args+=("KVORUM_HTTP_AUTH_TOKENS_FILE=$OUT/tokens" "KVORUM_TOKEN=$TOKEN") ;;
   esac
@@ -45,7 +52,7 @@ run() {
       bench_args+=(--tls-ca "$OUT/cert.pem")
       ;;
   esac
-  env "${env_args[@]}" "$KV" up >"$OUT/$config-$round.up.log" 2>&1 || { cat "$OUT/$config-$round.up.log" >&2; "$KV" down; exit 1; }
+  env "${env_args[@]}" "$KV" up ${up_args[@]+"${up_args[@]}"} >"$OUT/$config-$round.up.log" 2>&1 || { cat "$OUT/$config-$round.up.log" >&2; "$KV" down; exit 1; }
   env "${env_args[@]}" "$KV" bench --workload a --nodes "$NODES" -p "recordcount=$RECORDS" --connections "$CONNECTIONS" \
     --duration "$DURATION" --warmup "$WARMUP" --seed 14 --progress 0 --out "$OUT/$config-$round" "${bench_args[@]}" \
     >"$OUT/$config-$round.txt" 2>&1 || { cat "$OUT/$config-$round.txt" >&2; "$KV" down; exit 1; }
@@ -58,8 +65,8 @@ run() {
 # Odd rounds go plain..both, even rounds back, so that a machine getting busier or quieter during the
 # run does not favour the configurations measured first.
 for round in $(seq 1 "$ROUNDS"); do
-  order="plain auth tls both"
-  [ $((round % 2)) = 0 ] && order="both tls auth plain"
+  order=${CONFIGS:-open plain itls auth tls both}
+  [ $((round % 2)) = 0 ] && order=$(printf '%s\n' $order | awk '{ a[NR] = $0 } END { for (i = NR; i >= 1; i--) printf "%s ", a[i] }')
   for config in $order; do
     run "$config" "$round"
   done
