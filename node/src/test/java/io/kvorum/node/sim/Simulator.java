@@ -462,9 +462,9 @@ public final class Simulator {
                 continue;
             }
             if (node.paused) {
-                resume(node.id);
+                resume(node.id); // its deferred inputs may finish its leave: then it is gone
             }
-            if (!node.up) {
+            if (!node.up && !node.gone) {
                 restart(node.id);
             }
         }
