@@ -206,7 +206,7 @@ public final class ConfigKeys {
             "Most bytes per second this node receives over all the range transfers of a membership change (join, leave,"
             + " remove, replace); higher finishes the change sooner, at more disk and network load beside client traffic.");
 
-    public static final ConfigKey<Integer> TRANSFER_CONCURRENCY = ConfigKey.of("transfer.concurrency", "2",
+    public static final ConfigKey<Integer> TRANSFER_CONCURRENCY = ConfigKey.of("transfer.concurrency", "4",
             ValueTypes.integer(1, 64),
             "How many ranges this node receives at once during a membership change; more overlaps the sources' reads,"
             + " within transfer.rate.");

@@ -300,8 +300,20 @@ public final class GossipProtocol {
         for (MemberUpdate update : updates) {
             if (!update.id().equals(self)) {
                 applyOne(update, nowMillis, out);
+            } else if (evictedBy(update)) {
+                out.add(new MemberChanged(self, Change.REMOVED, Status.REMOVED));
             }
         }
+    }
+
+    /**
+     * Whether {@code update} (about this node) is an operator's eviction newer than this process: the
+     * node was removed while it was down, and must not serve the ranges that now have other owners.
+     */
+    private boolean evictedBy(MemberUpdate update) {
+        MemberState me = members.get(self);
+        return me.status() != Status.REMOVED && update.generation() > me.generation() && update.info().isPresent()
+                && update.info().get().status() == Status.REMOVED;
     }
 
     /** Merges one update; a newer version of a member is a heartbeat arrival for the detector. */

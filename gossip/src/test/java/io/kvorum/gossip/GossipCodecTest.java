@@ -56,7 +56,9 @@ class GossipCodecTest {
                 tokens.add(Long.MIN_VALUE);
                 Status status = Status.values()[random.nextInt(Status.values().length)];
                 info = Optional.of(new MemberInfo("[::1]:" + random.nextInt(65536), "höst.example:8080", status,
-                        tokens, random.nextLong(0, Long.MAX_VALUE)));
+                        tokens, random.nextLong(0, Long.MAX_VALUE),
+                        random.nextBoolean() ? Optional.of(id("dead-" + random.nextInt(9))) : Optional.empty(),
+                        random.nextLong(), random.nextLong()));
             }
             updates.add(new MemberUpdate(id("node-" + i), random.nextLong(1, Long.MAX_VALUE),
                     random.nextLong(0, Long.MAX_VALUE), info));

@@ -196,11 +196,16 @@ class GossipProtocolTest {
     }
 
     @Test
-    void stateAboutThisNodeFromOthersIsNeverAdopted() {
+    void stateAboutThisNodeFromOthersIsNeverAdoptedButANewerEvictionIsReported() {
         GossipProtocol a = new GossipProtocol(local("a", 1, Status.UP), List.of(), GossipSettings.defaults(),
                 new PuppetFailureDetector(), Fixtures.random(1));
-        MemberState impostor = new MemberState(A, 9, 99, Fixtures.info(Status.REMOVED, 99));
-        assertEquals(List.of(), a.receive(B, new GossipAck2(List.of(impostor.toUpdate())), 100));
+        MemberState older = new MemberState(A, 1, 99, Fixtures.info(Status.REMOVED, 99));
+        assertEquals(List.of(), a.receive(B, new GossipAck2(List.of(older.toUpdate())), 50), "not newer than this process");
+        MemberState up = new MemberState(A, 9, 99, Fixtures.info(Status.UP, 99));
+        assertEquals(List.of(), a.receive(B, new GossipAck2(List.of(up.toUpdate())), 60));
+        MemberState eviction = new MemberState(A, 9, 99, Fixtures.info(Status.REMOVED, 99));
+        assertEquals(List.of(new MemberChanged(A, Change.REMOVED, Status.REMOVED)),
+                a.receive(B, new GossipAck2(List.of(eviction.toUpdate())), 100), "an operator removed this node while it was down");
         assertEquals(1, a.member(A).orElseThrow().generation());
         assertEquals(Optional.of(Status.UP), a.status(A));
     }

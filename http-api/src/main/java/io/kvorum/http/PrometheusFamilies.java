@@ -215,6 +215,14 @@ final class PrometheusFamilies implements MultiCollector {
                 "Compared token ranges that were found identical.", Labels.EMPTY);
         counter(m, "anti-entropy.keys-repaired", "kvorum_anti_entropy_keys_repaired",
                 "Keys changed on this node by anti-entropy merges.", Labels.EMPTY);
+        m.put("transfer.bytes", new Mapping("kvorum_transfer_received_bytes",
+                "Bytes of key states this node received by range transfers (join, leave, remove, replace).",
+                Kind.COUNTER, Labels.EMPTY, 1, Unit.BYTES));
+        counter(m, "transfer.keys", "kvorum_transfer_received_keys",
+                "Key states this node received by range transfers (join, leave, remove, replace).", Labels.EMPTY);
+        counter(m, "transfer.keys-cleaned-up", "kvorum_transfer_cleaned_up_keys",
+                "Keys dropped after a membership change because this node no longer replicates their range.", Labels.EMPTY);
+        gauge(m, "transfer.active", "kvorum_transfer_active_streams", "Range streams with a batch in flight to this node.", 1, null);
         gauge(m, "hints.pending", "kvorum_hints_pending", "Hints this node holds for other nodes, not yet handed back.", 1, null);
         gauge(m, "anti-entropy.oldest-sync-age-ms", "kvorum_anti_entropy_oldest_sync_age_seconds",
                 "How long ago the least recently synchronised (peer, range) pair was last found identical;"

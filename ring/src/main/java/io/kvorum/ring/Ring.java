@@ -352,6 +352,28 @@ public final class Ring {
         return false;
     }
 
+    /**
+     * A 64-bit fingerprint of the owners and their tokens: two nodes with the same fingerprint see
+     * the same ring (anti-entropy compares ranges only then; membership plans are named by it).
+     */
+    public long fingerprint() {
+        long hash = 17;
+        for (NodeId node : nodes()) {
+            for (byte b : node.value().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                hash = mix(hash, b);
+            }
+            for (long token : tokensOf(node)) {
+                hash = mix(hash, token);
+            }
+        }
+        return hash == 0 ? 1 : hash;
+    }
+
+    private static long mix(long hash, long value) {
+        long h = (hash ^ value) * 0xBF58476D1CE4E5B9L;
+        return h ^ (h >>> 31);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Ring other

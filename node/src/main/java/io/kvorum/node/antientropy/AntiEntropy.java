@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -61,6 +62,7 @@ public final class AntiEntropy {
     private record Synced(NodeId peer, TokenRange range) {}
 
     private final NodeId self;
+    private final LongSupplier agreedRing;
     private final int n;
     private final int maxActors;
     private final AntiEntropySettings settings;
@@ -79,6 +81,16 @@ public final class AntiEntropy {
     private NodeId lastPeer;
 
     public AntiEntropy(NodeId self, int n, int maxActors, AntiEntropySettings settings, Outbox outbox, CoreMetrics metrics) {
+        this(self, n, maxActors, settings, outbox, metrics, () -> 0);
+    }
+
+    /**
+     * @param agreedRing the fingerprint of this node's ring, or -1 while a membership change is in
+     *     flight: exchanges are served only between nodes that see the same ring
+     */
+    public AntiEntropy(NodeId self, int n, int maxActors, AntiEntropySettings settings, Outbox outbox, CoreMetrics metrics,
+                       LongSupplier agreedRing) {
+        this.agreedRing = agreedRing;
         this.self = self;
         this.n = n;
         this.maxActors = maxActors;
@@ -199,7 +211,7 @@ public final class AntiEntropy {
         localTrees = null;
         remoteTrees = null;
         outbox.setTimer(exchange.id(), outbox.nowMillis() + settings.timeoutMillis(), () -> finish(exchange));
-        outbox.send(peer, new TreeRequest(exchange.id(), ranges, depth));
+        outbox.send(peer, new TreeRequest(exchange.id(), ranges, depth, agreedRing.getAsLong()));
         outbox.storage(new StorageOp.BuildTrees(ranges, depth), result -> {
             if (current == exchange && result instanceof StorageResult.Trees trees) {
                 localTrees = trees.trees();
@@ -296,6 +308,13 @@ public final class AntiEntropy {
     private void serveTrees(NodeId from, TreeRequest request) {
         if ((long) request.ranges().size() << request.depth() > LEAVES_MAX || !disjoint(request.ranges())) {
             outbox.send(from, new ReplicaFailure(request.requestId(), "tree request too large or with overlapping ranges"));
+            return;
+        }
+        long agreed = agreedRing.getAsLong();
+        if (request.ringFingerprint() != 0 && request.ringFingerprint() != agreed) {
+            // Ranges compared under two different rings would move keys to nodes that do not own them.
+            outbox.send(from, new ReplicaFailure(request.requestId(), "ring views differ (a membership change is in flight"
+                    + " or gossip has not converged): no comparison"));
             return;
         }
         outbox.storage(new StorageOp.BuildTrees(request.ranges(), request.depth()), result -> outbox.send(from,

@@ -260,6 +260,7 @@ final class CoordinatorSide {
             case StorageResult.Scanned other -> unexpected(other);
             case StorageResult.Done other -> unexpected(other);
             case StorageResult.Streamed other -> unexpected(other);
+            case StorageResult.HintOwners other -> unexpected(other);
         }
     }
 

@@ -93,9 +93,9 @@ public final class NodeCore {
         this.plumbing = new CorePlumbing(settings.self(), settings.actor().epoch(), membership, settings.operationsMax(), metrics);
         this.handoff = new HintedHandoff(settings.self(), settings.handoff(), plumbing.outbox(), metrics);
         this.antiEntropy = new AntiEntropy(settings.self(), settings.n(), settings.maxActors(), settings.antiEntropy(),
-                plumbing.outbox(), metrics);
+                plumbing.outbox(), metrics, () -> membership.plan().isPresent() ? -1 : membership.ring().fingerprint());
         this.replica = new ReplicaSide(settings, plumbing, handoff, metrics);
-        this.transfers = new Transfers(settings.self(), settings.transfer(), settings.maxActors(), plumbing.outbox(), metrics,
+        this.transfers = new Transfers(settings.self(), settings.transfer(), settings.maxActors(), tokenizer, plumbing.outbox(), metrics,
                 progress -> plumbing.emit(new Effect.PersistTransfers(progress)), resumed);
         this.coordinator = new CoordinatorSide(settings, membership, tokenizer, metrics, plumbing, replica);
     }
@@ -163,6 +163,7 @@ public final class NodeCore {
         transfers.onTick(plan, seen, plumbing::isHealthy, membership.ring().replicatedRanges(self, n))
                 .ifPresent(planId -> applyMembership(membership.streamed(planId, plumbing.nowMillis())));
         handoff.onTick(membership.members().stream().map(Membership.Member::id).toList(), plumbing::isHealthy);
+        handoff.onTickDeparted(membership.ring(), n, tokenizer, plumbing::isHealthy, membership::hasLeft);
         if (plan.isEmpty()) {
             antiEntropy.onTick(membership.ring(), plumbing::isHealthy);
         }

@@ -98,26 +98,8 @@ public record ChangePlan(long id, Reason reason, NodeId subject, Ring current, R
     }
 
     private static long fingerprint(Ring current, Ring future) {
-        long hash = mix(0x9E3779B97F4A7C15L, ringHash(current));
-        hash = mix(hash, ringHash(future));
-        return hash == 0 ? 1 : hash;
-    }
-
-    private static long ringHash(Ring ring) {
-        long hash = 17;
-        for (NodeId node : ring.nodes()) {
-            for (byte b : node.value().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-                hash = mix(hash, b);
-            }
-            for (long token : ring.tokensOf(node)) {
-                hash = mix(hash, token);
-            }
-        }
-        return hash;
-    }
-
-    private static long mix(long hash, long value) {
-        long h = (hash ^ value) * 0xBF58476D1CE4E5B9L;
-        return h ^ (h >>> 31);
+        long h = (current.fingerprint() * 31 ^ future.fingerprint()) * 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 31;
+        return h == 0 ? 1 : h;
     }
 }

@@ -121,6 +121,11 @@ public final class GossipMembership implements Membership {
     }
 
     @Override
+    public boolean hasLeft(NodeId id) {
+        return protocol.member(id).map(state -> state.status() == io.kvorum.gossip.Status.REMOVED).orElse(false);
+    }
+
+    @Override
     public Optional<ChangePlan> plan() {
         return plan;
     }
@@ -319,6 +324,7 @@ public final class GossipMembership implements Membership {
     }
 
     private Step step(List<GossipOutput> outputs, Optional<TokensTaken> taken) {
+        boolean evicted = false;
         List<Outgoing> sends = new ArrayList<>();
         List<NodeId> suspected = new ArrayList<>();
         List<MembershipEvent> events = new ArrayList<>();
@@ -333,6 +339,8 @@ public final class GossipMembership implements Membership {
                         answerAddresses.remove(send.to()); // known now: its gossiped address takes over
                     }
                 }
+                case GossipOutput.MemberChanged change when change.id().equals(protocol.self())
+                        && change.change() == GossipOutput.Change.REMOVED -> evicted = true;
                 case GossipOutput.MemberChanged change -> {
                     changed = true;
                     if (change.change() == GossipOutput.Change.SUSPECTED) {
@@ -349,8 +357,11 @@ public final class GossipMembership implements Membership {
         } else {
             refreshView();
         }
-        return sends.isEmpty() && taken.isEmpty() && suspected.isEmpty() && events.isEmpty()
-                ? Step.NONE : new Step(sends, taken, suspected, events, false);
+        if (evicted) {
+            events.add(new MembershipEvent(protocol.self(), MembershipEvent.Kind.REMOVED, OptionalDouble.empty(), 0, 0, 0));
+        }
+        return sends.isEmpty() && taken.isEmpty() && suspected.isEmpty() && events.isEmpty() && !evicted
+                ? Step.NONE : new Step(sends, taken, suspected, events, evicted);
     }
 
     /** What a change of another member means for the log, if anything (an address or token update means nothing). */

@@ -87,6 +87,11 @@ public interface Membership {
         return Step.NONE;
     }
 
+    /** True when {@code id} has left the cluster for good (left or removed): its ranges have new owners. */
+    default boolean hasLeft(NodeId id) {
+        return false;
+    }
+
     /** The membership change in flight, if any. */
     default Optional<ChangePlan> plan() {
         return Optional.empty();

@@ -99,10 +99,19 @@ public sealed interface PeerMessage {
     /** Every state of the matching {@link HintBatch} is stored durably. */
     record HintBatchAck(long requestId) implements Response {}
 
-    /** Anti-entropy, step 1: build your Merkle trees of these ranges at this depth and send them. */
-    record TreeRequest(long requestId, List<TokenRange> ranges, int depth) implements Request {
+    /**
+     * Anti-entropy, step 1: build your Merkle trees of these ranges at this depth and send them, if
+     * your ring's fingerprint is {@code ringFingerprint} (0: not checked); ranges are compared only
+     * under a ring both sides agree on.
+     */
+    record TreeRequest(long requestId, List<TokenRange> ranges, int depth, long ringFingerprint) implements Request {
         public TreeRequest {
             ranges = List.copyOf(ranges);
+        }
+
+        /** A request whose ring is not checked. */
+        public TreeRequest(long requestId, List<TokenRange> ranges, int depth) {
+            this(requestId, ranges, depth, 0);
         }
     }
 
@@ -133,24 +142,28 @@ public sealed interface PeerMessage {
     }
 
     /**
-     * Range transfer (join, leave, remove, replace): send your states of the keys in {@code range}
-     * that sort after {@code after} (all of them when empty), in key order, at most {@code maxBytes}
-     * of them beyond the first. The receiver pulls, so it sets the pace and keeps the cursor.
+     * Range transfer (join, leave, remove, replace): send your states of the keys in {@code ranges}
+     * (disjoint), range by range in this order and in key order within each, starting after
+     * {@code after} in the first range (at its start when empty), at most {@code maxBytes} of them
+     * beyond the first. The receiver pulls, so it sets the pace and keeps the cursor; many small
+     * ranges from one source share a request.
      */
-    record StreamRequest(long requestId, TokenRange range, Optional<Key> after, long maxBytes) implements Request {}
+    record StreamRequest(long requestId, List<TokenRange> ranges, Optional<Key> after, long maxBytes) implements Request {
+        public StreamRequest {
+            ranges = List.copyOf(ranges);
+        }
+    }
 
     /**
-     * The next states of a {@link StreamRequest}'s range in key order, and how many keys of the range
-     * follow them (0: the range is complete). The codec checksums the entries, and a batch that fails
-     * its check is never decoded.
+     * The next states of a {@link StreamRequest}'s ranges: the first {@code rangesDone} ranges are
+     * complete; the next one (if any) resumes after {@code resumeAfter} (from its start when empty);
+     * {@code keysLeft} keys of the requested ranges follow. The codec checksums the entries, and a
+     * batch that fails its check is never decoded.
      */
-    record StreamBatch(long requestId, List<KeyState> entries, long keysLeft) implements Response {
+    record StreamBatch(long requestId, List<KeyState> entries, int rangesDone, Optional<Key> resumeAfter, long keysLeft)
+            implements Response {
         public StreamBatch {
             entries = List.copyOf(entries);
-        }
-
-        public boolean complete() {
-            return keysLeft == 0;
         }
     }
 

@@ -118,7 +118,7 @@ public final class PeerMessageCodec {
             case HintBatch m -> writeEntries(out.writeByte(HINT_BATCH).writeVarLong(m.requestId()), m.entries());
             case HintBatchAck m -> out.writeByte(HINT_BATCH_ACK).writeVarLong(m.requestId());
             case TreeRequest m -> writeRanges(out.writeByte(TREE_REQUEST).writeVarLong(m.requestId()), m.ranges())
-                    .writeVarInt(m.depth());
+                    .writeVarInt(m.depth()).writeLong(m.ringFingerprint());
             case TreeResponse m -> {
                 out.writeByte(TREE_RESPONSE).writeVarLong(m.requestId()).writeVarInt(m.trees().size());
                 m.trees().forEach(tree -> MerkleCodec.writeTree(out, tree));
@@ -127,14 +127,15 @@ public final class PeerMessageCodec {
                     m.entries()).writeVarLong(m.maxBytes());
             case KeysResponse m -> writeEntries(out.writeByte(KEYS_RESPONSE).writeVarLong(m.requestId()), m.entries());
             case StreamRequest m -> {
-                writeRanges(out.writeByte(STREAM_REQUEST).writeVarLong(m.requestId()), List.of(m.range()));
-                out.writeBoolean(m.after().isPresent());
-                m.after().ifPresent(key -> out.writeBytes(key.utf8()));
+                writeRanges(out.writeByte(STREAM_REQUEST).writeVarLong(m.requestId()), m.ranges());
+                writeOptionalKey(out, m.after());
                 out.writeVarLong(m.maxBytes());
             }
             case StreamBatch m -> {
                 Bytes entries = writeEntries(new ByteWriter(1024), m.entries()).toBytes();
-                out.writeByte(STREAM_BATCH).writeVarLong(m.requestId()).writeVarLong(m.keysLeft());
+                out.writeByte(STREAM_BATCH).writeVarLong(m.requestId()).writeVarInt(m.rangesDone());
+                writeOptionalKey(out, m.resumeAfter());
+                out.writeVarLong(m.keysLeft());
                 out.writeInt(crc32c(entries)).writeBytes(entries);
             }
         }
@@ -168,12 +169,11 @@ public final class PeerMessageCodec {
             case GOSSIP -> new Gossip(GossipCodec.read(in));
             case HINT_BATCH -> new HintBatch(in.readVarLong(), readEntries(in));
             case HINT_BATCH_ACK -> new HintBatchAck(in.readVarLong());
-            case TREE_REQUEST -> new TreeRequest(in.readVarLong(), readRanges(in), readDepth(in));
+            case TREE_REQUEST -> new TreeRequest(in.readVarLong(), readRanges(in), readDepth(in), in.readLong());
             case TREE_RESPONSE -> new TreeResponse(in.readVarLong(), readTrees(in));
             case KEYS_REQUEST -> new KeysRequest(in.readVarLong(), readRanges(in), readEntries(in), readPositive(in));
             case KEYS_RESPONSE -> new KeysResponse(in.readVarLong(), readEntries(in));
-            case STREAM_REQUEST -> new StreamRequest(in.readVarLong(), readOneRange(in),
-                    in.readBoolean() ? Optional.of(readKey(in)) : Optional.empty(), readPositive(in));
+            case STREAM_REQUEST -> new StreamRequest(in.readVarLong(), readRanges(in), readOptionalKey(in), readPositive(in));
             case STREAM_BATCH -> readStreamBatch(in);
             default -> throw new MalformedException("unknown message tag " + tag);
         };
@@ -291,17 +291,20 @@ public final class PeerMessageCodec {
         return out;
     }
 
-    private static TokenRange readOneRange(ByteReader in) {
-        List<TokenRange> ranges = readRanges(in);
-        if (ranges.size() != 1) {
-            throw new MalformedException("a stream request names " + ranges.size() + " ranges, not 1");
-        }
-        return ranges.get(0);
+    private static void writeOptionalKey(ByteWriter out, Optional<Key> key) {
+        out.writeBoolean(key.isPresent());
+        key.ifPresent(k -> out.writeBytes(k.utf8()));
+    }
+
+    private static Optional<Key> readOptionalKey(ByteReader in) {
+        return in.readBoolean() ? Optional.of(readKey(in)) : Optional.empty();
     }
 
     /** A transfer batch whose entries are decoded only once their checksum holds. */
     private StreamBatch readStreamBatch(ByteReader in) {
         long requestId = in.readVarLong();
+        int rangesDone = in.readVarInt();
+        Optional<Key> resumeAfter = readOptionalKey(in);
         long keysLeft = in.readVarLong();
         int expected = in.readInt();
         Bytes entries = in.readBytes(in.remaining());
@@ -311,7 +314,7 @@ public final class PeerMessageCodec {
         ByteReader inner = new ByteReader(entries.toByteArray());
         List<KeyState> decoded = readEntries(inner);
         inner.expectEnd();
-        return new StreamBatch(requestId, decoded, keysLeft);
+        return new StreamBatch(requestId, decoded, rangesDone, resumeAfter, keysLeft);
     }
 
     private static int crc32c(Bytes bytes) {

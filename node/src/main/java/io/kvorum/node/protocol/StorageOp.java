@@ -55,6 +55,9 @@ public sealed interface StorageOp {
         }
     }
 
+    /** The owners this node holds hints for. */
+    record HintOwners() implements StorageOp {}
+
     /** Build a Merkle tree of each (disjoint) range from what the engine holds now. */
     record BuildTrees(List<TokenRange> ranges, int depth) implements StorageOp {
         public BuildTrees {
@@ -70,10 +73,15 @@ public sealed interface StorageOp {
     }
 
     /**
-     * The states of the keys in {@code range} that sort after {@code after} (from the first when
-     * empty), in key order, at most {@code maxBytes} of them beyond the first: one transfer batch.
+     * One transfer batch: the states of the keys in {@code ranges} (disjoint), range by range and in
+     * key order within each, from after {@code after} in the first range, at most {@code maxBytes}
+     * of them beyond the first.
      */
-    record StreamScan(TokenRange range, Optional<Key> after, long maxBytes) implements StorageOp {}
+    record StreamScan(List<TokenRange> ranges, Optional<Key> after, long maxBytes) implements StorageOp {
+        public StreamScan {
+            ranges = List.copyOf(ranges);
+        }
+    }
 
     /**
      * Drop, without a tombstone, up to {@code maxKeys} keys whose token lies in none of {@code keep}:

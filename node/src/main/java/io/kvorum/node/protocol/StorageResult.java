@@ -1,5 +1,6 @@
 package io.kvorum.node.protocol;
 
+import io.kvorum.common.NodeId;
 import io.kvorum.node.message.PeerMessage.KeyState;
 import io.kvorum.storage.hint.Hints;
 import io.kvorum.storage.merkle.MerkleTree;
@@ -59,8 +60,19 @@ public sealed interface StorageResult {
     /** A change with nothing to report (hints deleted). */
     record Done() implements StorageResult {}
 
-    /** One transfer batch ({@link StorageOp.StreamScan}), and how many keys of the range follow it. */
-    record Streamed(List<KeyState> entries, long keysLeft) implements StorageResult {
+    /** The owners this node holds hints for ({@link StorageOp.HintOwners}). */
+    record HintOwners(List<NodeId> owners) implements StorageResult {
+        public HintOwners {
+            owners = List.copyOf(owners);
+        }
+    }
+
+    /**
+     * One transfer batch ({@link StorageOp.StreamScan}): its first {@code rangesDone} ranges are
+     * complete, the next resumes after {@code resumeAfter}, and {@code keysLeft} keys follow.
+     */
+    record Streamed(List<KeyState> entries, int rangesDone, java.util.Optional<io.kvorum.common.Key> resumeAfter, long keysLeft)
+            implements StorageResult {
         public Streamed {
             entries = List.copyOf(entries);
         }

@@ -39,10 +39,16 @@ final class MembershipFactory {
     static GossipMembership create(KvorumConfig config, long epoch, Partitioner partitioner) throws IOException {
         NodeId self = config.node().id();
         int vnodes = config.ring().vnodesPerNode();
-        boolean joiner = config.cluster().members().size() == 1 && !config.gossip().seeds().isEmpty();
+        boolean left = TokenStore.hasLeft(config.node().dataDir());
+        boolean joiner = left || (config.cluster().members().size() == 1 && !config.gossip().seeds().isEmpty());
+        if (left) {
+            LoggerFactory.getLogger(MembershipFactory.class).info("{} left the cluster before: it joins again as a new"
+                    + " node, streaming the ranges it takes", self);
+        }
         // One allocator for the bootstrap ring and for joining, balanced for this cluster's N.
         TokenAllocator allocator = new TokenAllocator(partitioner, config.quorum().n());
         List<BootstrapMember> bootstrap = joiner ? List.of() : bootstrapMembers(config, allocator);
+        // (a node that left keeps its cluster.members list only as seeds: its bootstrap tokens are not its own any more)
         Optional<TokenStore.Stored> stored = TokenStore.loadStored(config.node().dataDir());
         List<Long> tokens = stored.map(TokenStore.Stored::tokens).orElseGet(() -> bootstrap.stream()
                 .filter(m -> m.id().equals(self)).findFirst().map(BootstrapMember::tokens).orElse(List.of()));

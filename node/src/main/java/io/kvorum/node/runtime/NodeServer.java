@@ -65,6 +65,11 @@ public final class NodeServer {
         // A node that has left the cluster (its ranges have new owners) stops; Main then exits.
         core.left.future().onSuccess(v -> {
             log.info("{} has left the cluster; stopping", id());
+            try {
+                TokenStore.markLeft(config.node().dataDir());
+            } catch (IOException e) {
+                log.error("{} could not record that it left; do not restart it on this data directory: {}", id(), e.getMessage());
+            }
             stop().onComplete(done -> left.tryComplete());
         });
     }

@@ -12,6 +12,7 @@ import io.kvorum.storage.version.Siblings;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -44,13 +45,14 @@ public final class StorageExecution {
                 case StorageOp.MergeAll all -> mergeAll(engine, all);
                 case StorageOp.StoreHint store -> new StorageResult.HintStored(hints.append(store.hint()));
                 case StorageOp.LoadHints load -> new StorageResult.HintsLoaded(loadHints(hints, load));
+                case StorageOp.HintOwners owners -> new StorageResult.HintOwners(hints.owners());
                 case StorageOp.DeleteHints delete -> {
                     hints.delete(delete.owner(), delete.ids());
                     yield new StorageResult.Done();
                 }
                 case StorageOp.BuildTrees build -> new StorageResult.Trees(buildTrees(engine, tokenizer, build));
                 case StorageOp.Scan scan -> scan(engine, scan);
-                case StorageOp.StreamScan stream -> streamScan(engine, stream);
+                case StorageOp.StreamScan stream -> streamScan(engine, tokenizer, stream);
                 case StorageOp.Purge purge -> purge(engine, purge);
             };
         } catch (UncheckedIOException e) {
@@ -107,6 +109,7 @@ public final class StorageExecution {
                 case StorageOp.MergeAll all -> null;
                 case StorageOp.StoreHint store -> null;
                 case StorageOp.LoadHints load -> null;
+                case StorageOp.HintOwners owners -> null;
                 case StorageOp.DeleteHints delete -> null;
                 case StorageOp.BuildTrees build -> null;
                 case StorageOp.Scan scan -> null;
@@ -151,10 +154,11 @@ public final class StorageExecution {
             case StorageOp.MergeAll all -> "merging " + all.entries().size() + " states";
             case StorageOp.StoreHint store -> "hint for " + store.hint().owner();
             case StorageOp.LoadHints load -> "hints for " + load.owner();
+            case StorageOp.HintOwners owners -> "owners of hints";
             case StorageOp.DeleteHints delete -> "hints for " + delete.owner();
             case StorageOp.BuildTrees build -> "Merkle trees of " + build.ranges().size() + " ranges";
             case StorageOp.Scan scan -> "scan of " + scan.ranges().size() + " ranges";
-            case StorageOp.StreamScan stream -> "transfer batch of " + stream.range();
+            case StorageOp.StreamScan stream -> "transfer batch of " + stream.ranges().size() + " ranges";
             case StorageOp.Purge purge -> "cleanup outside " + purge.keep().size() + " ranges";
         };
     }
@@ -215,32 +219,43 @@ public final class StorageExecution {
     }
 
     /**
-     * One transfer batch: the range's keys after the cursor, sorted (only keys: their states are read
-     * for the batch alone), then states in key order until the byte bound.
+     * One transfer batch: the requested ranges' keys, found in one pass and sorted per range (only
+     * keys: states are read for the batch alone), then states range by range until the byte bound.
      */
-    private static StorageResult streamScan(StorageEngine engine, StorageOp.StreamScan stream) {
-        List<Key> keys = new ArrayList<>();
-        engine.forEachKey(stream.range()::contains, key -> {
-            if (stream.after().isEmpty() || key.compareTo(stream.after().get()) > 0) {
-                keys.add(key);
+    private static StorageResult streamScan(StorageEngine engine, ToLongFunction<Key> tokenizer, StorageOp.StreamScan stream) {
+        RangeIndex index = new RangeIndex(stream.ranges());
+        List<List<Key>> perRange = new ArrayList<>();
+        stream.ranges().forEach(range -> perRange.add(new ArrayList<>()));
+        engine.forEachKey(token -> index.find(token) >= 0, key -> {
+            int at = index.find(tokenizer.applyAsLong(key));
+            if (at > 0 || stream.after().isEmpty() || key.compareTo(stream.after().get()) > 0) {
+                perRange.get(at).add(key);
             }
         });
-        keys.sort(null);
+        long total = perRange.stream().mapToLong(List::size).sum();
         List<KeyState> entries = new ArrayList<>();
         long bytes = 0;
-        for (int i = 0; i < keys.size(); i++) {
-            Key key = keys.get(i);
-            Siblings state = engine.get(key);
-            if (state.equals(Siblings.EMPTY)) {
-                continue; // removed since the key list was taken
+        long seen = 0;
+        for (int r = 0; r < perRange.size(); r++) {
+            List<Key> keys = perRange.get(r);
+            keys.sort(null);
+            Optional<Key> last = Optional.empty();
+            for (Key key : keys) {
+                Siblings state = engine.get(key);
+                if (state.equals(Siblings.EMPTY)) {
+                    seen++;
+                    continue; // removed since the key list was taken
+                }
+                bytes += StorageOp.sizeOf(key, state);
+                if (!entries.isEmpty() && bytes > stream.maxBytes()) {
+                    return new StorageResult.Streamed(entries, r, r == 0 ? last.or(stream::after) : last, total - seen);
+                }
+                entries.add(new KeyState(key, state));
+                last = Optional.of(key);
+                seen++;
             }
-            bytes += StorageOp.sizeOf(key, state);
-            if (!entries.isEmpty() && bytes > stream.maxBytes()) {
-                return new StorageResult.Streamed(entries, keys.size() - i);
-            }
-            entries.add(new KeyState(key, state));
         }
-        return new StorageResult.Streamed(entries, 0);
+        return new StorageResult.Streamed(entries, perRange.size(), Optional.empty(), 0);
     }
 
     /** Removes keys outside every kept range, without tombstones: their new owners hold them. */

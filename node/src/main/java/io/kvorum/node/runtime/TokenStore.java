@@ -21,9 +21,26 @@ import java.util.stream.Collectors;
 final class TokenStore {
     private static final String FILE = "tokens";
     private static final String JOINING_MARK = "joining";
+    private static final String LEFT_MARK = "left";
 
     /** The stored tokens, and whether the node had finished joining with them. */
     record Stored(List<Long> tokens, boolean joined) {}
+
+    /**
+     * Records that this node left the cluster (or was removed): its tokens are no longer its own, so
+     * a restart joins afresh and streams its new ranges instead of serving ones it no longer holds.
+     */
+    static void markLeft(Path dataDir) throws IOException {
+        Path temp = dataDir.resolve(FILE + ".tmp");
+        Files.writeString(temp, LEFT_MARK + "\n", StandardCharsets.UTF_8);
+        Files.move(temp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** True when this node left the cluster before: it must join again like a new node. */
+    static boolean hasLeft(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(FILE);
+        return Files.exists(file) && Files.readAllLines(file, StandardCharsets.UTF_8).stream().anyMatch(line -> line.strip().equals(LEFT_MARK));
+    }
 
     private TokenStore() {}
 
@@ -43,7 +60,7 @@ final class TokenStore {
         }
         List<Long> tokens = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank() && !line.strip().equals(JOINING_MARK)) {
+            if (!line.isBlank() && !line.strip().equals(JOINING_MARK) && !line.strip().equals(LEFT_MARK)) {
                 try {
                     tokens.add(Long.parseLong(line.trim()));
                 } catch (NumberFormatException e) {

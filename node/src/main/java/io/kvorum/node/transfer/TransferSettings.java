@@ -21,8 +21,8 @@ public record TransferSettings(long rateBytesPerSecond, int concurrency, long ba
         Invariants.require(batchBytes >= 1, "transfer batch must be >= 1 byte, got %d", batchBytes);
     }
 
-    /** The defaults: 64 MiB/s over two streams of 1 MiB batches. */
+    /** The defaults: 64 MiB/s over four streams of 1 MiB batches. */
     public static TransferSettings defaults() {
-        return new TransferSettings(64L << 20, 2, 1L << 20, 2_000, 10_000, 30_000);
+        return new TransferSettings(64L << 20, 4, 1L << 20, 2_000, 10_000, 30_000);
     }
 }

@@ -20,6 +20,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Range transfers (Dynamo §4.9, riak's handoff): both sides of the protocol that moves the ranges of
@@ -47,6 +50,11 @@ public final class Transfers {
                        long bytes, double bytesPerSecond, OptionalLong etaSeconds) {}
 
     private static final long PROGRESS_LOG_MILLIS = 10_000;
+    /** The most ranges one request names (a join at 256 vnodes gains that many at most from one source). */
+    static final int RANGES_PER_REQUEST_MAX = 256;
+
+    /** A request in flight: its source, its ranges in the order named, and when it was sent. */
+    private record Request(NodeId source, List<Stream> group, long sentMillis) {}
     private static final int PURGE_BATCH_KEYS = 10_000;
 
     private final NodeId self;
@@ -58,6 +66,8 @@ public final class Transfers {
     private TransferProgress resumed;
     private ChangePlan plan;
     private List<Stream> streams = List.of();
+    private final Map<Long, Request> requests = new TreeMap<>();
+    private final ToLongFunction<Key> tokenizer;
     private long seenByAllSinceMillis = -1;
     private long nextSendMillis;
     private long pumpTimer = -1;
@@ -69,9 +79,10 @@ public final class Transfers {
     private Optional<List<TokenRange>> cleanupKeep = Optional.empty();
     private boolean purging;
 
-    public Transfers(NodeId self, TransferSettings settings, int maxActors, Outbox outbox, CoreMetrics metrics,
-                     Consumer<TransferProgress> persist, Optional<TransferProgress> resumed) {
+    public Transfers(NodeId self, TransferSettings settings, int maxActors, ToLongFunction<Key> tokenizer, Outbox outbox,
+                     CoreMetrics metrics, Consumer<TransferProgress> persist, Optional<TransferProgress> resumed) {
         this.self = self;
+        this.tokenizer = tokenizer;
         this.maxActors = maxActors;
         this.settings = settings;
         this.outbox = outbox;
@@ -99,6 +110,7 @@ public final class Transfers {
             if (plan != null) {
                 plan = null;
                 streams = List.of();
+                requests.clear();
                 cleanupAtMillis = now + settings.cleanupDelayMillis();
             }
             maybeCleanup(now, replicatedNow);
@@ -114,8 +126,11 @@ public final class Transfers {
         } else if (seenByAllSinceMillis < 0) {
             seenByAllSinceMillis = now;
         }
-        for (Stream stream : streams) {
-            stream.checkTimeout(now);
+        for (Map.Entry<Long, Request> entry : List.copyOf(requests.entrySet())) {
+            if (now - entry.getValue().sentMillis() >= settings.requestTimeoutMillis()) {
+                onFailure(entry.getValue().source(), entry.getKey(), "no answer from " + entry.getValue().source() + " within "
+                        + settings.requestTimeoutMillis() + " ms");
+            }
         }
         if (seenByAllSinceMillis >= 0 && now - seenByAllSinceMillis >= settings.settleMillis()) {
             pump(alive);
@@ -128,42 +143,61 @@ public final class Transfers {
         return OptionalLong.empty();
     }
 
-    /** A source's side: read the next batch of the range and answer with it. */
+    /** A source's side: read the next batch of the ranges and answer with it. */
     public void serve(NodeId from, StreamRequest request) {
+        if (request.ranges().isEmpty() || request.ranges().size() > RANGES_PER_REQUEST_MAX || !disjoint(request.ranges())) {
+            outbox.send(from, new ReplicaFailure(request.requestId(), "a stream request needs 1 to " + RANGES_PER_REQUEST_MAX
+                    + " disjoint ranges, got " + request.ranges().size()));
+            return;
+        }
         long maxBytes = Math.min(request.maxBytes(), settings.batchBytes() * 4);
-        outbox.storage(new StorageOp.StreamScan(request.range(), request.after(), maxBytes), result -> {
+        outbox.storage(new StorageOp.StreamScan(request.ranges(), request.after(), maxBytes), result -> {
             switch (result) {
-                case StorageResult.Streamed streamed ->
-                        outbox.send(from, new StreamBatch(request.requestId(), streamed.entries(), streamed.keysLeft()));
+                case StorageResult.Streamed streamed -> outbox.send(from, new StreamBatch(request.requestId(),
+                        streamed.entries(), streamed.rangesDone(), streamed.resumeAfter(), streamed.keysLeft()));
                 case StorageResult.Failed failed -> outbox.send(from, new ReplicaFailure(request.requestId(), failed.reason()));
                 default -> outbox.send(from, new ReplicaFailure(request.requestId(), "unexpected storage result " + result));
             }
         });
     }
 
-    /** A batch for one of this node's streams. */
+    /** A batch for one of this node's requests. */
     public void onBatch(NodeId from, StreamBatch batch) {
-        for (Stream stream : streams) {
-            if (batch.requestId() != 0 && stream.requestId == batch.requestId() && from.equals(stream.source)) {
-                stream.received(batch);
-                return;
-            }
+        Request request = requests.get(batch.requestId());
+        if (request != null && request.source().equals(from)) {
+            received(request, batch);
         }
     }
 
     /** A failure answer or an unsendable request; false when the request id is not a transfer's. */
     public boolean onFailure(NodeId from, long requestId, String reason) {
-        for (Stream stream : streams) {
-            if (requestId != 0 && stream.requestId == requestId && from.equals(stream.source)) {
-                stream.failed(reason);
-                return true;
+        Request request = requests.get(requestId);
+        if (request == null || !request.source().equals(from)) {
+            return false;
+        }
+        requests.remove(requestId);
+        request.group().forEach(stream -> stream.failed(reason));
+        return true;
+    }
+
+    private static boolean disjoint(List<TokenRange> ranges) {
+        for (int i = 0; i < ranges.size(); i++) {
+            for (int j = i + 1; j < ranges.size() && ranges.size() <= 64; j++) {
+                if (overlap(ranges.get(i), ranges.get(j))) {
+                    return false;
+                }
             }
         }
-        return false;
+        return true;
+    }
+
+    private static boolean overlap(TokenRange a, TokenRange b) {
+        return a.isFullRing() || b.isFullRing() || a.contains(b.endInclusive()) || b.contains(a.endInclusive());
     }
 
     private void begin(ChangePlan next) {
         plan = next;
+        requests.clear();
         seenByAllSinceMillis = -1;
         List<Stream> fresh = new ArrayList<>();
         for (RangeChange change : next.gainedBy(self)) {
@@ -179,12 +213,15 @@ public final class Transfers {
         }
     }
 
-    /** Starts requests for streams that may send, up to the concurrency, within the rate. */
+    /**
+     * Starts requests for streams that may send, up to the concurrency, within the rate. A stream
+     * streamed from the node that loses it takes along the other ranges not yet started that come
+     * from that node: a join's hundred small ranges per source then cost a few requests, not one each.
+     */
     private void pump(Predicate<NodeId> alive) {
         long now = outbox.nowMillis();
-        int active = (int) streams.stream().filter(stream -> stream.requestId != 0).count();
         for (Stream stream : streams) {
-            if (active >= settings.concurrency()) {
+            if (requests.size() >= settings.concurrency()) {
                 break;
             }
             if (stream.done || stream.requestId != 0 || stream.retryAtMillis > now) {
@@ -192,13 +229,90 @@ public final class Transfers {
             }
             if (now < nextSendMillis) {
                 schedulePump(alive);
-                return;
+                break;
             }
-            if (stream.request(alive)) {
-                active++;
+            Optional<NodeId> source = stream.nextSource(alive);
+            if (source.isEmpty()) {
+                stream.lastError = "no live source";
+                stream.retryAtMillis = now + settings.requestTimeoutMillis() / 4;
+                continue;
+            }
+            List<Stream> group = new ArrayList<>();
+            group.add(stream);
+            if (stream.exact) {
+                for (Stream other : streams) {
+                    if (group.size() >= RANGES_PER_REQUEST_MAX) {
+                        break;
+                    }
+                    if (other != stream && other.joins(source.get(), now)) {
+                        group.add(other);
+                    }
+                }
+            }
+            send(source.get(), group, stream.after);
+        }
+        metrics.transfersActive(requests.size());
+    }
+
+    private void send(NodeId source, List<Stream> group, Optional<Key> after) {
+        long requestId = outbox.newId();
+        long now = outbox.nowMillis();
+        for (Stream member : group) {
+            member.requestId = requestId;
+            member.source = source;
+            if (member.startedMillis < 0) {
+                member.startedMillis = now;
             }
         }
-        metrics.transfersActive(active);
+        requests.put(requestId, new Request(source, List.copyOf(group), now));
+        outbox.send(source, new StreamRequest(requestId, group.stream().map(member -> member.change.range()).toList(),
+                after, settings.batchBytes()));
+    }
+
+    /** A batch arrived: merge it durably, then move each range of the request on. */
+    private void received(Request request, StreamBatch batch) {
+        long batchBytes = batch.entries().stream().mapToLong(e -> StorageOp.sizeOf(e.key(), e.state())).sum();
+        nextSendMillis = Math.max(nextSendMillis, outbox.nowMillis()) + batchBytes * 1000 / settings.rateBytesPerSecond();
+        long id = batch.requestId();
+        if (batch.entries().isEmpty()) {
+            advance(id, request, batch);
+            return;
+        }
+        outbox.storage(new StorageOp.MergeAll(batch.entries(), maxActors), result -> {
+            if (result instanceof StorageResult.Merged) {
+                advance(id, request, batch);
+            } else if (requests.remove(id) != null) {
+                request.group().forEach(stream -> stream.failed("storing a batch failed: " + result));
+            }
+        });
+    }
+
+    private void advance(long id, Request request, StreamBatch batch) {
+        if (requests.remove(id) == null || plan == null) {
+            return; // timed out meanwhile (and asked again), or the plan changed
+        }
+        List<Stream> group = request.group();
+        for (KeyState entry : batch.entries()) {
+            Stream owner = group.stream().filter(stream -> stream.change.range().contains(tokenizer.applyAsLong(entry.key())))
+                    .findFirst().orElse(group.get(0));
+            owner.keys++;
+            owner.bytes += StorageOp.sizeOf(entry.key(), entry.state());
+        }
+        metrics.transferBatch(request.source(), batch.entries().size(),
+                batch.entries().stream().mapToLong(e -> StorageOp.sizeOf(e.key(), e.state())).sum());
+        for (int i = 0; i < group.size(); i++) {
+            Stream stream = group.get(i);
+            stream.requestId = 0;
+            if (i < batch.rangesDone()) {
+                stream.completedFromSource();
+            } else if (i == batch.rangesDone()) {
+                stream.after = batch.resumeAfter();
+                stream.keysLeft = batch.keysLeft();
+            }
+        }
+        persistProgress();
+        logProgress();
+        pump(node -> true);
     }
 
     private void schedulePump(Predicate<NodeId> alive) {
@@ -290,7 +404,6 @@ public final class Transfers {
         long bytes;
         NodeId source;
         long requestId;
-        long sentMillis;
         long retryAtMillis;
         long startedMillis = -1;
         long finishedMillis = -1;
@@ -314,25 +427,14 @@ public final class Transfers {
             }
         }
 
-        /** Sends the next request to a live source; false when none is reachable now. */
-        boolean request(Predicate<NodeId> alive) {
-            Optional<NodeId> next = nextSource(alive);
-            if (next.isEmpty()) {
-                lastError = "no live source";
-                retryAtMillis = outbox.nowMillis() + settings.requestTimeoutMillis() / 4;
-                return false;
-            }
-            if (startedMillis < 0) {
-                startedMillis = outbox.nowMillis();
-            }
-            source = next.get();
-            requestId = outbox.newId();
-            sentMillis = outbox.nowMillis();
-            outbox.send(source, new StreamRequest(requestId, change.range(), after, settings.batchBytes()));
-            return true;
+        /** Whether this stream may ride along in a request to {@code exactSource}: not started, and from that node. */
+        boolean joins(NodeId exactSource, long now) {
+            return !done && requestId == 0 && exact && after.isEmpty() && retryAtMillis <= now
+                    && sources.exact().get(0).equals(exactSource);
         }
 
-        private Optional<NodeId> nextSource(Predicate<NodeId> alive) {
+        /** Where the next batch comes from: the node that loses the range while it answers, else the survivors in turn. */
+        Optional<NodeId> nextSource(Predicate<NodeId> alive) {
             if (exact) {
                 NodeId lost = sources.exact().get(0);
                 if (alive.test(lost)) {
@@ -342,61 +444,21 @@ public final class Transfers {
                 unionStart = after;
             }
             List<NodeId> union = sources.union();
-            while (sourcesDone < union.size()) {
-                NodeId candidate = union.get(sourcesDone);
-                if (alive.test(candidate)) {
-                    return Optional.of(candidate);
-                }
-                return Optional.empty(); // wait for it: its copy may hold writes no other has
+            if (sourcesDone < union.size() && alive.test(union.get(sourcesDone))) {
+                return Optional.of(union.get(sourcesDone));
             }
-            return Optional.empty();
+            return Optional.empty(); // wait for it: its copy may hold writes no other has
         }
 
-        void received(StreamBatch batch) {
-            long id = requestId;
-            List<KeyState> entries = batch.entries();
-            long batchBytes = entries.stream().mapToLong(e -> StorageOp.sizeOf(e.key(), e.state())).sum();
-            keysLeft = batch.keysLeft();
-            long now = outbox.nowMillis();
-            nextSendMillis = Math.max(nextSendMillis, now) + batchBytes * 1000 / settings.rateBytesPerSecond();
-            if (entries.isEmpty()) {
-                advance(id, batch.complete(), entries, 0);
-                return;
+        /** The current source has sent all of the range. */
+        void completedFromSource() {
+            if (exact || ++sourcesDone >= sources.union().size()) {
+                done = true;
+                finishedMillis = outbox.nowMillis();
+                keysLeft = 0;
+            } else {
+                after = unionStart;
             }
-            outbox.storage(new StorageOp.MergeAll(entries, maxActors), result -> {
-                if (requestId != id) {
-                    return; // timed out meanwhile and asked again: the next answer carries on
-                }
-                if (result instanceof StorageResult.Merged) {
-                    advance(id, batch.complete(), entries, batchBytes);
-                } else {
-                    failed("storing a batch failed: " + result);
-                }
-            });
-        }
-
-        private void advance(long id, boolean complete, List<KeyState> entries, long batchBytes) {
-            if (requestId != id || plan == null) {
-                return;
-            }
-            requestId = 0;
-            keys += entries.size();
-            bytes += batchBytes;
-            metrics.transferBatch(source, entries.size(), batchBytes);
-            if (!entries.isEmpty()) {
-                after = Optional.of(entries.get(entries.size() - 1).key());
-            }
-            if (complete) {
-                if (exact || ++sourcesDone >= sources.union().size()) {
-                    done = true;
-                    finishedMillis = outbox.nowMillis();
-                } else {
-                    after = unionStart;
-                }
-            }
-            persistProgress();
-            logProgress();
-            pump(node -> true);
         }
 
         void failed(String reason) {
@@ -406,12 +468,6 @@ public final class Transfers {
             if (exact) {
                 exact = false; // the node losing the range failed us: the survivors' union, from the cursor on
                 unionStart = after;
-            }
-        }
-
-        void checkTimeout(long now) {
-            if (requestId != 0 && now - sentMillis >= settings.requestTimeoutMillis()) {
-                failed("no answer from " + source + " within " + settings.requestTimeoutMillis() + " ms");
             }
         }
 

@@ -35,6 +35,8 @@ import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaPutResponse;
+import io.kvorum.node.message.PeerMessage.StreamBatch;
+import io.kvorum.node.message.PeerMessage.StreamRequest;
 import io.kvorum.node.message.PeerMessage.TreeRequest;
 import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.storage.merkle.MerkleTree;
@@ -141,6 +143,10 @@ class PeerMessageCodecTest {
                         Optional.of(new KeyLimits.Exceeded(KeyLimits.Limit.BYTES, Long.MAX_VALUE, 65_536))),
                 new HintBatch(17, ENTRIES),
                 new HintBatch(Long.MAX_VALUE, List.of()),
+                new StreamRequest(21, List.of(TokenRange.FULL_RING), Optional.empty(), 1 << 20),
+                new StreamRequest(22, RANGES, Optional.of(LONGEST_KEY), 1),
+                new StreamBatch(23, ENTRIES, 3, Optional.empty(), 0),
+                new StreamBatch(24, List.of(), 0, Optional.of(KEY), Long.MAX_VALUE),
                 new HintBatchAck(18),
                 new HintBatchAck(Long.MIN_VALUE),
                 new TreeRequest(19, List.of(TokenRange.FULL_RING), MerkleTree.DEFAULT_DEPTH),
@@ -215,6 +221,19 @@ class PeerMessageCodecTest {
     }
 
     // ---- malformed frames ----
+
+    @Test
+    void aTransferBatchWhoseEntriesWereAlteredFailsItsChecksum() {
+        byte[] encoded = CODEC.encode(new StreamBatch(23, ENTRIES, 0, Optional.of(KEY), 4));
+        int flipped = 0;
+        for (int at = encoded.length - 1; at > 12; at -= 7) {
+            byte[] damaged = encoded.clone();
+            damaged[at] ^= 0x10;
+            assertMalformed(damaged, "batch with byte " + at + " flipped");
+            flipped++;
+        }
+        assertTrue(flipped > 3);
+    }
 
     @Test
     void everyTruncationOfEverySampleIsMalformed() {
@@ -471,7 +490,7 @@ class PeerMessageCodecTest {
         long id = random.nextInt(4) == 0 ? random.nextLong() : random.nextInt(1_000_000);
         Siblings state = VersionFixtures.randomReplicas(random, 3, random.nextInt(20)).get(random.nextInt(3));
         Key key = Key.of("k" + VersionFixtures.randomBytes(random, 40).toString());
-        return switch (random.nextInt(15)) {
+        return switch (random.nextInt(17)) {
             case 0 -> new ReplicaGetRequest(id, key);
             case 1 -> new ReplicaGetResponse(id, state);
             case 2 -> new ReplicaPutRequest(id, key, state);
@@ -493,6 +512,10 @@ class PeerMessageCodecTest {
             case 11 -> new TreeRequest(id, randomRanges(random), random.nextInt(MerkleTree.MAX_DEPTH + 1));
             case 12 -> new TreeResponse(id, randomRanges(random).stream().map(range -> randomTree(random, range)).toList());
             case 13 -> new KeysRequest(id, randomRanges(random), randomEntries(random), random.nextLong(1, Long.MAX_VALUE));
+            case 14 -> new StreamRequest(id, randomRanges(random), random.nextBoolean() ? Optional.of(key) : Optional.empty(),
+                    random.nextLong(1, Long.MAX_VALUE));
+            case 15 -> new StreamBatch(id, randomEntries(random), random.nextInt(1000),
+                    random.nextBoolean() ? Optional.of(key) : Optional.empty(), random.nextLong(0, Long.MAX_VALUE));
             default -> new KeysResponse(id, randomEntries(random));
         };
     }

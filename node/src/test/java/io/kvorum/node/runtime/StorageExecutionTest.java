@@ -100,6 +100,31 @@ class StorageExecutionTest {
         return store.run(op);
     }
 
+    // ---- StreamScan (range transfers) ----
+
+    @Test
+    void aTransferReadsEveryKeyOfItsRangesOnceRangeByRangeAcrossBatches() {
+        List<TokenRange> ranges = List.of(new TokenRange(1_000, 2_000), new TokenRange(-500, 0), new TokenRange(5_000, 5_001));
+        Map<Key, Long> stored = store.storeKeys(new java.util.SplittableRandom(42), ranges);
+        List<Key> expected = new ArrayList<>();
+        for (TokenRange range : ranges) {
+            stored.entrySet().stream().filter(e -> range.contains(e.getValue())).map(Map.Entry::getKey).sorted().forEach(expected::add);
+        }
+        List<Key> received = new ArrayList<>();
+        List<TokenRange> left = ranges;
+        Optional<Key> after = Optional.empty();
+        for (int batches = 0; !left.isEmpty(); batches++) {
+            assertTrue(batches < 100, "a transfer always makes progress");
+            StorageResult.Streamed batch = (StorageResult.Streamed) run(new StorageOp.StreamScan(left, after, 1));
+            batch.entries().forEach(entry -> received.add(entry.key()));
+            long stillToCome = expected.size() - received.size();
+            assertEquals(stillToCome, batch.keysLeft(), "keys left after " + received.size());
+            left = left.subList(batch.rangesDone(), left.size());
+            after = batch.resumeAfter();
+        }
+        assertEquals(expected, received, "every key once, range by range in key order");
+    }
+
     // ---- MergeAll ----
 
     @Test

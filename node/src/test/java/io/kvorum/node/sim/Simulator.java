@@ -507,6 +507,7 @@ public final class Simulator {
             case StorageOp.DeleteHints delete -> true;
             case StorageOp.Read read -> false;
             case StorageOp.LoadHints load -> false;
+            case StorageOp.HintOwners owners -> false;
             case StorageOp.BuildTrees build -> false;
             case StorageOp.Scan scan -> false;
             case StorageOp.StreamScan stream -> false;
@@ -524,6 +525,7 @@ public final class Simulator {
             case StorageOp.DeleteHints delete -> List.of();
             case StorageOp.Read read -> List.of();
             case StorageOp.LoadHints load -> List.of();
+            case StorageOp.HintOwners owners -> List.of();
             case StorageOp.BuildTrees build -> List.of();
             case StorageOp.Scan scan -> List.of();
             case StorageOp.StreamScan stream -> List.of();
