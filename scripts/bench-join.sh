@@ -4,9 +4,12 @@
 # --records records (default 50,000 of YCSB's 10 fields x 100 bytes):
 #   0. a flat-out run of --warmup seconds (20), discarded: the restarted nodes' JVMs compile first
 #      (a paced run on cold nodes fell behind its schedule and never caught up on this machine);
-#   1. BEFORE: a steady client load at a fixed --target rate (default 300 ops/s, workload A, 16
-#      connections, r=2, w=2) for --duration seconds (30) after --client-warmup seconds (10) not
-#      counted (each run is a new client JVM);
+#   1. BEFORE: a steady client load at a fixed --target rate (workload A, 16 connections, r=2, w=2)
+#      for --duration seconds (30) after --client-warmup seconds (10) not counted (each run is a new
+#      client JVM). Without --target the rate is a third of what the first rate's flat-out warm-up
+#      did, rounded down to a multiple of 10 (at least 10): a paced load above what the cluster can
+#      do measures only its own queue, and a shared machine's capacity changes by the hour. The same
+#      rate then serves every run of every setting;
 #   2. DURING: the same run again; --join-at seconds (5) into its counted part `scripts/kvorum start
 #      node-4` starts a new node, which joins through its seeds and streams its ranges; the script then
 #      waits (at most --join-timeout seconds, 300) until node-1..node-4 all see node-4 `up`.
@@ -38,7 +41,7 @@ KV_HTTP_BASE=${KVORUM_HTTP_BASE_PORT:-8080}
 RATES=4MiB,16MiB,64MiB
 CONCURRENCY=""
 RECORDS=50000
-TARGET=300
+TARGET=""
 DURATION=30
 WARMUP=20
 CLIENT_WARMUP=10
@@ -46,6 +49,7 @@ JOIN_AT=5
 JOIN_TIMEOUT=300
 CONNECTIONS=16
 WORKLOAD=a
+TARGET_NOTE=""
 
 usage() {
   cat <<EOF
@@ -58,7 +62,8 @@ keys and MB/s, and the client's latency BEFORE against DURING. About 12 minutes 
   --rates LIST          transfer.rate settings, comma-separated (default $RATES)
   --concurrency C       transfer.concurrency on every node (default: the node's default)
   --records R           records loaded before the runs (default $RECORDS, ~1.1 KiB each)
-  --target OPS          client rate of both runs, ops/s (default $TARGET)
+  --target OPS          client rate of every paced run, ops/s (default: a third of the throughput
+                        of the first flat-out warm-up, a multiple of 10)
   --duration S          counted length of each run, seconds (default $DURATION)
   --warmup S            flat-out run on the fresh cluster before BEFORE, discarded (default $WARMUP)
   --client-warmup S     uncounted start of each paced run, seconds (default $CLIENT_WARMUP)
@@ -118,7 +123,7 @@ case $RATES in
 esac
 [ -z "$CONCURRENCY" ] || need_positive --concurrency "$CONCURRENCY"
 need_positive --records "$RECORDS"
-need_positive --target "$TARGET"
+[ -z "$TARGET" ] || need_positive --target "$TARGET"
 need_positive --duration "$DURATION"
 need_uint --warmup "$WARMUP"
 need_uint --client-warmup "$CLIENT_WARMUP"
@@ -156,12 +161,10 @@ KVORUM_DATA="$OUT/cluster" "$KVORUM" down >/dev/null 2>&1 || true
 rm -rf "$OUT"
 mkdir -p "$OUT"
 export KVORUM_DATA="$OUT/cluster"
-"$KVORUM" build >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; exit 1; }
-export KVORUM_NO_BUILD=1
 trap '"$KVORUM" down >/dev/null 2>&1' EXIT
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 LOAD_FIRST=$(load_average)
-say "rates $RATES; $RECORDS records; workload $WORKLOAD at $TARGET ops/s, $CONNECTIONS connections, ${WARMUP}s flat-out warm-up, then ${CLIENT_WARMUP}s + ${DURATION}s per run; load average $LOAD_FIRST"
+say "rates $RATES; $RECORDS records; workload $WORKLOAD at ${TARGET:-a third of the first warm-up in} ops/s, $CONNECTIONS connections, ${WARMUP}s flat-out warm-up, then ${CLIENT_WARMUP}s + ${DURATION}s per run; load average $LOAD_FIRST"
 
 fail() {
   say "$*"
@@ -211,10 +214,12 @@ bench_run() { # name dir: one counted run of the steady client load
 }
 
 load_snapshot() {
-  say "loading $RECORDS records into a 3-node cluster (w=all), kept as the snapshot every rate starts from"
+  say "loading $RECORDS records into a 3-node cluster (w=2), kept as the snapshot every rate starts from"
+  # The first 'up' builds the jar when the sources are newer; the rest of the run uses that jar.
   "$KVORUM" up --nodes 3 >"$OUT/load-up.log" 2>&1 || fail "up failed: see $OUT/load-up.log"
+  export KVORUM_NO_BUILD=1
   "$KVORUM" bench --nodes "$NODES3" --workload "$WORKLOAD" -p recordcount="$RECORDS" --phase load \
-    --connections "$CONNECTIONS" --w all --progress 10 --out "$OUT/results-load" >"$OUT/load.txt" 2>&1 ||
+    --connections "$CONNECTIONS" --w 2 --progress 10 --out "$OUT/results-load" >"$OUT/load.txt" 2>&1 ||
     fail "the load failed: see $OUT/load.txt"
   LOAD_LINE=$(grep -E '^kvorum +load +ALL' "$OUT/load.txt" | sed 's/  */ /g')
   say "loaded: ${LOAD_LINE#kvorum load ALL }"
@@ -296,6 +301,12 @@ run_rate() { # rate
       --duration "$WARMUP" --connections "$CONNECTIONS" --r 2 --w 2 --progress 5 >"$dir/warmup.txt" 2>&1 ||
       say "the warm-up run failed (see $dir/warmup.txt)"
   fi
+  if [ -z "$TARGET" ]; then
+    TARGET=$(all_figures "$dir/warmup.txt" | awk '{ gsub(/,/, "", $1); t = int($1 / 3 / 10) * 10; print (t < 10 ? 10 : t) }')
+    [ -n "$TARGET" ] || TARGET=10
+    TARGET_NOTE="a third of the first warm-up's $(all_figures "$dir/warmup.txt" | awk '{ print $1 }') ops/s"
+    say "paced runs at $TARGET ops/s ($TARGET_NOTE)"
+  fi
   say "transfer.rate=$rate: BEFORE (${CLIENT_WARMUP}s + ${DURATION}s at $TARGET ops/s)"
   bench_run before "$dir" >"$dir/before.txt" 2>&1 || say "the BEFORE run failed (see $dir/before.txt)"
 
@@ -372,8 +383,8 @@ summary() {
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$rate" "$join" \
       "${seconds} s" "$ranges" "${keys:--}" "$(awk -v b="${bytes:-0}" 'BEGIN { printf "%.1f MB", b / 1e6 }')" "$mbs"
   done
-  printf '\n### The client (workload %s at %s ops/s, %s connections, r=2 w=2, %s s counted after %s s uncounted)\n\n' \
-    "$WORKLOAD" "$TARGET" "$CONNECTIONS" "$DURATION" "$CLIENT_WARMUP"
+  printf '\n### The client (workload %s at %s ops/s%s, %s connections, r=2 w=2, %s s counted after %s s uncounted)\n\n' \
+    "$WORKLOAD" "$TARGET" "${TARGET_NOTE:+: $TARGET_NOTE}" "$CONNECTIONS" "$DURATION" "$CLIENT_WARMUP"
   printf '| transfer.rate | run | ops/s | %s | worst 1-s p99 | errors |\n' \
     "$(for op in $OPS; do printf '%s p50 / p99 / max ms | ' "$op"; done | sed 's/ | $//')"
   printf '| --- | --- | --- |%s --- | --- |\n' "$(for op in $OPS; do printf ' --- |'; done)"
