@@ -406,86 +406,16 @@ public final class GossipMembership implements Membership {
         };
     }
 
-    /**
-     * The ring now: bootstrap members not heard from yet, and every member that owns its tokens
-     * except one replaced by a member that is up. The ring after the change in flight: the ring now
-     * with that one change applied. Changes are made one at a time: when several were started at
-     * once (two operators, or two joiners, before gossip told either of the other), the one whose
-     * member comes first in id order goes first, on every node alike, and the others wait.
-     */
     private void refresh() {
-        SortedMap<NodeId, List<Long>> current = new TreeMap<>(bootstrapTokens);
-        TreeMap<NodeId, ChangePlan.Reason> changes = new TreeMap<>();
-        Set<NodeId> replacedByUp = new HashSet<>(); // lookups only
-        for (MemberState state : protocol.state().members()) {
-            current.remove(state.id());
-            MemberInfo info = state.info();
-            if (info.tokens().size() != vnodesPerNode || info.status() == io.kvorum.gossip.Status.REMOVED) {
-                continue;
-            }
-            if (info.status().ownsTokens()) {
-                current.put(state.id(), info.tokens());
-            }
-            if (info.status() == io.kvorum.gossip.Status.UP) {
-                info.replaces().ifPresent(replacedByUp::add);
-            }
-            changeOf(info).ifPresent(reason -> changes.put(state.id(), reason));
-        }
-        replacedByUp.forEach(current::remove);
-        ring = Ring.fromTokens(withoutClaimedTwice(current), vnodesPerNode);
-        plan = changes.isEmpty() ? Optional.empty() : Optional.ofNullable(planOf(changes.firstKey(), changes.firstEntry().getValue(), current));
+        RingViews.Views views = RingViews.of(protocol.state(), bootstrapTokens, vnodesPerNode, n);
+        ring = views.current();
+        plan = views.plan();
         refreshView();
     }
 
-    /** The change a member's gossiped state starts, if any. */
-    private static Optional<ChangePlan.Reason> changeOf(MemberInfo info) {
-        return switch (info.status()) {
-            case JOINING -> Optional.of(info.replaces().isPresent() ? ChangePlan.Reason.REPLACE : ChangePlan.Reason.JOIN);
-            case LEAVING -> Optional.of(ChangePlan.Reason.LEAVE);
-            case REMOVING -> Optional.of(ChangePlan.Reason.REMOVE);
-            case UP, DOWN, REMOVED -> Optional.empty();
-        };
-    }
-
-    /** The plan of {@code subject}'s change alone, from the ring now ({@code current}'s tokens). */
-    private ChangePlan planOf(NodeId subject, ChangePlan.Reason reason, SortedMap<NodeId, List<Long>> current) {
-        SortedMap<NodeId, List<Long>> future = new TreeMap<>(current);
-        Set<NodeId> dead = new HashSet<>(); // lookups only
-        MemberState state = protocol.member(subject).orElseThrow();
-        switch (reason) {
-            case JOIN -> future.put(subject, state.info().tokens());
-            case REPLACE -> {
-                NodeId replaced = state.info().replaces().orElseThrow();
-                dead.add(replaced);
-                future.remove(replaced);
-                future.put(subject, state.info().tokens());
-            }
-            case LEAVE -> future.remove(subject);
-            case REMOVE -> {
-                dead.add(subject);
-                future.remove(subject);
-            }
-        }
-        Ring after = Ring.fromTokens(withoutClaimedTwice(future), vnodesPerNode);
-        return ChangePlan.between(reason, subject, ring, after, n, dead);
-    }
-
-    /**
-     * Gossip is outside input: two members may claim the same token (two nodes that joined at the
-     * same moment allocate from the same ring). Ring building must not fail on that, on any node,
-     * ever: the member first in id order keeps the token and a later claimant is left off the ring
-     * (it still coordinates), the same decision on every node.
-     */
+    /** See {@link RingViews#withoutClaimedTwice}. */
     static SortedMap<NodeId, List<Long>> withoutClaimedTwice(SortedMap<NodeId, List<Long>> tokens) {
-        Set<Long> claimed = new HashSet<>(); // lookups only
-        SortedMap<NodeId, List<Long>> kept = new TreeMap<>();
-        tokens.forEach((id, owned) -> {
-            if (owned.stream().noneMatch(claimed::contains) && owned.stream().distinct().count() == owned.size()) {
-                claimed.addAll(owned);
-                kept.put(id, owned);
-            }
-        });
-        return kept;
+        return RingViews.withoutClaimedTwice(tokens);
     }
 
     /** Statuses and phi change every round even when the ring does not. */

@@ -54,8 +54,7 @@ public final class Transfers {
     static final int RANGES_PER_REQUEST_MAX = 256;
 
     /** A request in flight: its source, its ranges in the order named, and when it was sent. */
-    private record Request(NodeId source, List<Stream> group, long sentMillis) {}
-    private static final int PURGE_BATCH_KEYS = 10_000;
+    private record Request(NodeId source, List<RangeStream> group, long sentMillis) {}
 
     private final NodeId self;
     private final TransferSettings settings;
@@ -65,7 +64,7 @@ public final class Transfers {
     private final int maxActors;
     private TransferProgress resumed;
     private ChangePlan plan;
-    private List<Stream> streams = List.of();
+    private List<RangeStream> streams = List.of();
     private final Map<Long, Request> requests = new TreeMap<>();
     private final ToLongFunction<Key> tokenizer;
     private long seenByAllSinceMillis = -1;
@@ -74,10 +73,7 @@ public final class Transfers {
     private long reportedPlan;
     private long lastLoggedMillis;
     private volatile List<View> views = List.of();
-    /** Cleanup: armed when a change completes, fired once the ring has been stable long enough. */
-    private long cleanupAtMillis = -1;
-    private Optional<List<TokenRange>> cleanupKeep = Optional.empty();
-    private boolean purging;
+    private final Cleanup cleanup;
 
     public Transfers(NodeId self, TransferSettings settings, int maxActors, ToLongFunction<Key> tokenizer, Outbox outbox,
                      CoreMetrics metrics, Consumer<TransferProgress> persist, Optional<TransferProgress> resumed) {
@@ -89,6 +85,7 @@ public final class Transfers {
         this.metrics = metrics;
         this.persist = persist;
         this.resumed = resumed.orElse(null);
+        this.cleanup = new Cleanup(self, settings.cleanupDelayMillis(), outbox, metrics);
     }
 
     /** The transfers this node receives, for {@code GET /cluster/transfers}; safe from any thread. */
@@ -111,13 +108,13 @@ public final class Transfers {
                 plan = null;
                 streams = List.of();
                 requests.clear();
-                cleanupAtMillis = now + settings.cleanupDelayMillis();
+                cleanup.changeEnded();
             }
-            maybeCleanup(now, replicatedNow);
+            cleanup.onTick(replicatedNow);
             refreshViews(now);
             return OptionalLong.empty();
         }
-        cleanupAtMillis = -1; // a new change: the ring is not stable
+        cleanup.changeInFlight();
         if (plan == null || plan.id() != current.get().id()) {
             begin(current.get());
         }
@@ -176,7 +173,7 @@ public final class Transfers {
             return false;
         }
         requests.remove(requestId);
-        request.group().forEach(stream -> stream.failed(reason));
+        request.group().forEach(stream -> stream.failed(reason, outbox.nowMillis(), Math.min(1_000, settings.requestTimeoutMillis())));
         return true;
     }
 
@@ -199,11 +196,11 @@ public final class Transfers {
         plan = next;
         requests.clear();
         seenByAllSinceMillis = -1;
-        List<Stream> fresh = new ArrayList<>();
+        List<RangeStream> fresh = new ArrayList<>();
         for (RangeChange change : next.gainedBy(self)) {
             Optional<RangeProgress> progress = resumed != null && resumed.planId() == next.id()
                     ? resumed.of(change.range()) : Optional.empty();
-            fresh.add(new Stream(change, next.sources(change), progress));
+            fresh.add(new RangeStream(change, next.sources(change), progress));
         }
         streams = List.copyOf(fresh);
         resumed = null;
@@ -220,7 +217,7 @@ public final class Transfers {
      */
     private void pump(Predicate<NodeId> alive) {
         long now = outbox.nowMillis();
-        for (Stream stream : streams) {
+        for (RangeStream stream : streams) {
             if (requests.size() >= settings.concurrency()) {
                 break;
             }
@@ -237,10 +234,10 @@ public final class Transfers {
                 stream.retryAtMillis = now + settings.requestTimeoutMillis() / 4;
                 continue;
             }
-            List<Stream> group = new ArrayList<>();
+            List<RangeStream> group = new ArrayList<>();
             group.add(stream);
             if (stream.exact) {
-                for (Stream other : streams) {
+                for (RangeStream other : streams) {
                     if (group.size() >= RANGES_PER_REQUEST_MAX) {
                         break;
                     }
@@ -254,10 +251,10 @@ public final class Transfers {
         metrics.transfersActive(requests.size());
     }
 
-    private void send(NodeId source, List<Stream> group, Optional<Key> after) {
+    private void send(NodeId source, List<RangeStream> group, Optional<Key> after) {
         long requestId = outbox.newId();
         long now = outbox.nowMillis();
-        for (Stream member : group) {
+        for (RangeStream member : group) {
             member.requestId = requestId;
             member.source = source;
             if (member.startedMillis < 0) {
@@ -282,7 +279,7 @@ public final class Transfers {
             if (result instanceof StorageResult.Merged) {
                 advance(id, request, batch);
             } else if (requests.remove(id) != null) {
-                request.group().forEach(stream -> stream.failed("storing a batch failed: " + result));
+                request.group().forEach(stream -> stream.failed("storing a batch failed: " + result, outbox.nowMillis(), Math.min(1_000, settings.requestTimeoutMillis())));
             }
         });
     }
@@ -291,9 +288,9 @@ public final class Transfers {
         if (requests.remove(id) == null || plan == null) {
             return; // timed out meanwhile (and asked again), or the plan changed
         }
-        List<Stream> group = request.group();
+        List<RangeStream> group = request.group();
         for (KeyState entry : batch.entries()) {
-            Stream owner = group.stream().filter(stream -> stream.change.range().contains(tokenizer.applyAsLong(entry.key())))
+            RangeStream owner = group.stream().filter(stream -> stream.change.range().contains(tokenizer.applyAsLong(entry.key())))
                     .findFirst().orElse(group.get(0));
             owner.keys++;
             owner.bytes += StorageOp.sizeOf(entry.key(), entry.state());
@@ -301,10 +298,10 @@ public final class Transfers {
         metrics.transferBatch(request.source(), batch.entries().size(),
                 batch.entries().stream().mapToLong(e -> StorageOp.sizeOf(e.key(), e.state())).sum());
         for (int i = 0; i < group.size(); i++) {
-            Stream stream = group.get(i);
+            RangeStream stream = group.get(i);
             stream.requestId = 0;
             if (i < batch.rangesDone()) {
-                stream.completedFromSource();
+                stream.completedFromSource(outbox.nowMillis());
             } else if (i == batch.rangesDone()) {
                 stream.after = batch.resumeAfter();
                 stream.keysLeft = batch.keysLeft();
@@ -348,34 +345,11 @@ public final class Transfers {
 
     private void persistProgress() {
         List<RangeProgress> ranges = new ArrayList<>(streams.size());
-        for (Stream stream : streams) {
+        for (RangeStream stream : streams) {
             ranges.add(new RangeProgress(stream.change.range(), stream.after, stream.sourcesDone, stream.done, stream.keys,
                     stream.bytes));
         }
         persist.accept(new TransferProgress(plan.id(), ranges));
-    }
-
-    private void maybeCleanup(long now, List<TokenRange> replicatedNow) {
-        if (cleanupAtMillis < 0 || now < cleanupAtMillis || purging || replicatedNow.isEmpty()) {
-            return;
-        }
-        cleanupAtMillis = -1;
-        cleanupKeep = Optional.of(List.copyOf(replicatedNow));
-        purgeNext(0);
-    }
-
-    private void purgeNext(long purgedSoFar) {
-        purging = true;
-        outbox.storage(new StorageOp.Purge(cleanupKeep.orElseThrow(), PURGE_BATCH_KEYS), result -> {
-            purging = false;
-            if (result instanceof StorageResult.Merged merged && merged.changed() > 0 && cleanupAtMillis < 0 && plan == null) {
-                metrics.keysPurged(merged.changed());
-                purgeNext(purgedSoFar + merged.changed());
-            } else if (purgedSoFar > 0 || result instanceof StorageResult.Merged m && m.changed() > 0) {
-                long total = purgedSoFar + (result instanceof StorageResult.Merged m2 ? m2.changed() : 0);
-                metrics.transferEvent(self + " cleanup dropped " + total + " keys of ranges it no longer replicates");
-            }
-        });
     }
 
     private void refreshViews(long now) {
@@ -384,111 +358,9 @@ public final class Transfers {
             return;
         }
         List<View> fresh = new ArrayList<>(streams.size());
-        for (Stream stream : streams) {
-            fresh.add(stream.view(now));
+        for (RangeStream stream : streams) {
+            fresh.add(stream.view(now, self, plan.reason().wireName()));
         }
         views = List.copyOf(fresh);
-    }
-
-    /** One range this node gains: where it comes from and how far it got. */
-    private final class Stream {
-        final RangeChange change;
-        final ChangePlan.Sources sources;
-        Optional<Key> after;
-        /** Exact mode: stream the one node that loses the range; else each union source in full. */
-        boolean exact;
-        Optional<Key> unionStart = Optional.empty();
-        int sourcesDone;
-        boolean done;
-        long keys;
-        long bytes;
-        NodeId source;
-        long requestId;
-        long retryAtMillis;
-        long startedMillis = -1;
-        long finishedMillis = -1;
-        long keysLeft = -1;
-        String lastError = "";
-
-        Stream(RangeChange change, ChangePlan.Sources sources, Optional<RangeProgress> progress) {
-            this.change = change;
-            this.sources = sources;
-            this.exact = !sources.exact().isEmpty();
-            this.after = progress.flatMap(RangeProgress::after);
-            this.sourcesDone = progress.map(RangeProgress::sourcesDone).orElse(0);
-            this.done = progress.map(RangeProgress::done).orElse(false);
-            this.keys = progress.map(RangeProgress::keys).orElse(0L);
-            this.bytes = progress.map(RangeProgress::bytes).orElse(0L);
-            if (sourcesDone > 0) {
-                exact = false;
-            }
-            if (!exact && sources.union().isEmpty()) {
-                done = true; // no surviving copy anywhere: nothing to stream
-            }
-        }
-
-        /** Whether this stream may ride along in a request to {@code exactSource}: not started, and from that node. */
-        boolean joins(NodeId exactSource, long now) {
-            return !done && requestId == 0 && exact && after.isEmpty() && retryAtMillis <= now
-                    && sources.exact().get(0).equals(exactSource);
-        }
-
-        /** Where the next batch comes from: the node that loses the range while it answers, else the survivors in turn. */
-        Optional<NodeId> nextSource(Predicate<NodeId> alive) {
-            if (exact) {
-                NodeId lost = sources.exact().get(0);
-                if (alive.test(lost)) {
-                    return Optional.of(lost);
-                }
-                exact = false; // the exact source is gone: the union of the others from here on
-                unionStart = after;
-            }
-            List<NodeId> union = sources.union();
-            if (sourcesDone < union.size() && alive.test(union.get(sourcesDone))) {
-                return Optional.of(union.get(sourcesDone));
-            }
-            return Optional.empty(); // wait for it: its copy may hold writes no other has
-        }
-
-        /** The current source has sent all of the range. */
-        void completedFromSource() {
-            if (exact || ++sourcesDone >= sources.union().size()) {
-                done = true;
-                finishedMillis = outbox.nowMillis();
-                keysLeft = 0;
-            } else {
-                after = unionStart;
-            }
-        }
-
-        void failed(String reason) {
-            lastError = reason;
-            requestId = 0;
-            retryAtMillis = outbox.nowMillis() + Math.min(1_000, settings.requestTimeoutMillis());
-            if (exact) {
-                exact = false; // the node losing the range failed us: the survivors' union, from the cursor on
-                unionStart = after;
-            }
-        }
-
-        View view(long now) {
-            String state;
-            if (done) {
-                state = "done";
-            } else if (requestId != 0) {
-                state = "streaming";
-            } else if (startedMillis >= 0 && !lastError.isEmpty()) {
-                state = "failed";
-            } else {
-                state = startedMillis >= 0 ? "streaming" : "pending";
-            }
-            double seconds = startedMillis < 0 ? 0 : Math.max(1, (finishedMillis >= 0 ? finishedMillis : now) - startedMillis) / 1000.0;
-            double rate = seconds == 0 ? 0 : bytes / seconds;
-            double keysPerSecond = seconds == 0 ? 0 : keys / seconds;
-            OptionalLong eta = done ? OptionalLong.of(0)
-                    : keysLeft >= 0 && keysPerSecond > 0 ? OptionalLong.of((long) Math.ceil(keysLeft / keysPerSecond)) : OptionalLong.empty();
-            return new View(change.range(), Optional.ofNullable(source).or(() -> sources.exact().stream().findFirst()),
-                    self, plan.reason().wireName(), state, keys, bytes, rate, eta);
-        }
     }
 }
