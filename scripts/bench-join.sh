@@ -23,7 +23,8 @@
 # Raw results under $KVORUM_DATA/bench-join (default ./data/bench-join): per rate before.txt and
 # during.txt (the harness' reports), results/ (result.json, report.html), join.tsv (node-4's status,
 # bytes and keys every half second), transfers.json (GET /cluster/transfers while it streamed), the
-# nodes' logs; summary.txt holds the table printed at the end. About 12 minutes with the defaults.
+# nodes' logs; summary.txt holds the table printed at the end. 12-20 minutes with the defaults (the
+# load of the records and the clusters' start-ups take most of it; longer on a busy machine).
 # Ports: KVORUM_HTTP_BASE_PORT and KVORUM_INTERNODE_BASE_PORT, as for `up` (node-4 takes BASE+4).
 # Exit status 0 when every join finished, 1 when one did not or a step failed, 2 bad usage.
 set -uo pipefail
@@ -57,7 +58,7 @@ Usage: scripts/kvorum bench-join [options]
 
 Per transfer.rate setting, on a fresh 3-node cluster holding the same records: a steady client load
 (BEFORE), then the same load again while node-4 joins (DURING); prints the join's duration, bytes,
-keys and MB/s, and the client's latency BEFORE against DURING. About 12 minutes with the defaults.
+keys and MB/s, and the client's latency BEFORE against DURING. 12-20 minutes with the defaults.
 
   --rates LIST          transfer.rate settings, comma-separated (default $RATES)
   --concurrency C       transfer.concurrency on every node (default: the node's default)
@@ -365,7 +366,8 @@ errors_cell() { # report-file
 # Both tables, as Markdown (the README takes them as they are).
 summary() {
   local dir rate stream ranges keys bytes seconds mbs join ops op cell before during ratio
-  printf '### Joins (node-4 joining 3 nodes holding %s records)\n\n' "$RECORDS"
+  printf '### Joins (node-4 joining 3 nodes holding %s records; transfer.concurrency %s)\n\n' "$RECORDS" \
+    "${CONCURRENCY:-at the node default}"
   printf '| transfer.rate | join (start to up everywhere) | streaming | ranges | keys | bytes | MB/s |\n'
   printf '| --- | --- | --- | --- | --- | --- | --- |\n'
   for rate in $(printf '%s' "$RATES" | tr ',' ' '); do
