@@ -162,6 +162,8 @@ KVORUM_DATA="$OUT/cluster" "$KVORUM" down >/dev/null 2>&1 || true
 rm -rf "$OUT"
 mkdir -p "$OUT"
 export KVORUM_DATA="$OUT/cluster"
+# Three restarted nodes replaying their logs on a busy 2-core machine took longer than up's 60 s.
+export KVORUM_UP_TIMEOUT=${KVORUM_UP_TIMEOUT:-240}
 trap '"$KVORUM" down >/dev/null 2>&1' EXIT
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 LOAD_FIRST=$(load_average)
