@@ -33,6 +33,7 @@ import io.kvorum.storage.version.DotIssuer;
 import io.kvorum.storage.version.Sibling;
 import io.kvorum.storage.version.Siblings;
 import io.kvorum.storage.version.VersionCodec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
@@ -93,12 +94,38 @@ final class CoordinatorSide {
         return operations.size();
     }
 
-    /** Where a request for {@code key} goes now; sloppy only while hinted handoff is on, since stand-ins keep hints. */
+    /**
+     * Where a request for {@code key} goes now; sloppy only while hinted handoff is on, since stand-ins
+     * keep hints. A strict request while a membership change is in flight also goes to the nodes that
+     * gain the key's range ({@link #pendingFor}).
+     */
     private Placement placement(Key key, boolean sloppy) {
         Ring ring = membership.ring();
         long token = tokenizer.applyAsLong(key);
-        return new Placement(ring.preferenceList(token, settings.n()), () -> ring.walk(token),
-                sloppy && settings.handoff().enabled(), plumbing::isHealthy);
+        List<NodeId> preferred = new ArrayList<>(ring.preferenceList(token, settings.n()));
+        if (!sloppy) {
+            preferred.addAll(pendingFor(key));
+        }
+        return new Placement(preferred, () -> ring.walk(token), sloppy && settings.handoff().enabled(), plumbing::isHealthy);
+    }
+
+    /**
+     * The nodes that gain {@code key}'s range in the change in flight. A strict read or write then
+     * needs R (or W) plus one answer per such node, from the current replicas and them together
+     * (Cassandra's blockFor + pending): as many nodes lose the range as gain it, so that is R (W)
+     * answers among the current replicas and R (W) among the replicas after the change both. Nodes
+     * switch from one ring to the other at different moments, and a quorum in each is what makes a
+     * strict read intersect every acknowledged strict write across the switch (found by the
+     * simulator: a write acknowledged by W replicas of the ring after a join was not found by an R
+     * read of a node still on the ring before it, and the other way round).
+     */
+    private List<NodeId> pendingFor(Key key) {
+        return membership.plan().map(plan -> plan.pendingFor(tokenizer.applyAsLong(key))).orElse(List.of());
+    }
+
+    /** The answers a request needs beyond R or W: one per pending node of a strict request. */
+    private int pendingExtra(Key key, boolean sloppy) {
+        return sloppy ? 0 : pendingFor(key).size();
     }
 
     // ---- reads -------------------------------------------------------------------------------
@@ -114,7 +141,7 @@ final class CoordinatorSide {
             return;
         }
         Placement placement = placement(key, sloppy);
-        GetCoordinator coordinator = new GetCoordinator(r, placement, plumbing::isHealthy, settings.maxActors());
+        GetCoordinator coordinator = new GetCoordinator(r + pendingExtra(key, sloppy), placement, plumbing::isHealthy, settings.maxActors());
         long id = operations.start(new ReadOp(key, coordinator, replyTo, thenDelete), plumbing.nowMillis() + timeoutMillis);
         for (Target target : placement.targets()) {
             plumbing.send(target.node(), new ReplicaGetRequest(id, key));
@@ -195,7 +222,7 @@ final class CoordinatorSide {
             return;
         }
         Placement placement = placement(request.key(), request.sloppy());
-        if (placement.targets().size() < request.w()) {
+        if (placement.targets().size() < request.w() + pendingExtra(request.key(), request.sloppy())) {
             // Too few healthy nodes (sloppy) or replicas (strict): fail before issuing a version nobody can acknowledge.
             metrics.quorumFailed(true);
             replyWrite(replyTo, new WriteOutcome.Unavailable(request.w(), 0,
@@ -216,7 +243,8 @@ final class CoordinatorSide {
     }
 
     private void coordinateWrite(WriteRequest request, Placement placement, ReplyTo replyTo) {
-        PutCoordinator coordinator = new PutCoordinator(settings.self(), request.w(), placement, plumbing::isHealthy);
+        PutCoordinator coordinator = new PutCoordinator(settings.self(), request.w() + pendingExtra(request.key(), request.sloppy()),
+                placement, plumbing::isHealthy);
         boolean hedge = request.sloppy() && settings.handoff().enabled();
         long deadlineMillis = plumbing.nowMillis() + request.timeoutMillis();
         long id = operations.start(new WriteOp(request.key(), coordinator, replyTo, deadlineMillis, hedge),
@@ -260,7 +288,6 @@ final class CoordinatorSide {
             case StorageResult.Scanned other -> unexpected(other);
             case StorageResult.Done other -> unexpected(other);
             case StorageResult.Streamed other -> unexpected(other);
-            case StorageResult.HintOwners other -> unexpected(other);
         }
     }
 
@@ -302,7 +329,8 @@ final class CoordinatorSide {
     /**
      * While a membership change is in flight, the nodes that gain the key's range get every write
      * too (Cassandra's pending ranges), so nothing written during their transfer is missing when
-     * they take over. Their answers do not count towards W: the request id 0 belongs to no operation.
+     * they take over. Their answers to this copy count for nothing (the request id 0 belongs to no
+     * operation); a strict write has them among its targets as well, and counts their answers there.
      */
     private void sendToPending(WriteOp op) {
         if (op.pendingSent) {

@@ -13,6 +13,7 @@ import io.kvorum.node.core.Input.PeerReceived;
 import io.kvorum.node.core.Input.SendFailed;
 import io.kvorum.node.core.Input.StorageDone;
 import io.kvorum.node.core.Input.TimerFired;
+import io.kvorum.node.handoff.DepartedHints;
 import io.kvorum.node.handoff.HintedHandoff;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.node.membership.Membership.Outgoing;
@@ -74,6 +75,7 @@ public final class NodeCore {
     private final CoordinatorSide coordinator;
     private final ReplicaSide replica;
     private final HintedHandoff handoff;
+    private final DepartedHints departedHints;
     private final AntiEntropy antiEntropy;
     private final Transfers transfers;
     private final NodeId self;
@@ -92,6 +94,8 @@ public final class NodeCore {
         this.metrics = metrics;
         this.plumbing = new CorePlumbing(settings.self(), settings.actor().epoch(), membership, settings.operationsMax(), metrics);
         this.handoff = new HintedHandoff(settings.self(), settings.handoff(), plumbing.outbox(), metrics);
+        this.departedHints = new DepartedHints(settings.self(), settings.handoff(), plumbing.outbox(), settings.maxActors(),
+                this::preferenceList, handoff::onHintStored);
         this.antiEntropy = new AntiEntropy(settings.self(), settings.n(), settings.maxActors(), settings.antiEntropy(),
                 plumbing.outbox(), metrics, () -> membership.plan().isPresent() ? -1 : membership.ring().fingerprint());
         this.replica = new ReplicaSide(settings, plumbing, handoff, metrics);
@@ -163,7 +167,7 @@ public final class NodeCore {
         transfers.onTick(plan, seen, plumbing::isHealthy, membership.ring().replicatedRanges(self, n))
                 .ifPresent(planId -> applyMembership(membership.streamed(planId, plumbing.nowMillis())));
         handoff.onTick(membership.members().stream().map(Membership.Member::id).toList(), plumbing::isHealthy);
-        handoff.onTickDeparted(membership.ring(), n, tokenizer, plumbing::isHealthy, membership::hasLeft);
+        departedHints.onTick(membership.departed());
         if (plan.isEmpty()) {
             antiEntropy.onTick(membership.ring(), plumbing::isHealthy);
         }

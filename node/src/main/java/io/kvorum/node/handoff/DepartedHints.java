@@ -2,135 +2,125 @@ package io.kvorum.node.handoff;
 
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
-import io.kvorum.node.message.PeerMessage.HintBatch;
 import io.kvorum.node.message.PeerMessage.KeyState;
 import io.kvorum.node.protocol.Outbox;
 import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.StorageResult;
-import io.kvorum.ring.Ring;
+import io.kvorum.storage.hint.Hint;
 import io.kvorum.storage.hint.Hints;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Predicate;
-import java.util.function.ToLongFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * Hints held for members that have left the ring (left, removed, replaced): handed to each key's
- * replicas under the ring now, the new owners of the departed member's ranges (issue 13).
+ * Hints for members that have left the ring (left, removed, or replaced) go to the keys' owners now:
+ * the owner they were kept for will never come back for them.
  *
- * <p>Design note. Every {@code scanMillis} the node asks its hint store which owners it holds hints
- * for; each owner that gossip says has left for good (and is off the ring) is drained one batch at a time: every hint goes to
- * the first live replica of its key, one {@link HintBatch} per replica, and the batch's hints are
- * deleted only once every replica has acknowledged a durable merge. A failure backs off and resends
- * (merging twice is harmless), so a crash at any point never loses a hint.
+ * <p>Design note. A batch of a departed member's hints is re-homed locally: each state becomes a
+ * hint for every replica of its key under the current ring (merged into this node's own store when
+ * it is one of them), and only once every one of those is stored are the old hints deleted; hinted
+ * handoff then delivers the new hints as any other. A crash in between stores some states twice,
+ * which merging makes harmless, and never loses one. A failed step backs off and starts again.
+ * Departed members come from gossip's tombstones, so hints left over from before a restart are found.
  */
-final class DepartedHints {
-    private static final long SCAN_MILLIS = 10_000;
+public final class DepartedHints {
+    private static final long RETRY_MILLIS = 5_000;
+    /**
+     * How often an empty queue of a departed member is looked at again: a coordinator that has not
+     * yet heard of the departure may still store a hint for it (a load of an empty queue is cheap).
+     */
+    private static final long RECHECK_MILLIS = 10_000;
 
+    private final NodeId self;
     private final HandoffSettings settings;
     private final Outbox outbox;
-    private long nextScanMillis = Long.MIN_VALUE;
-    private Set<NodeId> departed = Set.of();
-    private NodeId draining;
-    private List<Long> ids = List.of();
-    private final Map<Long, NodeId> awaiting = new TreeMap<>();
-    private long notBeforeMillis;
+    private final int maxActors;
+    private final Function<Key, List<NodeId>> replicasNow;
+    private final Consumer<NodeId> hintStored;
+    private final Map<NodeId, Long> notBefore = new TreeMap<>();
+    private boolean busy;
 
-    DepartedHints(HandoffSettings settings, Outbox outbox) {
+    /**
+     * @param replicasNow the replicas of a key under the current ring
+     * @param hintStored told of every owner a re-homed hint was stored for, so handoff loads its queue
+     */
+    public DepartedHints(NodeId self, HandoffSettings settings, Outbox outbox, int maxActors,
+                         Function<Key, List<NodeId>> replicasNow, Consumer<NodeId> hintStored) {
+        this.self = self;
         this.settings = settings;
         this.outbox = outbox;
+        this.maxActors = maxActors;
+        this.replicasNow = replicasNow;
+        this.hintStored = hintStored;
     }
 
-    /** @param left whether a member has left the cluster for good (a tombstone in gossip, not merely unknown) */
-    void onTick(Ring ring, int n, ToLongFunction<Key> tokenizer, Predicate<NodeId> alive, Predicate<NodeId> left) {
-        long now = outbox.nowMillis();
-        if (now >= nextScanMillis && !ring.isEmpty()) {
-            nextScanMillis = now + SCAN_MILLIS;
-            outbox.storage(new StorageOp.HintOwners(), result -> {
-                if (result instanceof StorageResult.HintOwners owners) {
-                    Set<NodeId> gone = new TreeSet<>(owners.owners());
-                    gone.removeIf(owner -> ring.contains(owner) || !left.test(owner));
-                    departed = gone;
+    /** A periodic tick: re-home one batch of the first departed member with hints here, one batch at a time. */
+    public void onTick(Collection<NodeId> departed) {
+        if (!settings.enabled() || busy) {
+            return;
+        }
+        for (NodeId gone : departed) {
+            if (!gone.equals(self) && outbox.nowMillis() >= notBefore.getOrDefault(gone, 0L)) {
+                busy = true;
+                outbox.storage(new StorageOp.LoadHints(gone, settings.batchSize(), settings.batchBytesMax()),
+                        result -> loaded(gone, result));
+                return;
+            }
+        }
+    }
+
+    private void loaded(NodeId gone, StorageResult result) {
+        if (!(result instanceof StorageResult.HintsLoaded hints) || hints.entries().isEmpty()) {
+            busy = false;
+            notBefore.put(gone, outbox.nowMillis() + (result instanceof StorageResult.HintsLoaded ? RECHECK_MILLIS : RETRY_MILLIS));
+            return;
+        }
+        List<StorageOp> stores = new ArrayList<>();
+        TreeSet<NodeId> owners = new TreeSet<>();
+        List<Long> ids = new ArrayList<>(hints.entries().size());
+        for (Hints.Entry entry : hints.entries()) {
+            ids.add(entry.id());
+            Key key = entry.hint().key();
+            for (NodeId replica : replicasNow.apply(key)) {
+                if (replica.equals(self)) {
+                    stores.add(new StorageOp.MergeAll(List.of(new KeyState(key, entry.hint().state())), maxActors));
+                } else {
+                    owners.add(replica);
+                    stores.add(new StorageOp.StoreHint(new Hint(replica, key, entry.hint().state())));
+                }
+            }
+        }
+        if (stores.isEmpty()) { // no ring to place them on yet
+            busy = false;
+            notBefore.put(gone, outbox.nowMillis() + RETRY_MILLIS);
+            return;
+        }
+        int[] waiting = {stores.size()};
+        boolean[] allStored = {true};
+        for (StorageOp store : stores) {
+            outbox.storage(store, stored -> {
+                allStored[0] &= stored instanceof StorageResult.Merged
+                        || stored instanceof StorageResult.HintStored accepted && accepted.accepted();
+                if (--waiting[0] == 0) {
+                    finish(gone, ids, owners, allStored[0]);
                 }
             });
         }
-        if (draining == null && !departed.isEmpty() && now >= notBeforeMillis) {
-            NodeId owner = departed.iterator().next();
-            draining = owner;
-            outbox.storage(new StorageOp.LoadHints(owner, settings.batchSize(), settings.batchBytesMax()),
-                    result -> send(owner, result, ring, n, tokenizer, alive));
-        }
     }
 
-    private void send(NodeId owner, StorageResult result, Ring ring, int n, ToLongFunction<Key> tokenizer,
-                      Predicate<NodeId> alive) {
-        if (!(result instanceof StorageResult.HintsLoaded loaded) || loaded.entries().isEmpty()) {
-            departed = without(departed, owner);
-            draining = null;
+    /** Every new copy is stored: the old hints go (else they stay, and are re-homed again later). */
+    private void finish(NodeId gone, List<Long> ids, Collection<NodeId> owners, boolean allStored) {
+        owners.forEach(hintStored);
+        if (!allStored) {
+            busy = false;
+            notBefore.put(gone, outbox.nowMillis() + RETRY_MILLIS);
             return;
         }
-        Map<NodeId, List<KeyState>> byReplica = new TreeMap<>();
-        List<Long> loadedIds = new ArrayList<>();
-        for (Hints.Entry entry : loaded.entries()) {
-            Key key = entry.hint().key();
-            NodeId target = ring.preferenceList(tokenizer.applyAsLong(key), n).stream().filter(alive).findFirst().orElse(null);
-            if (target == null) {
-                backOff();
-                return; // no live replica for this key now: try again later
-            }
-            byReplica.computeIfAbsent(target, t -> new ArrayList<>()).add(new KeyState(key, entry.hint().state()));
-            loadedIds.add(entry.id());
-        }
-        ids = loadedIds;
-        byReplica.forEach((replica, states) -> {
-            long requestId = outbox.newId();
-            awaiting.put(requestId, replica);
-            outbox.setTimer(requestId, outbox.nowMillis() + settings.timeoutMillis(), () -> failed(replica, requestId));
-            outbox.send(replica, new HintBatch(requestId, states));
-        });
-    }
-
-    /** An acknowledgement of one of this class's batches; false when the request is not one. */
-    boolean acknowledged(NodeId from, long requestId) {
-        if (!from.equals(awaiting.get(requestId))) {
-            return false;
-        }
-        awaiting.remove(requestId);
-        outbox.cancelTimer(requestId);
-        if (awaiting.isEmpty()) {
-            NodeId owner = draining;
-            outbox.storage(new StorageOp.DeleteHints(owner, ids), done -> {
-                draining = null;
-                ids = List.of();
-            });
-        }
-        return true;
-    }
-
-    /** A failure (or no answer) for one of this class's batches; false when the request is not one. */
-    boolean failed(NodeId from, long requestId) {
-        if (!from.equals(awaiting.get(requestId))) {
-            return false;
-        }
-        awaiting.keySet().forEach(outbox::cancelTimer);
-        awaiting.clear();
-        backOff();
-        return true;
-    }
-
-    private void backOff() {
-        draining = null;
-        ids = List.of();
-        notBeforeMillis = outbox.nowMillis() + settings.retryMaxMillis();
-    }
-
-    private static Set<NodeId> without(Set<NodeId> owners, NodeId owner) {
-        Set<NodeId> rest = new TreeSet<>(owners);
-        rest.remove(owner);
-        return rest;
+        outbox.storage(new StorageOp.DeleteHints(gone, ids), deleted -> busy = false);
     }
 }

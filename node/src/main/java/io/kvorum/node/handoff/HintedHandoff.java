@@ -1,9 +1,6 @@
 package io.kvorum.node.handoff;
 
-import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
-import io.kvorum.ring.Ring;
-import java.util.function.ToLongFunction;
 import io.kvorum.node.protocol.CoreMetrics;
 import io.kvorum.node.protocol.Outbox;
 import io.kvorum.node.protocol.StorageOp;
@@ -52,10 +49,7 @@ public final class HintedHandoff {
     private double tokens;
     private long refilledAtMillis = Long.MIN_VALUE;
 
-    private final DepartedHints departed;
-
     public HintedHandoff(NodeId self, HandoffSettings settings, Outbox outbox, CoreMetrics metrics) {
-        this.departed = new DepartedHints(settings, outbox);
         this.self = self;
         this.settings = settings;
         this.outbox = outbox;
@@ -75,13 +69,6 @@ public final class HintedHandoff {
         }
     }
 
-    /** A periodic tick for hints whose owner is no longer on the ring: they go to the keys' replicas now. */
-    public void onTickDeparted(Ring ring, int n, ToLongFunction<Key> tokenizer, Predicate<NodeId> alive, Predicate<NodeId> left) {
-        if (settings.enabled()) {
-            departed.onTick(ring, n, tokenizer, alive, left);
-        }
-    }
-
     /** A hint for {@code owner} was stored here, so its queue is worth loading again. */
     public void onHintStored(NodeId owner) {
         owners.computeIfAbsent(owner, o -> new Owner()).drained = false;
@@ -90,8 +77,8 @@ public final class HintedHandoff {
     /** True when {@code message} was a reply to one of this machine's batches (and was handled). */
     public boolean onReply(NodeId from, PeerMessage.Response message) {
         return switch (message) {
-            case HintBatchAck ack -> departed.acknowledged(from, ack.requestId()) || delivered(from, ack.requestId());
-            case PeerMessage.ReplicaFailure failure -> departed.failed(from, failure.requestId()) || failed(from, failure.requestId());
+            case HintBatchAck ack -> delivered(from, ack.requestId());
+            case PeerMessage.ReplicaFailure failure -> failed(from, failure.requestId());
             // The coordinators' and anti-entropy's replies.
             case PeerMessage.ReplicaGetResponse other -> false;
             case PeerMessage.ReplicaPutResponse other -> false;
@@ -104,9 +91,7 @@ public final class HintedHandoff {
 
     /** A batch could not be sent to {@code to}. */
     public void onSendFailed(NodeId to, HintBatch batch) {
-        if (!departed.failed(to, batch.requestId())) {
-            failed(to, batch.requestId());
-        }
+        failed(to, batch.requestId());
     }
 
     private void refill() {

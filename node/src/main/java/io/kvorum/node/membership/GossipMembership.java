@@ -121,8 +121,9 @@ public final class GossipMembership implements Membership {
     }
 
     @Override
-    public boolean hasLeft(NodeId id) {
-        return protocol.member(id).map(state -> state.status() == io.kvorum.gossip.Status.REMOVED).orElse(false);
+    public List<NodeId> departed() {
+        return protocol.state().members().stream().filter(state -> state.status() == io.kvorum.gossip.Status.REMOVED)
+                .map(MemberState::id).toList();
     }
 
     @Override

@@ -87,9 +87,9 @@ public interface Membership {
         return Step.NONE;
     }
 
-    /** True when {@code id} has left the cluster for good (left or removed): its ranges have new owners. */
-    default boolean hasLeft(NodeId id) {
-        return false;
+    /** Members that have left the ring for good (left, removed or replaced): hints kept for them must be re-homed. */
+    default List<NodeId> departed() {
+        return List.of();
     }
 
     /** The membership change in flight, if any. */

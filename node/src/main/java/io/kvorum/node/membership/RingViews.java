@@ -36,19 +36,34 @@ final class RingViews {
             if (info.tokens().size() != vnodesPerNode || info.status() == io.kvorum.gossip.Status.REMOVED) {
                 continue;
             }
-            if (info.status().ownsTokens()) {
+            boolean replaced = replacementFinished(info, state);
+            if (info.status().ownsTokens() || replaced) {
                 current.put(member.id(), info.tokens());
             }
-            if (info.status() == io.kvorum.gossip.Status.UP) {
+            if (info.status() == io.kvorum.gossip.Status.UP || replaced) {
                 info.replaces().ifPresent(replacedByUp::add);
             }
-            changeOf(info).ifPresent(reason -> changes.put(member.id(), reason));
+            if (!replaced) {
+                changeOf(info).ifPresent(reason -> changes.put(member.id(), reason));
+            }
         }
         replacedByUp.forEach(current::remove);
         Ring ring = Ring.fromTokens(withoutClaimedTwice(current), vnodesPerNode);
         Optional<ChangePlan> plan = changes.isEmpty() ? Optional.empty() : Optional.ofNullable(
                 planOf(state.member(changes.firstKey()).orElseThrow(), changes.firstEntry().getValue(), current, ring, vnodesPerNode, n));
         return new Views(ring, plan);
+    }
+
+    /**
+     * A replacement announces UP and the tombstone of the member it replaced in one step, but gossip
+     * spreads the two entries separately: a node that learns of the tombstone first must not see a
+     * ring without both (it would move the dead member's ranges to other nodes, and count writes
+     * there that the replacement's ring never reads). The tombstone is only written once the
+     * replacement has all its ranges, so it stands for the replacement's UP.
+     */
+    private static boolean replacementFinished(MemberInfo info, MembershipState state) {
+        return info.status() == io.kvorum.gossip.Status.JOINING && info.replaces().isPresent()
+                && state.member(info.replaces().get()).map(dead -> dead.status() == io.kvorum.gossip.Status.REMOVED).orElse(false);
     }
 
     /** The change a member's gossiped state starts, if any. */

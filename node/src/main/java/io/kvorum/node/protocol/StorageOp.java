@@ -55,9 +55,6 @@ public sealed interface StorageOp {
         }
     }
 
-    /** The owners this node holds hints for. */
-    record HintOwners() implements StorageOp {}
-
     /** Build a Merkle tree of each (disjoint) range from what the engine holds now. */
     record BuildTrees(List<TokenRange> ranges, int depth) implements StorageOp {
         public BuildTrees {

@@ -60,13 +60,6 @@ public sealed interface StorageResult {
     /** A change with nothing to report (hints deleted). */
     record Done() implements StorageResult {}
 
-    /** The owners this node holds hints for ({@link StorageOp.HintOwners}). */
-    record HintOwners(List<NodeId> owners) implements StorageResult {
-        public HintOwners {
-            owners = List.copyOf(owners);
-        }
-    }
-
     /**
      * One transfer batch ({@link StorageOp.StreamScan}): its first {@code rangesDone} ranges are
      * complete, the next resumes after {@code resumeAfter}, and {@code keysLeft} keys follow.

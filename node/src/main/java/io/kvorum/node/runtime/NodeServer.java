@@ -235,13 +235,41 @@ public final class NodeServer {
         }
     }
 
-    /** Transfer progress lets a restart resume; failing to store it costs only a restart from an older cursor. */
-    private static void persistTransfers(KvorumConfig config, TransferProgress progress) {
-        try {
-            TransferStore.save(config.node().dataDir(), progress);
-        } catch (IOException e) {
-            log.warn("{} could not store its transfer progress; a restart would stream more again: {}",
-                    config.node().id(), e.getMessage());
+    /**
+     * Transfer progress lets a restart resume; failing to store it costs only a restart from an older
+     * cursor. Written on a worker, never on the event loop (an fsync per batch blocked it for seconds
+     * on a loaded machine), and only the newest progress: a write still waiting is replaced.
+     */
+    private static final class TransferProgressWriter {
+        private final KvorumConfig config;
+        private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "kvorum-transfer-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        private final java.util.concurrent.atomic.AtomicReference<TransferProgress> latest = new java.util.concurrent.atomic.AtomicReference<>();
+
+        TransferProgressWriter(KvorumConfig config) {
+            this.config = config;
+        }
+
+        void accept(TransferProgress progress) {
+            if (latest.getAndSet(progress) == null) {
+                writer.execute(this::writeLatest);
+            }
+        }
+
+        private void writeLatest() {
+            TransferProgress progress = latest.getAndSet(null);
+            if (progress == null) {
+                return;
+            }
+            try {
+                TransferStore.save(config.node().dataDir(), progress);
+            } catch (IOException e) {
+                log.warn("{} could not store its transfer progress; a restart would stream more again: {}",
+                        config.node().id(), e.getMessage());
+            }
         }
     }
 
@@ -294,7 +322,7 @@ public final class NodeServer {
             SystemClock clock = new SystemClock();
             loop = new NodeLoop(vertx, context, nodeCore, clock, new LocalStorage(storage.engine(), storage.hints(), partitioner::token),
                     storage.workers(vertx), new NodeLoop.Sinks(persist -> persistTokens(config, persist),
-                            progress -> persistTransfers(config, progress), () -> left.tryComplete()),
+                            new TransferProgressWriter(config)::accept, () -> left.tryComplete()),
                     new NodeLoop.Limits(self, config.node().operationsMax(), CoreFailures.halting(metrics)));
             // The transport runs on this context too, so it may read the core's membership directly.
             transport = new VertxTransport(vertx, new VertxTransport.Settings(self, config.internode().frameBytesMax(),

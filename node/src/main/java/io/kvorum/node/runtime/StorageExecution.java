@@ -45,7 +45,6 @@ public final class StorageExecution {
                 case StorageOp.MergeAll all -> mergeAll(engine, all);
                 case StorageOp.StoreHint store -> new StorageResult.HintStored(hints.append(store.hint()));
                 case StorageOp.LoadHints load -> new StorageResult.HintsLoaded(loadHints(hints, load));
-                case StorageOp.HintOwners owners -> new StorageResult.HintOwners(hints.owners());
                 case StorageOp.DeleteHints delete -> {
                     hints.delete(delete.owner(), delete.ids());
                     yield new StorageResult.Done();
@@ -109,7 +108,6 @@ public final class StorageExecution {
                 case StorageOp.MergeAll all -> null;
                 case StorageOp.StoreHint store -> null;
                 case StorageOp.LoadHints load -> null;
-                case StorageOp.HintOwners owners -> null;
                 case StorageOp.DeleteHints delete -> null;
                 case StorageOp.BuildTrees build -> null;
                 case StorageOp.Scan scan -> null;
@@ -154,7 +152,6 @@ public final class StorageExecution {
             case StorageOp.MergeAll all -> "merging " + all.entries().size() + " states";
             case StorageOp.StoreHint store -> "hint for " + store.hint().owner();
             case StorageOp.LoadHints load -> "hints for " + load.owner();
-            case StorageOp.HintOwners owners -> "owners of hints";
             case StorageOp.DeleteHints delete -> "hints for " + delete.owner();
             case StorageOp.BuildTrees build -> "Merkle trees of " + build.ranges().size() + " ranges";
             case StorageOp.Scan scan -> "scan of " + scan.ranges().size() + " ranges";

@@ -41,6 +41,14 @@ final class SimNode {
     final List<io.kvorum.node.membership.Membership.ChangeRequest> adminReplies = new ArrayList<>();
     /** Set once it has left the cluster: its process would have exited. */
     boolean left;
+    /** Stopped for good (left, or killed for an operator to remove or replace): never restarted. */
+    boolean gone;
+    /** Whether it is in the configured bootstrap list (false: it joined through seeds). */
+    boolean bootstrapMember = true;
+    /** The dead member it was started to replace ({@code cluster.replace}), if any. */
+    java.util.Optional<NodeId> replacing = java.util.Optional.empty();
+    /** Callbacks of operators' requests waiting for their {@code AdminReply}, by request id. */
+    final Map<Long, Consumer<io.kvorum.node.membership.Membership.ChangeRequest>> admins = new TreeMap<>();
     long epoch;
     int incarnation;
     boolean up = true;

@@ -26,6 +26,7 @@ import io.kvorum.gossip.Status;
 import io.kvorum.gossip.fd.FailureDetectorSettings;
 import io.kvorum.gossip.fd.PhiAccrualFailureDetector;
 import io.kvorum.node.membership.GossipMembership;
+import io.kvorum.node.transfer.TransferSettings;
 import io.kvorum.ring.TokenAllocator;
 import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.message.PeerMessageCodec;
@@ -123,6 +124,9 @@ public final class Simulator {
         public long readRepairs;
         public long antiEntropyKeysRepaired;
         public long rangesCompared;
+        public long transferKeys;
+        public long transferBytes;
+        public long keysPurged;
 
         @Override
         public void hintStored(NodeId owner) {
@@ -155,10 +159,22 @@ public final class Simulator {
         }
 
         @Override
+        public void transferBatch(NodeId source, int keys, long bytes) {
+            transferKeys += keys;
+            transferBytes += bytes;
+        }
+
+        @Override
+        public void keysPurged(int keys) {
+            keysPurged += keys;
+        }
+
+        @Override
         public String toString() {
             return "hints stored " + hintsStored + ", refused " + hintsRefused + ", delivered " + hintsDelivered
                     + "; read repairs " + readRepairs + "; anti-entropy ranges compared " + rangesCompared
-                    + ", keys repaired " + antiEntropyKeysRepaired;
+                    + ", keys repaired " + antiEntropyKeysRepaired + "; transfers received " + transferKeys + " keys ("
+                    + transferBytes + " bytes), cleanup purged " + keysPurged;
         }
     }
 
@@ -171,9 +187,32 @@ public final class Simulator {
     /** How many hints a node holds for one owner: as the real default, far more than a run writes. */
     private static final int HINTS_PER_OWNER = 100_000;
 
-    /** Every node's hints, summed (zero once handoff has delivered everything). */
+    /** Which owners each node keeps hints for, and how many, for failure reports. */
+    public String hintsByOwner() {
+        StringBuilder out = new StringBuilder();
+        for (SimNode node : nodes.values()) {
+            for (NodeId owner : node.hints.owners()) {
+                out.append(node.id).append(node.gone ? " (gone)" : "").append(" holds ").append(node.hints.count(owner))
+                        .append(" for ").append(owner).append(nodes.get(owner) != null && nodes.get(owner).gone ? " (gone)" : "").append("; ");
+            }
+        }
+        return out.toString();
+    }
+
+    /** What every node's disk holds for {@code key}, for failure reports. */
+    public String storedEverywhere(Key key) {
+        StringBuilder out = new StringBuilder();
+        for (SimNode node : nodes.values()) {
+            Siblings state = node.disk.get(key);
+            out.append(node.id).append(node.gone ? "(gone)" : "").append('=')
+                    .append(state.isEmpty() ? "-" : state.siblings().size() + " siblings").append(' ');
+        }
+        return out.toString();
+    }
+
+    /** The hints of every node that is not gone for good (a gone node's disk went with it), summed: zero once handoff has delivered everything. */
     public long hintsPending() {
-        return nodes.values().stream().mapToLong(node -> node.hints.total()).sum();
+        return nodes.values().stream().filter(node -> !node.gone).mapToLong(node -> node.hints.total()).sum();
     }
 
     public long seed() {
@@ -192,8 +231,29 @@ public final class Simulator {
         return random;
     }
 
+    /** The nodes that are members (or on their way in): every node but those stopped for good. */
     public List<NodeId> nodeIds() {
-        return List.copyOf(nodes.keySet());
+        return nodes.values().stream().filter(node -> !node.gone).map(node -> node.id).toList();
+    }
+
+    /** Whether {@code id} has left the cluster or was killed for good. */
+    public boolean isGone(NodeId id) {
+        return nodes.get(id).gone;
+    }
+
+    /** Whether {@code id} holds every range of its tokens (false while a joiner or replacement streams). */
+    public boolean hasJoined(NodeId id) {
+        return nodes.get(id).joined;
+    }
+
+    /** The membership change in flight as {@code observer} sees it. */
+    public Optional<io.kvorum.node.membership.ChangePlan> plan(NodeId observer) {
+        return nodes.get(observer).membership.plan();
+    }
+
+    /** The ring as {@code observer} sees it. */
+    public Ring ring(NodeId observer) {
+        return nodes.get(observer).membership.ring();
     }
 
     /** The invariants checked as events happen. */
@@ -242,26 +302,93 @@ public final class Simulator {
 
     /** A client read at {@code coordinator}; {@code done} gets the answer (never, if the node crashes first). */
     public void read(NodeId coordinator, Key key, int r, Consumer<ReadOutcome> done) {
+        read(coordinator, key, r, true, done);
+    }
+
+    /** A client read, sloppy or strict (only the key's N replicas count). */
+    public void read(NodeId coordinator, Key key, int r, boolean sloppy, Consumer<ReadOutcome> done) {
         SimNode node = nodes.get(coordinator);
         long id = node.nextClientRequestId++;
         node.reads.put(id, done);
-        input(node, node.incarnation, new Input.ClientGet(id, key, r, config.requestTimeoutMillis()), "get " + key);
+        input(node, node.incarnation, new Input.ClientGet(id, key, r, sloppy, config.requestTimeoutMillis()), "get " + key);
     }
 
     /** A client write (empty value: delete) at {@code coordinator}. */
     public void write(NodeId coordinator, Key key, Optional<Bytes> value, Optional<CausalContext> context, int w,
                       Consumer<WriteOutcome> done) {
+        write(coordinator, key, value, context, w, true, done);
+    }
+
+    /** A client write, sloppy or strict (only the key's N replicas count towards W). */
+    public void write(NodeId coordinator, Key key, Optional<Bytes> value, Optional<CausalContext> context, int w, boolean sloppy,
+                      Consumer<WriteOutcome> done) {
         SimNode node = nodes.get(coordinator);
         long id = node.nextClientRequestId++;
         node.writes.put(id, done);
         node.writeKeys.put(id, key);
-        input(node, node.incarnation, new Input.ClientWrite(id, key, value, context, w, config.requestTimeoutMillis(),
+        input(node, node.incarnation, new Input.ClientWrite(id, key, value, context, w, sloppy, config.requestTimeoutMillis(),
                 node.wallMillis(nowMillis)), "put " + key);
+    }
+
+    /** How many distinct keys the members' disks hold. */
+    public long distinctKeysStored() {
+        java.util.Set<Key> keys = new java.util.HashSet<>(); // counting only
+        for (SimNode node : nodes.values()) {
+            if (!node.gone) {
+                node.disk.scan(token -> true, (key, siblings) -> keys.add(key));
+            }
+        }
+        return keys.size();
     }
 
     public boolean isUp(NodeId id) {
         SimNode node = nodes.get(id);
         return node.up && !node.paused;
+    }
+
+    /** An operator's leave or remove request at {@code node}; {@code done} gets the answer (never, if it crashes first). */
+    public void admin(NodeId node, Input.AdminCommand command, Consumer<Membership.ChangeRequest> done) {
+        SimNode target = nodes.get(node);
+        long id = target.nextClientRequestId++;
+        target.admins.put(id, done);
+        input(target, target.incarnation, new Input.Admin(id, command), "admin " + command);
+    }
+
+    // ---- membership --------------------------------------------------------------------------
+
+    /**
+     * A brand-new node, not in the bootstrap list, started with every member as a seed: it joins
+     * (JOINING without tokens until it has learned the ring), or, given {@code replacing}, takes a
+     * dead member's tokens (cluster.replace). Returns its id.
+     */
+    public NodeId startNewNode(Optional<NodeId> replacing) {
+        NodeId id = NodeId.of("node-" + (nodes.size() + 1));
+        long skew = config.maxClockSkewMillis() == 0 ? 0 : random.nextLong(-config.maxClockSkewMillis(), config.maxClockSkewMillis() + 1);
+        SimNode node = new SimNode(id, new MemoryEngine(Murmur3Partitioner.INSTANCE::token), new MemoryHintStore(HINTS_PER_OWNER),
+                false, skew);
+        node.tokens = List.of();
+        node.joined = false;
+        node.bootstrapMember = false;
+        node.replacing = replacing;
+        nodes.put(id, node);
+        node.core = newCore(node);
+        trace.record(nowMillis, "start " + id + replacing.map(dead -> " replacing " + dead).orElse(" joining"));
+        startTicking(node);
+        return id;
+    }
+
+    /** The process dies and its machine is lost: it is never restarted (an operator removes or replaces it). */
+    public void killForGood(NodeId id) {
+        crash(id);
+        nodes.get(id).gone = true;
+        trace.record(nowMillis, "killed for good " + id);
+    }
+
+    /** A node that has left stops, as its process exits: like a crash, but for good. */
+    private void stopLeft(SimNode node) {
+        crash(node.id);
+        node.gone = true;
+        trace.record(nowMillis, "left " + node.id);
     }
 
     // ---- faults ------------------------------------------------------------------------------
@@ -275,6 +402,7 @@ public final class Simulator {
         node.reads.clear();
         node.writes.clear();
         node.writeKeys.clear();
+        node.admins.clear();
         node.incarnation++;
         node.loseUnsynced();
         trace.record(nowMillis, "crash " + id);
@@ -283,6 +411,7 @@ public final class Simulator {
     /** The process starts again on its old disk, with a new actor epoch. */
     public void restart(NodeId id) {
         SimNode node = nodes.get(id);
+        io.kvorum.common.Invariants.require(!node.gone, "%s is gone for good and is never restarted", id);
         node.epoch++;
         node.core = newCore(node);
         node.up = true;
@@ -309,7 +438,7 @@ public final class Simulator {
     public void partition(Collection<NodeId> side) {
         partitionSide.clear();
         for (NodeId id : nodes.keySet()) {
-            partitionSide.put(id, side.contains(id) ? 1 : 0);
+            partitionSide.put(id, side.contains(id) ? 1 : 0); // a node started later is on side 0
         }
         trace.record(nowMillis, "partition " + new TreeSet<>(side));
     }
@@ -329,6 +458,9 @@ public final class Simulator {
     public void healAll() {
         heal();
         for (SimNode node : nodes.values()) {
+            if (node.gone) {
+                continue;
+            }
             if (node.paused) {
                 resume(node.id);
             }
@@ -340,24 +472,39 @@ public final class Simulator {
 
     // ---- the node driver ---------------------------------------------------------------------
 
-    /** A fresh core with gossip membership: generation = epoch + 1, the node's stored tokens, every other node a seed. */
+    /**
+     * Transfers sized for the simulation: small batches (so ranges take several, and cursors matter),
+     * a settle time past the clients' request timeout (writes begun before a coordinator saw a plan
+     * have finished by then), and a short cleanup delay, so a change completes in simulated seconds.
+     */
+    private static final TransferSettings TRANSFER = new TransferSettings(1L << 20, 2, 4_096, 1_000, 2_000, 5_000);
+
+    /**
+     * A fresh core with gossip membership: generation = epoch + 1, the node's stored tokens (JOINING
+     * while its join has not finished, as the real node starts from its tokens file), every other
+     * node that is not gone for good a seed, and the transfer progress its disk kept.
+     */
     private NodeCore newCore(SimNode node) {
-        LocalMember local = new LocalMember(node.id, "sim-" + node.id + ":1", "sim-" + node.id + ":2", node.tokens, node.epoch + 1, Status.UP);
+        boolean joining = node.tokens.isEmpty() || !node.joined;
+        LocalMember local = new LocalMember(node.id, "sim-" + node.id + ":1", "sim-" + node.id + ":2", node.tokens, node.epoch + 1,
+                joining ? Status.JOINING : Status.UP);
         List<Seed> seeds = new ArrayList<>();
-        for (GossipMembership.BootstrapMember m : bootstrap) {
-            if (!m.id().equals(node.id)) {
-                seeds.add(new Seed(m.id(), m.internodeAddress()));
+        for (SimNode other : nodes.values()) {
+            if (!other.id.equals(node.id) && !other.gone) {
+                seeds.add(new Seed(other.id, "sim-" + other.id + ":1"));
             }
         }
         GossipProtocol protocol = new GossipProtocol(local, seeds, GossipSettings.defaults(),
                 new PhiAccrualFailureDetector(FailureDetectorSettings.defaults()), random.split());
         node.membership = new GossipMembership(protocol, VNODES, new TokenAllocator(Murmur3Partitioner.INSTANCE, config.n()),
-                bootstrap, true);
+                node.bootstrapMember ? bootstrap : List.of(), true, config.n(), node.replacing);
         AntiEntropySettings antiEntropy = new AntiEntropySettings(config.antiEntropyIntervalMillis() > 0,
                 Math.max(1, config.antiEntropyIntervalMillis()), 1L << 20, 5_000);
         HandoffSettings handoff = new HandoffSettings(config.handoff(), 1_000, 20, HandoffSettings.BATCH_BYTES_MAX, 2_000, 200, 2_000);
-        return new NodeCore(new NodeCoreSettings(node.id, new Actor(node.id, node.epoch), config.n(), Siblings.DEFAULT_MAX_ACTORS, config.keyLimits(),
-                handoff, antiEntropy), node.membership, Murmur3Partitioner.INSTANCE::token, counts);
+        NodeCoreSettings settings = new NodeCoreSettings(node.id, new Actor(node.id, node.epoch), config.n(), Siblings.DEFAULT_MAX_ACTORS,
+                config.keyLimits(), handoff, antiEntropy).withTransfer(TRANSFER);
+        return new NodeCore(settings, node.membership, Murmur3Partitioner.INSTANCE::token, counts,
+                Optional.ofNullable(node.transferProgress));
     }
 
     /** A lossy node's periodic disk sync; it goes on while the node is down, which changes nothing then. */
@@ -396,6 +543,9 @@ public final class Simulator {
         for (Effect effect : node.core.step(input, node.monotonicMillis(nowMillis))) {
             execute(node, effect);
         }
+        if (node.left && !node.gone) {
+            stopLeft(node);
+        }
     }
 
     private void execute(SimNode node, Effect effect) {
@@ -429,7 +579,11 @@ public final class Simulator {
                 node.joined = persist.joined();
             }
             case Effect.PersistTransfers persist -> node.transferProgress = persist.progress();
-            case Effect.AdminReply reply -> node.adminReplies.add(reply.result());
+            case Effect.AdminReply reply -> {
+                trace.record(nowMillis, node.id + " admin reply " + reply.result().refusal().orElse("accepted") + ": " + reply.result().message());
+                node.adminReplies.add(reply.result());
+                complete(node.admins.remove(reply.requestId()), reply.result());
+            }
             case Effect.Left left -> node.left = true;
             case Effect.Disconnect disconnect -> { } // the simulated network keeps no connections
             case Effect.Storage storage -> simulatedDisk(node, incarnation).start(storage.operationId(), storage.operation());
@@ -507,7 +661,6 @@ public final class Simulator {
             case StorageOp.DeleteHints delete -> true;
             case StorageOp.Read read -> false;
             case StorageOp.LoadHints load -> false;
-            case StorageOp.HintOwners owners -> false;
             case StorageOp.BuildTrees build -> false;
             case StorageOp.Scan scan -> false;
             case StorageOp.StreamScan stream -> false;
@@ -525,7 +678,6 @@ public final class Simulator {
             case StorageOp.DeleteHints delete -> List.of();
             case StorageOp.Read read -> List.of();
             case StorageOp.LoadHints load -> List.of();
-            case StorageOp.HintOwners owners -> List.of();
             case StorageOp.BuildTrees build -> List.of();
             case StorageOp.Scan scan -> List.of();
             case StorageOp.StreamScan stream -> List.of();
@@ -536,7 +688,7 @@ public final class Simulator {
     private void send(SimNode from, NodeId to, byte[] frame) {
         SimNode target = nodes.get(to);
         int fromIncarnation = from.incarnation;
-        if (!partitionSide.isEmpty() && !partitionSide.get(from.id).equals(partitionSide.get(to))) {
+        if (!partitionSide.isEmpty() && !partitionSide.getOrDefault(from.id, 0).equals(partitionSide.getOrDefault(to, 0))) {
             return; // partitioned: the message vanishes, the sender finds out by its deadline
         }
         if (!target.up) {
