@@ -311,8 +311,10 @@ build_jars() {
   info "building the node's jars (mvn -pl node -am package) ..."
   local opts=${MAVEN_OPTS:-}
   [ "${JDK_MAJOR:-0}" -lt 24 ] || opts="$opts --sun-misc-unsafe-memory-access=allow"
+  # -DskipTests, not -Dmaven.test.skip: the node module needs its siblings' test jars resolved, and a
+  # fresh clone (no target/test-classes from an earlier build) has them only if they are packaged.
   # shellcheck disable=SC2086 # KVORUM_MAVEN_ARGS holds several arguments
-  (cd "$ROOT" && MAVEN_OPTS="$opts" mvn -q -B -Dstyle.color=never ${KVORUM_MAVEN_ARGS:-} -pl node -am package -Dmaven.test.skip=true) ||
+  (cd "$ROOT" && MAVEN_OPTS="$opts" mvn -q -B -Dstyle.color=never ${KVORUM_MAVEN_ARGS:-} -pl node -am package -DskipTests) ||
     die "the build failed (Maven's output is above)"
 }
 
