@@ -147,6 +147,7 @@ load_average() { # the 1-minute load average, or "?"
   line=$(uptime 2>/dev/null) || line=""
   line=${line##*load average*: }
   line=${line%%,*}
+  line=${line%% *} # macOS: "load averages: 1.52 1.60 1.71", no commas
   printf '%s\n' "${line:-?}"
 }
 
