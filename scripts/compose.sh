@@ -441,7 +441,11 @@ cmd_up() {
   printf '%s\n' "$monitoring" >"$STATE/monitoring"
   ensure_engine
   build_image
-  [ -n "${KVORUM_SECRET_FILE:-}" ] || compose_secret
+  # compose() defaults KVORUM_SECRET_FILE to the cluster's own file, so an earlier call (building,
+  # a 'down') may have set it already: make that file unless the caller named another one.
+  if [ -z "${KVORUM_SECRET_FILE:-}" ] || [ "$KVORUM_SECRET_FILE" = "$STATE/cluster.secret" ]; then
+    compose_secret
+  fi
   info "starting $count node(s) ..."
   compose up -d --no-build >"$STATE/up.log" 2>&1 || { cat "$STATE/up.log" >&2; die "docker-compose up failed"; }
   # shellcheck disable=SC2046 # node ids are plain words
