@@ -9,6 +9,23 @@ package io.kvorum.common;
 public record TokenRange(long startExclusive, long endInclusive) {
     public static final TokenRange FULL_RING = new TokenRange(Long.MIN_VALUE, Long.MIN_VALUE);
 
+    /** True when no two of {@code ranges} overlap (adjacent ranges do not); one range, even the whole ring, is disjoint. */
+    public static boolean disjoint(java.util.List<TokenRange> ranges) {
+        if (ranges.size() <= 1) {
+            return true;
+        }
+        java.util.List<TokenRange> sorted = new java.util.ArrayList<>(ranges);
+        sorted.sort(java.util.Comparator.comparingLong(TokenRange::endInclusive).thenComparingLong(TokenRange::startExclusive));
+        for (int i = 0; i < sorted.size(); i++) {
+            TokenRange range = sorted.get(i);
+            TokenRange next = sorted.get((i + 1) % sorted.size());
+            if (range.isFullRing() || range.contains(next.endInclusive()) || next.contains(range.endInclusive())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public boolean contains(long token) {
         if (startExclusive < endInclusive) {
             return token > startExclusive && token <= endInclusive;

@@ -366,21 +366,9 @@ public final class AntiEntropy {
         return depth;
     }
 
-    /** Ranges sorted by end must not overlap: each must end before the next one starts. */
+    /** See {@link TokenRange#disjoint}. */
     static boolean disjoint(List<TokenRange> ranges) {
-        if (ranges.size() <= 1) {
-            return true;
-        }
-        List<TokenRange> sorted = new ArrayList<>(ranges);
-        sorted.sort(AntiEntropy::compareRanges);
-        for (int i = 0; i < sorted.size(); i++) {
-            TokenRange range = sorted.get(i);
-            TokenRange next = sorted.get((i + 1) % sorted.size());
-            if (range.isFullRing() || range.contains(next.endInclusive()) || next.contains(range.endInclusive())) {
-                return false;
-            }
-        }
-        return true;
+        return TokenRange.disjoint(ranges);
     }
 
     private static int compareRanges(TokenRange x, TokenRange y) {

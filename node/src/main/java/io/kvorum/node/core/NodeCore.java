@@ -168,7 +168,7 @@ public final class NodeCore {
         applyMembership(membership.tick(plumbing.nowMillis()));
         Optional<ChangePlan> plan = membership.plan();
         boolean seen = plan.map(p -> membership.seenByAllLive(p.id())).orElse(true);
-        transfers.onTick(plan, seen, plumbing::isHealthy, membership.ring().replicatedRanges(self, n))
+        transfers.onTick(plan, seen, plumbing::isHealthy, () -> membership.ring().replicatedRanges(self, n))
                 .ifPresent(planId -> applyMembership(membership.streamed(planId, plumbing.nowMillis())));
         handoff.onTick(membership.members().stream().map(Membership.Member::id).toList(), plumbing::isHealthy);
         departedHints.onTick(membership.departed());

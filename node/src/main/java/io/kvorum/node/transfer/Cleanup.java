@@ -7,6 +7,7 @@ import io.kvorum.node.protocol.Outbox;
 import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.StorageResult;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * After a membership change, drops the keys of ranges this node no longer replicates, once the new
@@ -43,8 +44,12 @@ final class Cleanup {
     }
 
     /** A tick without a change in flight; {@code replicated} are the ranges this node keeps. */
-    void onTick(List<TokenRange> replicated) {
-        if (dueMillis < 0 || outbox.nowMillis() < dueMillis || purging || replicated.isEmpty()) {
+    void onTick(Supplier<List<TokenRange>> replicatedNow) {
+        if (dueMillis < 0 || outbox.nowMillis() < dueMillis || purging) {
+            return;
+        }
+        List<TokenRange> replicated = replicatedNow.get();
+        if (replicated.isEmpty()) {
             return;
         }
         dueMillis = -1;

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.Map;
 import java.util.TreeMap;
@@ -98,10 +99,11 @@ public final class Transfers {
      * received every range it gains under it.
      *
      * @param seenByAll whether every live member announces it sees the plan
-     * @param replicatedNow the ranges this node replicates under the current ring (kept by cleanup)
+     * @param replicatedNow the ranges this node replicates under the current ring (kept by cleanup),
+     *     computed only when a cleanup is due
      */
     public OptionalLong onTick(Optional<ChangePlan> current, boolean seenByAll, Predicate<NodeId> alive,
-                               List<TokenRange> replicatedNow) {
+                               Supplier<List<TokenRange>> replicatedNow) {
         long now = outbox.nowMillis();
         if (current.isEmpty()) {
             if (plan != null) {
@@ -142,7 +144,7 @@ public final class Transfers {
 
     /** A source's side: read the next batch of the ranges and answer with it. */
     public void serve(NodeId from, StreamRequest request) {
-        if (request.ranges().isEmpty() || request.ranges().size() > RANGES_PER_REQUEST_MAX || !disjoint(request.ranges())) {
+        if (request.ranges().isEmpty() || request.ranges().size() > RANGES_PER_REQUEST_MAX || !TokenRange.disjoint(request.ranges())) {
             outbox.send(from, new ReplicaFailure(request.requestId(), "a stream request needs 1 to " + RANGES_PER_REQUEST_MAX
                     + " disjoint ranges, got " + request.ranges().size()));
             return;
@@ -175,21 +177,6 @@ public final class Transfers {
         requests.remove(requestId);
         request.group().forEach(stream -> stream.failed(reason, outbox.nowMillis(), Math.min(1_000, settings.requestTimeoutMillis())));
         return true;
-    }
-
-    private static boolean disjoint(List<TokenRange> ranges) {
-        for (int i = 0; i < ranges.size(); i++) {
-            for (int j = i + 1; j < ranges.size() && ranges.size() <= 64; j++) {
-                if (overlap(ranges.get(i), ranges.get(j))) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static boolean overlap(TokenRange a, TokenRange b) {
-        return a.isFullRing() || b.isFullRing() || a.contains(b.endInclusive()) || b.contains(a.endInclusive());
     }
 
     private void begin(ChangePlan next) {

@@ -196,12 +196,12 @@ class TransfersTest {
         Transfers transfers = transfers(Optional.empty());
         tick(transfers, false);
         List<TokenRange> kept = List.of(new TokenRange(0, 100));
-        transfers.onTick(Optional.empty(), true, node -> true, kept);
+        transfers.onTick(Optional.empty(), true, node -> true, () -> kept);
         outbox.now += SETTINGS.cleanupDelayMillis() - 1;
-        transfers.onTick(Optional.empty(), true, node -> true, kept);
+        transfers.onTick(Optional.empty(), true, node -> true, () -> kept);
         assertTrue(outbox.storage.isEmpty(), "not before the delay");
         outbox.now += 1;
-        transfers.onTick(Optional.empty(), true, node -> true, kept);
+        transfers.onTick(Optional.empty(), true, node -> true, () -> kept);
         StorageOp.Purge purge = assertInstanceOf(StorageOp.Purge.class, outbox.storage.get(0).op());
         assertEquals(kept, purge.keep());
     }
@@ -222,7 +222,7 @@ class TransfersTest {
     }
 
     private OptionalLong tick(Transfers transfers, boolean seenByAll) {
-        return transfers.onTick(Optional.of(plan), seenByAll, node -> true, List.of());
+        return transfers.onTick(Optional.of(plan), seenByAll, node -> true, List::of);
     }
 
     private static KeyState entry(String key) {
