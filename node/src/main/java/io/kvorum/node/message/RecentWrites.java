@@ -1,6 +1,5 @@
 package io.kvorum.node.message;
 
-import io.kvorum.storage.version.Sibling;
 import io.kvorum.storage.version.Siblings;
 
 /**
@@ -27,15 +26,22 @@ public record RecentWrites(long fromWallMillis, long toWallMillis) {
         return new RecentWrites(wallMillis - quietMillis, wallMillis + quietMillis);
     }
 
-    /** True when {@code state}'s newest version (by wall stamp, tombstones included) lies in the window. */
+    /** True when {@code state}'s newest version lies in the window (see {@link #contains(long)}). */
     public boolean contains(Siblings state) {
+        return contains(state.newestWallMillis());
+    }
+
+    /**
+     * True when a state last written at {@code newestWallMillis} ({@link Siblings#newestWallMillis},
+     * tombstones and context included) lies in the window, with the time rounded down to the whole
+     * second: the storage engine keeps each key's time in seconds, and both sides of an exchange
+     * must leave out the same keys whether they read the time from there or from the state.
+     */
+    public boolean contains(long newestWallMillis) {
         if (fromWallMillis == toWallMillis) {
             return false;
         }
-        long newest = Long.MIN_VALUE;
-        for (Sibling sibling : state.siblings()) {
-            newest = Math.max(newest, sibling.wallMillis());
-        }
+        long newest = Math.floorDiv(newestWallMillis, 1000) * 1000;
         return newest > fromWallMillis && newest <= toWallMillis;
     }
 }

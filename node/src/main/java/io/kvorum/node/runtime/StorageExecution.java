@@ -199,19 +199,22 @@ public final class StorageExecution {
         return batch;
     }
 
-    /** One scan of the whole engine, each key routed to the range holding its token (ranges are disjoint). */
+    /**
+     * One pass over the engine's keys, each routed to the range holding its token (ranges are
+     * disjoint), by the entry hashes the engine keeps: only states written since the last build are read.
+     */
     private static List<MerkleTree> buildTrees(StorageEngine engine, ToLongFunction<Key> tokenizer, StorageOp.BuildTrees build) {
         List<MerkleTree.Builder> builders = new ArrayList<>(build.ranges().size());
         for (TokenRange range : build.ranges()) {
             builders.add(MerkleTree.builder(range, build.depth()));
         }
         RangeIndex index = new RangeIndex(build.ranges());
-        engine.scan(token -> index.find(token) >= 0, (key, state) -> {
-            if (build.recent().contains(state)) {
+        engine.forEachDigest(token -> index.find(token) >= 0, (key, newestWallMillis, entryHigh, entryLow) -> {
+            if (build.recent().contains(newestWallMillis)) {
                 return; // written in the last seconds: maybe still on its way to the peer (see RecentWrites)
             }
             long token = tokenizer.applyAsLong(key);
-            builders.get(index.find(token)).add(token, key, state);
+            builders.get(index.find(token)).addEntry(token, entryHigh, entryLow);
         });
         List<MerkleTree> trees = new ArrayList<>(builders.size());
         builders.forEach(builder -> trees.add(builder.build()));

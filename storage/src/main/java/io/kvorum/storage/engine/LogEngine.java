@@ -4,8 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.kvorum.common.Key;
 import io.kvorum.common.TokenRange;
-import io.kvorum.storage.version.CausalContext;
-import io.kvorum.storage.version.Sibling;
+import io.kvorum.storage.merkle.EntryHasher;
+import io.kvorum.storage.merkle.MerkleHash;
 import io.kvorum.storage.version.Siblings;
 import io.kvorum.storage.version.VersionCodec;
 import java.nio.file.Path;
@@ -170,7 +170,7 @@ public final class LogEngine implements StorageEngine {
                 return null;
             }
             LogStore.Appended appended = store.writeIfReady(bytes, VersionCodec.encode(next), !next.hasLiveValue(),
-                    newestWallMillis(next));
+                    next.newestWallMillis());
             if (appended == null) {
                 return null;
             }
@@ -203,7 +203,7 @@ public final class LogEngine implements StorageEngine {
             return ticket < 0 ? store.ticketNow() : ticket;
         }
         byte[] payload = VersionCodec.encode(next);
-        LogStore.Appended appended = store.write(bytes, payload, !next.hasLiveValue(), newestWallMillis(next));
+        LogStore.Appended appended = store.write(bytes, payload, !next.hasLiveValue(), next.newestWallMillis());
         if (cache != null) {
             cache.put(key, new Cached(appended.location(), next));
         }
@@ -256,6 +256,32 @@ public final class LogEngine implements StorageEngine {
         keys.forEach(visitor);
     }
 
+    /**
+     * From the key directory, which keeps each key's newest wall time and entry hash: only keys
+     * written since the last call have their state read and hashed (then remembered).
+     */
+    @Override
+    public void forEachDigest(LongPredicate tokens, DigestVisitor visitor) {
+        EntryHasher hasher = new EntryHasher();
+        store.forEachSummary((bytes, position, length, wallMillis, high, low) -> {
+            Key key = new Key(io.kvorum.common.Bytes.wrapOwned(bytes)); // read only, like the directory's own
+            if (!tokens.test(tokenizer.applyAsLong(key))) {
+                return;
+            }
+            if (high != 0 || low != 0) {
+                visitor.visit(key, wallMillis, high, low);
+                return;
+            }
+            Siblings state = get(key);
+            if (state.equals(Siblings.EMPTY)) {
+                return; // removed since the directory was copied
+            }
+            MerkleHash entry = hasher.entry(key, state);
+            store.setDigest(bytes, position, entry.high(), entry.low()); // kept only if the key has not moved on
+            visitor.visit(key, Math.floorDiv(state.newestWallMillis(), 1000) * 1000, entry.high(), entry.low());
+        });
+    }
+
     @Override
     public long size() {
         return store.size();
@@ -294,17 +320,5 @@ public final class LogEngine implements StorageEngine {
         if (cache != null) {
             cache.invalidate(key);
         }
-    }
-
-    /** When the state was last written: the newest wall time in its context or siblings (tombstone grace counts from it). */
-    static long newestWallMillis(Siblings state) {
-        long newest = 0;
-        for (CausalContext.Entry entry : state.context().entries().values()) {
-            newest = Math.max(newest, entry.wallMillis());
-        }
-        for (Sibling s : state.siblings()) {
-            newest = Math.max(newest, s.wallMillis());
-        }
-        return newest;
     }
 }

@@ -125,6 +125,16 @@ public final class LogStore implements AutoCloseable {
         keydir.forEach((key, location) -> visitor.accept(key.clone()));
     }
 
+    /** Every stored key with what anti-entropy needs of it (see {@link KeyDirectory#forEachSummary}). */
+    void forEachSummary(KeyDirectory.SummaryVisitor visitor) {
+        keydir.forEachSummary(visitor);
+    }
+
+    /** Records a key's entry hash, for the record at {@code position} only. */
+    void setDigest(byte[] key, long position, long high, long low) {
+        keydir.setDigest(key, position, high, low);
+    }
+
     public long size() {
         return keydir.size();
     }
@@ -246,7 +256,7 @@ public final class LogStore implements AutoCloseable {
         byte[] record = RecordFormat.encode(flags, key, stored, wallMillis);
         Appended appended = mayWait ? append(record, tombstone, wallMillis) : appendIfReady(record, tombstone, wallMillis);
         if (appended != null) {
-            markDead(keydir.put(key, appended.location()));
+            markDead(keydir.put(key, appended.location(), wallMillis));
         }
         return appended;
     }

@@ -86,7 +86,7 @@ final class Recovery {
                 segment.addDead(e.length());
                 continue;
             }
-            store.markDead(keydir.put(e.key(), location));
+            store.markDead(keydir.put(e.key(), location, e.wallMillis()));
             if ((e.flags() & RecordFormat.FLAG_TOMBSTONE) != 0) {
                 segment.addTombstone(e.wallMillis());
             }

@@ -26,13 +26,13 @@ import java.security.NoSuchAlgorithmException;
  * so equal dots mean equal values, and hashing 100 bytes of versions instead of a kibibyte value
  * made tree builds several times cheaper. Not thread-safe: one per owner.
  */
-final class EntryHasher {
+public final class EntryHasher {
     private static final int ENTRY_TAG = 1;
     private static final int INNER_TAG = 2;
 
     private final MessageDigest sha256;
 
-    EntryHasher() {
+    public EntryHasher() {
         try {
             sha256 = MessageDigest.getInstance("SHA-256"); // every Java platform must provide it
         } catch (NoSuchAlgorithmException e) {
@@ -41,7 +41,7 @@ final class EntryHasher {
     }
 
     /** The hash of one stored (key, state) pair. */
-    MerkleHash entry(Key key, Siblings state) {
+    public MerkleHash entry(Key key, Siblings state) {
         ByteWriter out = new ByteWriter(32 + key.utf8().length() + state.siblings().size() * 48);
         out.writeByte(ENTRY_TAG);
         out.writeBytes(key.utf8());

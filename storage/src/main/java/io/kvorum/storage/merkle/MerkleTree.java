@@ -191,11 +191,11 @@ public final class MerkleTree {
          * equal to {@link Siblings#EMPTY} (the engines' "absent") adds nothing. Adding a key twice is a caller's bug.
          */
         public Builder add(long token, Key key, Siblings state) {
-            int leaf = layout.leafOf(token);
-            if (!state.equals(Siblings.EMPTY)) {
+            if (state.equals(Siblings.EMPTY)) {
+                layout.leafOf(token); // still rejects a token outside the range
+            } else {
                 MerkleHash hash = hasher.entry(key, state);
-                leafLanes[2 * leaf] += hash.high();
-                leafLanes[2 * leaf + 1] += hash.low();
+                addEntry(token, hash.high(), hash.low());
             }
             return this;
         }
@@ -203,6 +203,14 @@ public final class MerkleTree {
         /** A visitor for {@code StorageEngine.scan(range, ...)}, placing keys with the partitioner's {@code tokenizer}. */
         public BiConsumer<Key, Siblings> visitor(ToLongFunction<Key> tokenizer) {
             return (key, state) -> add(tokenizer.applyAsLong(key), key, state);
+        }
+
+        /** Adds a key by its entry hash ({@link EntryHasher#entry}), computed earlier: as {@link #add}, without the state. */
+        public Builder addEntry(long token, long entryHigh, long entryLow) {
+            int leaf = layout.leafOf(token);
+            leafLanes[2 * leaf] += entryHigh;
+            leafLanes[2 * leaf + 1] += entryLow;
+            return this;
         }
 
         public MerkleTree build() {

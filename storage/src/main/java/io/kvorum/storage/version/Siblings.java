@@ -128,6 +128,18 @@ public record Siblings(CausalContext context, List<Sibling> siblings) {
         return live;
     }
 
+    /** When the state was last written: the newest wall time in its context or siblings (0 when it has none). */
+    public long newestWallMillis() {
+        long newest = 0;
+        for (CausalContext.Entry entry : context().entries().values()) {
+            newest = Math.max(newest, entry.wallMillis());
+        }
+        for (Sibling s : siblings()) {
+            newest = Math.max(newest, s.wallMillis());
+        }
+        return newest;
+    }
+
     public boolean hasLiveValue() {
         for (Sibling s : siblings) {
             if (!s.tombstone()) {

@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToLongFunction;
@@ -95,6 +97,31 @@ class LogEngineTest extends StorageEngineContract {
             }
         }
         assertStates(open(dir, SMALL), states);
+    }
+
+    @Test
+    void digestsSurviveARestartAndFollowCompaction() {
+        Path dir = temp.resolve("digests");
+        LogEngine engine = open(dir, SMALL);
+        for (int i = 0; i < 300; i++) {
+            int n = i;
+            engine.update(Key.of("k" + (i % 120)), c -> write(c, "node-a", Optional.of("value-" + n + "-".repeat(n % 50)), 1_000L * n + 999));
+        }
+        Map<Key, List<Long>> before = digests(engine); // also fills in every entry hash
+        assertEquals(120, before.size());
+        engine.sealActive();
+        assertTrue(engine.compactNow());
+        assertEquals(before, digests(engine), "compaction moves records, not their digests");
+        engine.close();
+        scheduler.runQueued();
+
+        assertEquals(before, digests(open(dir, SMALL)), "times from the hint files, hashes recomputed");
+    }
+
+    private static Map<Key, List<Long>> digests(LogEngine engine) {
+        Map<Key, List<Long>> digests = new TreeMap<>();
+        engine.forEachDigest(token -> true, (key, wall, high, low) -> digests.put(key, List.of(wall, high, low)));
+        return digests;
     }
 
     private static void assertStates(LogEngine engine, List<Siblings> states) {

@@ -323,6 +323,39 @@ public abstract class StorageEngineContract {
     }
 
     @Test
+    void digestsAreTheEntryHashesAndTimesOfTheStoredStatesAfterWritesAndRemovals() {
+        Seeds.forEach(0xE9_0002L, 10, (seed, random) -> {
+            StorageEngine engine = newEngine();
+            for (int round = 0; round < 6; round++) {
+                for (int i = 0; i < 60; i++) {
+                    Key key = Key.of("k" + random.nextInt(40));
+                    long wall = random.nextLong(0, 2_000_000_000_000L);
+                    String value = "v" + random.nextInt();
+                    engine.update(key, current -> random.nextInt(8) == 0
+                            ? Siblings.EMPTY
+                            : current.write(new DotIssuer(new Actor(NodeId.of("node-" + random.nextInt(3)), 0)), current.context(),
+                                    Optional.of(Bytes.utf8(value)), wall, MAX_ACTORS).state());
+                }
+                assertDigestsMatchStates(engine, token -> token % 3 != 0); // some keys left out, their hashes still unknown
+                assertDigestsMatchStates(engine, token -> true);
+            }
+        });
+    }
+
+    /** What {@link StorageEngine#forEachDigest} gives equals hashing each state that {@code scan} gives. */
+    private static void assertDigestsMatchStates(StorageEngine engine, java.util.function.LongPredicate tokens) {
+        io.kvorum.storage.merkle.EntryHasher hasher = new io.kvorum.storage.merkle.EntryHasher();
+        Map<Key, List<Long>> expected = new TreeMap<>();
+        engine.scan(tokens, (key, state) -> {
+            io.kvorum.storage.merkle.MerkleHash entry = hasher.entry(key, state);
+            expected.put(key, List.of(state.newestWallMillis() / 1000 * 1000, entry.high(), entry.low()));
+        });
+        Map<Key, List<Long>> digests = new TreeMap<>();
+        engine.forEachDigest(tokens, (key, wall, high, low) -> assertEquals(null, digests.put(key, List.of(wall, high, low)), key + " twice"));
+        assertEquals(expected, digests);
+    }
+
+    @Test
     void scanAgreesWithTokenRangeContainsOnRandomRanges() {
         Seeds.forEach(0xE9_0001L, 50, (seed, random) -> {
             StorageEngine engine = newEngine();
