@@ -29,7 +29,7 @@ final class Responses {
                 out.writeStringField("key", key.text());
                 out.writeArrayFieldStart("values");
                 for (Bytes value : found.valuesJson()) {
-                    out.writeRawValue(value.utf8String());
+                    out.writeRawValue(new RawJson(value));
                 }
                 out.writeEndArray();
                 out.writeStringField("context", found.context());
@@ -99,7 +99,7 @@ final class Responses {
             out.writeStringField("message", message);
             out.writeArrayFieldStart("values");
             for (Bytes value : conflict.valuesJson()) {
-                out.writeRawValue(value.utf8String());
+                out.writeRawValue(new RawJson(value));
             }
             out.writeEndArray();
             out.writeStringField("context", conflict.context());

@@ -53,6 +53,9 @@ final class ServerVerticle extends VerticleBase {
                 // HTTP/1.1 only: a 413 closes its connection, which under h2c would reset every other stream.
                 .setHttp2ClearTextEnabled(false)
                 .setDecompressionSupported(false)
+                // No WebSockets here: without these the pipeline holds no extension handler that looks at every request.
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false)
                 .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeoutMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         settings.security().tlsCertFile().ifPresent(cert -> options
