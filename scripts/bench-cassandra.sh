@@ -294,11 +294,21 @@ EOF
 EOF
 }
 
-nodetool() { # nodetool I ARGS...: Cassandra's nodetool against node I's local JMX port
+# $OUT/nodetool: Cassandra's nodetool with the JDK and module options it needs, for the script and for
+# a look at a kept cluster ($OUT/nodetool -p 7199 status; 7299 and 7399 are nodes 2 and 3).
+{
+  printf '#!/usr/bin/env bash\n# nodetool for the cluster of scripts/bench-cassandra.sh (JMX ports 7199, 7299, 7399)\n'
+  printf 'exec %q' "$JAVA"
+  printf ' %q' "${JPMS[@]}" -cp "$CLASSPATH_ALL" "-Dlogback.configurationFile=$CLIENT_LOGBACK" \
+    org.apache.cassandra.tools.NodeTool -h 127.0.0.1
+  printf ' "$@"\n'
+} >"$OUT/nodetool"
+chmod +x "$OUT/nodetool"
+
+nodetool() { # nodetool I ARGS...: nodetool against node I's local JMX port
   local i=$1
   shift
-  "$JAVA" "${JPMS[@]}" -cp "$CLASSPATH_ALL" "-Dlogback.configurationFile=$CLIENT_LOGBACK" \
-    org.apache.cassandra.tools.NodeTool -h 127.0.0.1 -p "$((7199 + 100 * (i - 1)))" "$@" 2>/dev/null
+  "$OUT/nodetool" -p "$((7199 + 100 * (i - 1)))" "$@" 2>/dev/null
 }
 
 start_node() { # start_node I: start node I and wait (5 minutes at most) until I nodes are UN
@@ -325,7 +335,7 @@ start_node() { # start_node I: start node I and wait (5 minutes at most) until I
 }
 
 if [ "$KEEP" = 1 ]; then
-  trap 'say "the cluster keeps running (nodetool: java -cp \"$LIB/*\" org.apache.cassandra.tools.NodeTool -h 127.0.0.1 -p 7199 status); scripts/kvorum bench-cassandra --stop stops it"' EXIT
+  trap 'say "the cluster keeps running (CQL on 127.0.0.1-3:9042; $OUT/nodetool -p 7199 status); scripts/kvorum bench-cassandra --stop stops it"' EXIT
 else
   trap 'stop_cluster' EXIT
 fi
