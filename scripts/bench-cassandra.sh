@@ -116,7 +116,9 @@ cassandra_java_home() {
   local home version
   for home in ${KVORUM_CASSANDRA_JAVA_HOME:-} /usr/lib/jvm/*17* "${JAVA_HOME:-}" \
     "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")"; do
-    [ -n "$home" ] && [ -x "$home/bin/java" ] && [ -x "$home/bin/jcmd" ] || continue
+    if [ -z "$home" ] || [ ! -x "$home/bin/java" ] || [ ! -x "$home/bin/jcmd" ]; then
+      continue
+    fi
     version=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ { print $2 }')
     case $version in
       17 | 11) printf '%s\n' "$home"; return 0 ;;
@@ -347,9 +349,13 @@ for i in $(seq 1 "$NODES"); do
   start_node "$i" || exit 1
 done
 nodetool 1 status >"$OUT/status-before.txt"
-"$JAVA" -cp "$CLASSPATH_ALL" "-Dlogback.configurationFile=$CLIENT_LOGBACK" io.kvorum.bench.cassandra.CassandraSetup up "$HOSTS" "$NODES" 120 >"$OUT/setup.log" 2>&1 &&
-  "$JAVA" -cp "$CLASSPATH_ALL" "-Dlogback.configurationFile=$CLIENT_LOGBACK" io.kvorum.bench.cassandra.CassandraSetup schema "$HOSTS" >>"$OUT/setup.log" 2>&1 ||
-  { say "the schema could not be created: see $OUT/setup.log"; exit 1; }
+setup() { # setup ARGS...: the CQL set-up helper (wait for the nodes, create the schema)
+  "$JAVA" -cp "$CLASSPATH_ALL" "-Dlogback.configurationFile=$CLIENT_LOGBACK" io.kvorum.bench.cassandra.CassandraSetup "$@" >>"$OUT/setup.log" 2>&1
+}
+if ! setup up "$HOSTS" "$NODES" 120 || ! setup schema "$HOSTS"; then
+  say "the schema could not be created: see $OUT/setup.log"
+  exit 1
+fi
 
 ycsb() { # ycsb NAME -load|-t WORKLOAD THREADS [-p ...]: one YCSB client run, its output in NAME.txt
   local name=$1 mode=$2 workload=$3 threads=$4
@@ -409,7 +415,7 @@ report() {
     update_max=$(ycsb_figure "$file" UPDATE 'MaxLatency(us)')
     max=$(printf '%s\n%s\n' "${read_max:-0}" "${update_max:-0}" | sort -n | tail -n 1)
     errors=$(($(ycsb_figure "$file" READ-FAILED Operations) + $(ycsb_figure "$file" UPDATE-FAILED Operations) + 0))
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr a-z A-Z)" "$threads" \
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr '[:lower:]' '[:upper:]')" "$threads" \
       "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
       "$(ms "$(ycsb_figure "$file" READ '99thPercentileLatency(us)')")" \
       "$(ms "$(ycsb_figure "$file" UPDATE '99thPercentileLatency(us)')")" "$(ms "$max")" "$errors"
