@@ -114,7 +114,9 @@ final class Compactor {
             return;
         }
         Location moved = append(scanner.recordBytes(found), header, key);
-        if (!keydir.replace(key, at, moved)) {
+        if (keydir.replace(key, at, moved)) {
+            store.moved(key, at, moved);
+        } else {
             output.addDead(moved.length()); // a writer got there first
         }
     }

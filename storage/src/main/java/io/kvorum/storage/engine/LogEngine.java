@@ -83,6 +83,12 @@ public final class LogEngine implements StorageEngine {
         for (int i = 0; i < KEY_LOCKS; i++) {
             locks[i] = new ReentrantLock();
         }
+        if (cache != null) {
+            // The same record at a new place: the cached state stays valid (without this, every key a
+            // compaction moved missed the cache once; issue 16 saw hit rates fall to 83% after workload A).
+            store.onMoved((key, from, to) -> cache.asMap().computeIfPresent(new Key(io.kvorum.common.Bytes.wrapOwned(key)),
+                    (k, cached) -> cached.location().equals(from) ? new Cached(to, cached.state()) : cached));
+        }
     }
 
     /** Opens (recovering) the engine whose log lives in {@code dir}. */

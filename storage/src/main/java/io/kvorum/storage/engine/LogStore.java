@@ -125,6 +125,23 @@ public final class LogStore implements AutoCloseable {
         keydir.forEach((key, location) -> visitor.accept(key.clone()));
     }
 
+    /** Told of each record a compaction moved, once the directory points at its new place. */
+    @FunctionalInterface
+    interface MoveListener {
+        void moved(byte[] key, Location from, Location to);
+    }
+
+    private volatile MoveListener moveListener = (key, from, to) -> { };
+
+    /** Sets the one listener to records moved by compaction (the engine's read cache, which is keyed by location). */
+    void onMoved(MoveListener listener) {
+        this.moveListener = listener;
+    }
+
+    void moved(byte[] key, Location from, Location to) {
+        moveListener.moved(key, from, to);
+    }
+
     /** Every stored key with what anti-entropy needs of it (see {@link KeyDirectory#forEachSummary}). */
     void forEachSummary(KeyDirectory.SummaryVisitor visitor) {
         keydir.forEachSummary(visitor);

@@ -100,6 +100,26 @@ class LogEngineTest extends StorageEngineContract {
     }
 
     @Test
+    void cachedStatesStayCachedWhenCompactionMovesTheirRecords() {
+        LogEngine engine = open(temp.resolve("cache-moves"), SMALL);
+        for (int i = 0; i < 200; i++) {
+            int n = i;
+            engine.update(Key.of("k" + (i % 50)), c -> write(c, "node-a", Optional.of("value-" + n), 1_000L + n));
+        }
+        engine.sealActive();
+        scheduler.runQueued(); // the compaction the seal started: three quarters of the records are overwritten
+        assertTrue(engine.compactNow());
+        assertEquals(1, engine.stats().compactions());
+        long misses = engine.stats().cacheMisses();
+
+        for (int i = 0; i < 50; i++) {
+            engine.get(Key.of("k" + i));
+        }
+
+        assertEquals(misses, engine.stats().cacheMisses(), "every moved key is still served from the cache");
+    }
+
+    @Test
     void digestsSurviveARestartAndFollowCompaction() {
         Path dir = temp.resolve("digests");
         LogEngine engine = open(dir, SMALL);
