@@ -364,7 +364,7 @@ ycsb() { # ycsb NAME -load|-t WORKLOAD THREADS [-p ...]: one YCSB client run, it
     -db io.kvorum.bench.cassandra.CassandraYcsbClient \
     -P "$ROOT/bench/src/main/resources/workloads/workload$workload" -p hosts="$HOSTS" \
     -p cassandra.readconsistencylevel=QUORUM -p cassandra.writeconsistencylevel=QUORUM \
-    -p recordcount="$RECORDS" -threads "$threads" -s "$@" \
+    -p recordcount="$RECORDS" -threads "$threads" -p hdrhistogram.percentiles=50,99,99.9 -s "$@" \
     >"$OUT/$name.txt" 2>"$OUT/$name.log" || say "$name failed (see $OUT/$name.log)"
   if grep -q 'failed:' "$OUT/$name.log" 2>/dev/null; then
     say "$name: some operations failed (see $OUT/$name.log)"
@@ -400,11 +400,11 @@ report() {
   printf '== bench-cassandra: Cassandra %s, %s records, %s operations per pass, passes %s, the last reported; %s\n' \
     "$CASSANDRA_VERSION" "$RECORDS" "$OPERATIONS" "$PASSES" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
   printf 'machine load average (1, 5, 15 min) before the cluster started: %s; after the runs: %s\n' "$LOAD_BEFORE" "$LOAD_AFTER"
-  printf '| phase | threads | ops/s | p99 read ms | p99 write ms | max ms | failed ops |\n'
-  printf '| --- | --- | --- | --- | --- | --- | --- |\n'
+  printf '| phase | threads | ops/s | p99 read ms | p99 write ms | p99.9 read ms | p99.9 write ms | max ms | failed ops |\n'
+  printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
   file="$OUT/load.txt"
-  printf '| load (insert) | 16 | %s | | %s | %s | %s |\n' "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
-    "$(ms "$(ycsb_figure "$file" INSERT '99thPercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT 'MaxLatency(us)')")" \
+  printf '| load (insert) | 16 | %s | | %s | | %s | %s | %s |\n' "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
+    "$(ms "$(ycsb_figure "$file" INSERT '99thPercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT 'MaxLatency(us)')")" \
     "$(($(ycsb_figure "$file" INSERT-FAILED Operations) + 0))"
   for row in "${ROWS[@]}"; do
     workload=${row%%-*}
@@ -415,10 +415,12 @@ report() {
     update_max=$(ycsb_figure "$file" UPDATE 'MaxLatency(us)')
     max=$(printf '%s\n%s\n' "${read_max:-0}" "${update_max:-0}" | sort -n | tail -n 1)
     errors=$(($(ycsb_figure "$file" READ-FAILED Operations) + $(ycsb_figure "$file" UPDATE-FAILED Operations) + 0))
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr '[:lower:]' '[:upper:]')" "$threads" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr '[:lower:]' '[:upper:]')" "$threads" \
       "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
       "$(ms "$(ycsb_figure "$file" READ '99thPercentileLatency(us)')")" \
-      "$(ms "$(ycsb_figure "$file" UPDATE '99thPercentileLatency(us)')")" "$(ms "$max")" "$errors"
+      "$(ms "$(ycsb_figure "$file" UPDATE '99thPercentileLatency(us)')")" \
+      "$(ms "$(ycsb_figure "$file" READ '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" UPDATE '99.9PercentileLatency(us)')")" \
+      "$(ms "$max")" "$errors"
   done
   printf '\nper node after the runs (RSS now / peak; heap used / committed from jcmd GC.heap_info):\n'
   printf '| node | RSS MiB | peak RSS MiB | heap used MiB | heap committed MiB | data on disk (nodetool Load) |\n'

@@ -5,7 +5,8 @@
 #   load RECORDS records (10 fields x 100 bytes), then workloads A, B and C, each PASSES times with
 #   OPERATIONS operations and Zipfian keys, at every thread count of --threads. The last (warm) pass of
 #   each workload is the one reported; the earlier ones warm the JIT and the read cache.
-# It prints the issue's table (ops/s, p99 per operation, max latency) and, per node after the runs:
+# It prints the issue's table (ops/s, p99 and p99.9 per operation, max latency; group commit as the
+# fsyncs of all three nodes per acknowledged client write) and, per node after the runs:
 # RSS (now and peak), heap used and committed, storage.keydir-heap-bytes, the read cache's bytes and
 # capacity, the cache hit rate over the reported passes, read repairs and anti-entropy figures.
 #
@@ -86,7 +87,7 @@ ycsb() { # ycsb NAME -load|-t WORKLOAD THREADS [-p ...]: one YCSB client run, it
   shift 4
   "$KVORUM" bench ycsb "$mode" -db io.kvorum.bench.ycsb.KvorumYcsbClient \
     -P "$ROOT/bench/src/main/resources/workloads/workload$workload" -p kvorum.nodes="$NODES" \
-    -p recordcount="$RECORDS" -p kvorum.r=2 -p kvorum.w=2 -threads "$threads" -s "$@" \
+    -p recordcount="$RECORDS" -p kvorum.r=2 -p kvorum.w=2 -threads "$threads" -p hdrhistogram.percentiles=50,99,99.9 -s "$@" \
     >"$OUT/$name.txt" 2>"$OUT/$name.log" || say "$name failed (see $OUT/$name.log)"
 }
 
@@ -112,6 +113,10 @@ sum_figure() { # sum_figure PREFIX NAME: the figure summed over the three nodes'
 
 ycsb_figure() { # ycsb_figure FILE SECTION METRIC: e.g. OVERALL Throughput(ops/sec)
   grep -F "[$2], $3," "$1" 2>/dev/null | head -n 1 | sed 's/.*, //'
+}
+
+per_write() { # per_write FSYNCS WRITES: fsyncs of all three nodes per acknowledged client write, two decimals
+  awk -v f="$1" -v w="${2:-0}" 'BEGIN { if (w > 0) printf "%.2f", f / w; else print "-" }'
 }
 
 ms() { # microseconds -> milliseconds with one decimal
@@ -145,11 +150,12 @@ report() {
   local file row threads workload hits misses repairs
   printf '== bench-ycsb: %s records, %s operations per pass, passes %s, the last reported; %s\n' \
     "$RECORDS" "$OPERATIONS" "$PASSES" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  printf '| phase | threads | ops/s | p99 read ms | p99 write ms | max ms | cache hit rate | read repairs |\n'
-  printf '| --- | --- | --- | --- | --- | --- | --- | --- |\n'
+  printf '| phase | threads | ops/s | p99 read ms | p99 write ms | p99.9 read ms | p99.9 write ms | max ms | cache hit rate | read repairs | fsyncs per write |\n'
+  printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
   file="$OUT/load.txt"
-  printf '| load (insert) | 16 | %s | | %s | %s | | |\n' "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
-    "$(ms "$(ycsb_figure "$file" INSERT '99thPercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT 'MaxLatency(us)')")"
+  printf '| load (insert) | 16 | %s | | %s | | %s | %s | | | %s |\n' "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
+    "$(ms "$(ycsb_figure "$file" INSERT '99thPercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT 'MaxLatency(us)')")" \
+    "$(per_write "$(sum_figure after-load storage.fsyncs)" "$(ycsb_figure "$file" INSERT Return=OK)")"
   for row in "${ROWS[@]}"; do
     workload=${row%%-*}
     threads=${row#*-t}
@@ -161,12 +167,16 @@ report() {
     read_max=$(ycsb_figure "$file" READ 'MaxLatency(us)')
     update_max=$(ycsb_figure "$file" UPDATE 'MaxLatency(us)')
     max=$(printf '%s\n%s\n' "${read_max:-0}" "${update_max:-0}" | sort -n | tail -n 1)
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr a-z A-Z)" "$threads" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr a-z A-Z)" "$threads" \
       "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
       "$(ms "$(ycsb_figure "$file" READ '99thPercentileLatency(us)')")" \
-      "$(ms "$(ycsb_figure "$file" UPDATE '99thPercentileLatency(us)')")" "$(ms "$max")" \
+      "$(ms "$(ycsb_figure "$file" UPDATE '99thPercentileLatency(us)')")" \
+      "$(ms "$(ycsb_figure "$file" READ '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" UPDATE '99.9PercentileLatency(us)')")" \
+      "$(ms "$max")" \
       "$(awk -v h="$hits" -v m="$misses" 'BEGIN { if (h + m > 0) printf "%.1f%% of %d", 100 * h / (h + m), h + m; else print "-" }')" \
-      "$repairs"
+      "$repairs" \
+      "$(per_write "$(($(sum_figure "after-$row" storage.fsyncs) - $(sum_figure "before-$row" storage.fsyncs)))" \
+        "$(ycsb_figure "$file" UPDATE Return=OK)")"
   done
   printf '\nper node after the runs (RSS now / peak; heap used / committed from jcmd GC.heap_info):\n'
   printf '| node | RSS MiB | peak RSS MiB | heap used MiB | heap committed MiB | keydir-heap-bytes MiB | cache MiB (capacity) | anti-entropy ranges compared / in sync / keys repaired |\n'
