@@ -10,8 +10,8 @@
 #   load RECORDS records (10 fields x 100 bytes), then workloads A, B and C, each PASSES times with
 #   OPERATIONS operations and Zipfian keys, at every thread count of --threads. The last (warm) pass of
 #   each workload is the one reported; the earlier ones warm the JIT and the caches.
-# It prints the same table as bench-ycsb (ops/s, p99 per operation, max latency) and, per node after
-# the runs: RSS (now and peak), heap used and committed.
+# It prints the same table as bench-ycsb (ops/s, p99 and p99.9 per operation, max latency, the nodes'
+# CPU time per operation) and, per node after the runs: RSS (now and peak), heap used and committed.
 #
 # Options:
 #   --records N       records loaded (default 100000)
@@ -379,16 +379,33 @@ ms() { # microseconds -> milliseconds with one decimal
   [ -n "${1:-}" ] && awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'
 }
 
+cpu() { # cpu NAME: the nodes' CPU ticks so far, in cpu-NAME
+  local pids
+  pids=$(for i in 1 2 3; do node_pid "$i"; done)
+  # shellcheck disable=SC2086 # one pid per word
+  kv_cpu_ticks $pids >"$OUT/cpu-$1"
+}
+
+cpu_per_op() { # cpu_per_op NAME OPERATIONS: node CPU microseconds per operation between cpu-before-NAME and cpu-after-NAME
+  kv_cpu_us_per_op "$(($(cat "$OUT/cpu-after-$1") - $(cat "$OUT/cpu-before-$1")))" "$2"
+}
+
 say "load: $RECORDS records, 16 threads"
+cpu before-load
 ycsb load -load a 16
+cpu after-load
 
 declare -a ROWS=()
 for threads in $THREADS; do
   for workload in $WORKLOADS; do
     for pass in $(seq 1 "$PASSES"); do
       say "workload $workload, $threads threads, pass $pass of $PASSES: $OPERATIONS operations"
+      if [ "$pass" = "$PASSES" ]; then
+        cpu "before-$workload-t$threads"
+      fi
       ycsb "$workload-t$threads-pass$pass" -t "$workload" "$threads" -p operationcount="$OPERATIONS"
     done
+    cpu "after-$workload-t$threads"
     ROWS+=("$workload-t$threads")
   done
 done
@@ -400,12 +417,12 @@ report() {
   printf '== bench-cassandra: Cassandra %s, %s records, %s operations per pass, passes %s, the last reported; %s\n' \
     "$CASSANDRA_VERSION" "$RECORDS" "$OPERATIONS" "$PASSES" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
   printf 'machine load average (1, 5, 15 min) before the cluster started: %s; after the runs: %s\n' "$LOAD_BEFORE" "$LOAD_AFTER"
-  printf '| phase | threads | ops/s | p99 read ms | p99 write ms | p99.9 read ms | p99.9 write ms | max ms | failed ops |\n'
-  printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+  printf '| phase | threads | ops/s | p99 read ms | p99 write ms | p99.9 read ms | p99.9 write ms | max ms | node CPU µs per op | failed ops |\n'
+  printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
   file="$OUT/load.txt"
-  printf '| load (insert) | 16 | %s | | %s | | %s | %s | %s |\n' "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
+  printf '| load (insert) | 16 | %s | | %s | | %s | %s | %s | %s |\n' "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
     "$(ms "$(ycsb_figure "$file" INSERT '99thPercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT 'MaxLatency(us)')")" \
-    "$(($(ycsb_figure "$file" INSERT-FAILED Operations) + 0))"
+    "$(cpu_per_op load "$RECORDS")" "$(($(ycsb_figure "$file" INSERT-FAILED Operations) + 0))"
   for row in "${ROWS[@]}"; do
     workload=${row%%-*}
     threads=${row#*-t}
@@ -415,12 +432,12 @@ report() {
     update_max=$(ycsb_figure "$file" UPDATE 'MaxLatency(us)')
     max=$(printf '%s\n%s\n' "${read_max:-0}" "${update_max:-0}" | sort -n | tail -n 1)
     errors=$(($(ycsb_figure "$file" READ-FAILED Operations) + $(ycsb_figure "$file" UPDATE-FAILED Operations) + 0))
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr '[:lower:]' '[:upper:]')" "$threads" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr '[:lower:]' '[:upper:]')" "$threads" \
       "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
       "$(ms "$(ycsb_figure "$file" READ '99thPercentileLatency(us)')")" \
       "$(ms "$(ycsb_figure "$file" UPDATE '99thPercentileLatency(us)')")" \
       "$(ms "$(ycsb_figure "$file" READ '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" UPDATE '99.9PercentileLatency(us)')")" \
-      "$(ms "$max")" "$errors"
+      "$(ms "$max")" "$(cpu_per_op "$row" "$OPERATIONS")" "$errors"
   done
   printf '\nper node after the runs (RSS now / peak; heap used / committed from jcmd GC.heap_info):\n'
   printf '| node | RSS MiB | peak RSS MiB | heap used MiB | heap committed MiB | data on disk (nodetool Load) |\n'

@@ -6,7 +6,8 @@
 #   OPERATIONS operations and Zipfian keys, at every thread count of --threads. The last (warm) pass of
 #   each workload is the one reported; the earlier ones warm the JIT and the read cache.
 # It prints the issue's table (ops/s, p99 and p99.9 per operation, max latency; group commit as the
-# fsyncs of all three nodes per acknowledged client write) and, per node after the runs:
+# fsyncs of all three nodes per acknowledged client write; the nodes' CPU time per operation, from
+# /proc, which the machine's other load disturbs far less than throughput) and, per node after the runs:
 # RSS (now and peak), heap used and committed, storage.keydir-heap-bytes, the read cache's bytes and
 # capacity, the cache hit rate over the reported passes, read repairs and anti-entropy figures.
 #
@@ -126,8 +127,23 @@ ms() { # microseconds -> milliseconds with one decimal
 say "a fresh 3-node cluster (up's defaults) under $KVORUM_DATA"
 "$KVORUM" up --nodes 3 >"$OUT/up.log" 2>&1 || { say "up failed: see $OUT/up.log"; exit 1; }
 
+node_pids() { # the three nodes' pids
+  cat "$KVORUM_DATA"/node-[123]/pid 2>/dev/null
+}
+
+cpu() { # cpu NAME: the nodes' CPU ticks so far, in cpu-NAME
+  # shellcheck disable=SC2046 # one pid per word
+  kv_cpu_ticks $(node_pids) >"$OUT/cpu-$1"
+}
+
+cpu_per_op() { # cpu_per_op NAME OPERATIONS: node CPU microseconds per operation between cpu-before-NAME and cpu-after-NAME
+  kv_cpu_us_per_op "$(($(cat "$OUT/cpu-after-$1") - $(cat "$OUT/cpu-before-$1")))" "$2"
+}
+
 say "load: $RECORDS records, 16 threads"
+cpu before-load
 ycsb load -load a 16
+cpu after-load
 metrics after-load
 
 declare -a ROWS=()
@@ -137,10 +153,12 @@ for threads in $THREADS; do
       name="$workload-t$threads-pass$pass"
       if [ "$pass" = "$PASSES" ]; then
         metrics "before-$workload-t$threads"
+        cpu "before-$workload-t$threads"
       fi
       say "workload $workload, $threads threads, pass $pass of $PASSES: $OPERATIONS operations"
       ycsb "$name" -t "$workload" "$threads" -p operationcount="$OPERATIONS"
     done
+    cpu "after-$workload-t$threads"
     metrics "after-$workload-t$threads"
     ROWS+=("$workload-t$threads")
   done
@@ -150,12 +168,12 @@ report() {
   local file row threads workload hits misses repairs
   printf '== bench-ycsb: %s records, %s operations per pass, passes %s, the last reported; %s\n' \
     "$RECORDS" "$OPERATIONS" "$PASSES" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  printf '| phase | threads | ops/s | p99 read ms | p99 write ms | p99.9 read ms | p99.9 write ms | max ms | cache hit rate | read repairs | fsyncs per write |\n'
-  printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+  printf '| phase | threads | ops/s | p99 read ms | p99 write ms | p99.9 read ms | p99.9 write ms | max ms | node CPU µs per op | cache hit rate | read repairs | fsyncs per write |\n'
+  printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
   file="$OUT/load.txt"
-  printf '| load (insert) | 16 | %s | | %s | | %s | %s | | | %s |\n' "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
+  printf '| load (insert) | 16 | %s | | %s | | %s | %s | %s | | | %s |\n' "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
     "$(ms "$(ycsb_figure "$file" INSERT '99thPercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT 'MaxLatency(us)')")" \
-    "$(per_write "$(sum_figure after-load storage.fsyncs)" "$(ycsb_figure "$file" INSERT Return=OK)")"
+    "$(cpu_per_op load "$RECORDS")" "$(per_write "$(sum_figure after-load storage.fsyncs)" "$(ycsb_figure "$file" INSERT Return=OK)")"
   for row in "${ROWS[@]}"; do
     workload=${row%%-*}
     threads=${row#*-t}
@@ -167,12 +185,12 @@ report() {
     read_max=$(ycsb_figure "$file" READ 'MaxLatency(us)')
     update_max=$(ycsb_figure "$file" UPDATE 'MaxLatency(us)')
     max=$(printf '%s\n%s\n' "${read_max:-0}" "${update_max:-0}" | sort -n | tail -n 1)
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr a-z A-Z)" "$threads" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr a-z A-Z)" "$threads" \
       "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
       "$(ms "$(ycsb_figure "$file" READ '99thPercentileLatency(us)')")" \
       "$(ms "$(ycsb_figure "$file" UPDATE '99thPercentileLatency(us)')")" \
       "$(ms "$(ycsb_figure "$file" READ '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" UPDATE '99.9PercentileLatency(us)')")" \
-      "$(ms "$max")" \
+      "$(ms "$max")" "$(cpu_per_op "$row" "$OPERATIONS")" \
       "$(awk -v h="$hits" -v m="$misses" 'BEGIN { if (h + m > 0) printf "%.1f%% of %d", 100 * h / (h + m), h + m; else print "-" }')" \
       "$repairs" \
       "$(per_write "$(($(sum_figure "after-$row" storage.fsyncs) - $(sum_figure "before-$row" storage.fsyncs)))" \

@@ -145,3 +145,17 @@ kv_metric() { # node name
   curl -s --max-time 3 "http://$KV_HOST:$(kv_port "$1")/metrics" 2>/dev/null |
     grep -oE "\"$name\":\\{\"(value|count)\":[0-9.eE+-]+" | head -n 1 | sed 's/.*://'
 }
+
+kv_cpu_ticks() { # pid... -> the processes' user + system CPU time so far, in clock ticks (0 for a pid that is gone)
+  local total=0 pid ticks
+  for pid in "$@"; do
+    # Fields 14 and 15 of /proc/PID/stat, counted after the command name's closing parenthesis.
+    ticks=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+    total=$((total + ${ticks:-0}))
+  done
+  printf '%s\n' "$total"
+}
+
+kv_cpu_us_per_op() { # ticks operations -> CPU microseconds per operation, rounded
+  awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f", t * 1000000 / hz / n; else print "-" }'
+}
