@@ -216,6 +216,25 @@ public final class LogEngine implements StorageEngine {
         return appended.ticket();
     }
 
+    /**
+     * The key's state for background work: from the cache if it is there, else from disk without
+     * caching it and without counting a hit or a miss, so that hashing a million keys after a restart
+     * or a bulk load does not push the clients' working set out of the cache (it did: a YCSB run over
+     * 1,000,000 keys fell to a 26% hit rate).
+     */
+    private Siblings peek(Key key, byte[] bytes) {
+        Location location = store.locate(bytes);
+        if (location == null) {
+            return Siblings.EMPTY;
+        }
+        Cached cached = cache == null ? null : cache.getIfPresent(key);
+        if (cached != null && cached.location().equals(location)) {
+            return cached.state();
+        }
+        LogStore.Read read = store.read(bytes);
+        return read == null ? Siblings.EMPTY : VersionCodec.decode(read.payload(), Integer.MAX_VALUE);
+    }
+
     private Siblings load(Key key, byte[] bytes) {
         LogStore.Read read = store.read(bytes);
         if (read == null) {
@@ -278,7 +297,7 @@ public final class LogEngine implements StorageEngine {
                 visitor.visit(key, wallMillis, high, low);
                 return;
             }
-            Siblings state = get(key);
+            Siblings state = peek(key, bytes);
             if (state.equals(Siblings.EMPTY)) {
                 return; // removed since the directory was copied
             }

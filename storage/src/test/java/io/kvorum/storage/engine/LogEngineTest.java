@@ -138,6 +138,24 @@ class LogEngineTest extends StorageEngineContract {
         assertEquals(before, digests(open(dir, SMALL)), "times from the hint files, hashes recomputed");
     }
 
+    @Test
+    void hashingUncachedKeysLeavesTheCacheAndItsCountsAlone() {
+        Path dir = temp.resolve("digests-uncached");
+        LogEngine engine = open(dir, SMALL);
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            engine.update(Key.of("k" + i), c -> write(c, "node-a", Optional.of("value-" + n), 1_000L + n));
+        }
+        engine.close();
+        LogEngine reopened = open(dir, SMALL); // nothing cached, no hash known
+
+        assertEquals(50, digests(reopened).size());
+
+        assertEquals(0, reopened.stats().cacheHits() + reopened.stats().cacheMisses(), "background reads are not client reads");
+        reopened.get(Key.of("k1"));
+        assertEquals(1, reopened.stats().cacheMisses(), "the hashing cached nothing");
+    }
+
     private static Map<Key, List<Long>> digests(LogEngine engine) {
         Map<Key, List<Long>> digests = new TreeMap<>();
         engine.forEachDigest(token -> true, (key, wall, high, low) -> digests.put(key, List.of(wall, high, low)));
