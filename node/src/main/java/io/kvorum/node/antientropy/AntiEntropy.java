@@ -56,8 +56,16 @@ import java.util.function.Predicate;
  * cannot drift from it, needs no rebuild after a restart, and costs no CPU on the write path.
  */
 public final class AntiEntropy {
-    /** About this many leaves over all ranges of one exchange: a 16 KiB tree each way. */
+    /** At least about this many leaves over all ranges of one exchange: a 16 KiB tree each way. */
     static final int LEAVES_PER_EXCHANGE = 1024;
+    /**
+     * Beyond {@link #LEAVES_PER_EXCHANGE}, about one leaf per this many keys: every leaf that a write in
+     * flight makes differ ships all of its keys' states both ways, and at 1,000,000 keys and 1,024
+     * leaves (about 1,000 keys a leaf) that was 63% of the nodes' CPU under YCSB A (issue 16).
+     */
+    static final int KEYS_PER_LEAF = 64;
+    /** At most this many leaves per exchange: a 256 KiB tree each way. */
+    static final int LEAVES_PER_EXCHANGE_MAX = 16_384;
     /** A peer may ask for at most this many leaves in all (a bound on the work a request can cause). */
     static final long LEAVES_MAX = 1L << 20;
 
@@ -90,6 +98,8 @@ public final class AntiEntropy {
     private List<MerkleTree> localTrees;
     private List<MerkleTree> remoteTrees;
     private long nextStartMillis;
+    /** How many keys this node's last tree build as initiator held (0 before the first): sizes the next exchange's leaves. */
+    private long keysSeen;
     private NodeId lastPeer;
 
     public AntiEntropy(NodeId self, int n, int maxActors, AntiEntropySettings settings, Outbox outbox, CoreMetrics metrics) {
@@ -217,7 +227,7 @@ public final class AntiEntropy {
     // ---- initiator ---------------------------------------------------------------------------
 
     private void begin(NodeId peer, List<TokenRange> ranges) {
-        int depth = depthFor(ranges.size());
+        int depth = depthFor(ranges.size(), keysSeen);
         long wallMillis = outbox.wallMillis();
         RecentWrites recent = wallMillis == Outbox.WALL_UNKNOWN ? RecentWrites.NONE : RecentWrites.around(wallMillis, RECENT_WRITES_MILLIS);
         TreeComparison exchange = new TreeComparison(outbox.newId(), peer, ranges, depth, recent);
@@ -229,6 +239,7 @@ public final class AntiEntropy {
         outbox.storage(new StorageOp.BuildTrees(ranges, depth, recent), result -> {
             if (current == exchange && result instanceof StorageResult.Trees trees) {
                 localTrees = trees.trees();
+                keysSeen = trees.keys();
                 compareWhenBoth();
             } else if (current == exchange) {
                 finish(exchange);
@@ -359,8 +370,18 @@ public final class AntiEntropy {
 
     /** The depth that gives about {@link #LEAVES_PER_EXCHANGE} leaves over {@code ranges} trees. */
     static int depthFor(int ranges) {
+        return depthFor(ranges, 0);
+    }
+
+    /**
+     * The depth for {@code ranges} trees over about {@code keys} keys (as many as this node's last
+     * tree build held): a leaf per {@link #KEYS_PER_LEAF} keys, within {@link #LEAVES_PER_EXCHANGE}
+     * and {@link #LEAVES_PER_EXCHANGE_MAX} leaves in all.
+     */
+    static int depthFor(int ranges, long keys) {
+        long leaves = Math.clamp(keys / KEYS_PER_LEAF, LEAVES_PER_EXCHANGE, LEAVES_PER_EXCHANGE_MAX);
         int depth = 0;
-        while (((long) ranges << (depth + 1)) <= LEAVES_PER_EXCHANGE && depth < MerkleTree.MAX_DEPTH) {
+        while (((long) ranges << (depth + 1)) <= leaves && depth < MerkleTree.MAX_DEPTH) {
             depth++;
         }
         return depth;

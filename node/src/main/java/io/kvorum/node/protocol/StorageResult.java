@@ -43,8 +43,8 @@ public sealed interface StorageResult {
     /** States were merged durably; {@code changed} of them changed what this node stored. */
     record Merged(int changed) implements StorageResult {}
 
-    /** Merkle trees, one per requested range, in order. */
-    record Trees(List<MerkleTree> trees) implements StorageResult {
+    /** Merkle trees, one per requested range, in order, and how many keys they hold in all. */
+    record Trees(List<MerkleTree> trees, long keys) implements StorageResult {
         public Trees {
             trees = List.copyOf(trees);
         }

@@ -49,7 +49,7 @@ public final class StorageExecution {
                     hints.delete(delete.owner(), delete.ids());
                     yield new StorageResult.Done();
                 }
-                case StorageOp.BuildTrees build -> new StorageResult.Trees(buildTrees(engine, tokenizer, build));
+                case StorageOp.BuildTrees build -> buildTrees(engine, tokenizer, build);
                 case StorageOp.Scan scan -> scan(engine, scan);
                 case StorageOp.StreamScan stream -> streamScan(engine, tokenizer, stream);
                 case StorageOp.Purge purge -> purge(engine, purge);
@@ -203,7 +203,8 @@ public final class StorageExecution {
      * One pass over the engine's keys, each routed to the range holding its token (ranges are
      * disjoint), by the entry hashes the engine keeps: only states written since the last build are read.
      */
-    private static List<MerkleTree> buildTrees(StorageEngine engine, ToLongFunction<Key> tokenizer, StorageOp.BuildTrees build) {
+    private static StorageResult.Trees buildTrees(StorageEngine engine, ToLongFunction<Key> tokenizer, StorageOp.BuildTrees build) {
+        long[] keys = {0};
         List<MerkleTree.Builder> builders = new ArrayList<>(build.ranges().size());
         for (TokenRange range : build.ranges()) {
             builders.add(MerkleTree.builder(range, build.depth()));
@@ -215,10 +216,11 @@ public final class StorageExecution {
             }
             long token = tokenizer.applyAsLong(key);
             builders.get(index.find(token)).addEntry(token, entryHigh, entryLow);
+            keys[0]++;
         });
         List<MerkleTree> trees = new ArrayList<>(builders.size());
         builders.forEach(builder -> trees.add(builder.build()));
-        return trees;
+        return new StorageResult.Trees(trees, keys[0]);
     }
 
     /**

@@ -544,4 +544,13 @@ class AntiEntropyTest {
         assertEquals(List.of(), a.outbox.takeSent());
         assertEquals(List.of(request.requestId()), a.outbox.cancelled());
     }
+
+    @Test
+    void leavesGrowWithTheKeysBetween1024And16384() {
+        assertEquals(10, AntiEntropy.depthFor(1, 0), "1,024 leaves for a small node");
+        assertEquals(10, AntiEntropy.depthFor(1, 65_536), "still 1,024 at 64 keys a leaf");
+        assertEquals(13, AntiEntropy.depthFor(1, 1_000_000), "8,192 leaves: about 120 keys a leaf");
+        assertEquals(14, AntiEntropy.depthFor(1, 100_000_000), "at most 16,384 leaves");
+        assertEquals(12, AntiEntropy.depthFor(3, 1_000_000), "over three ranges: 3 x 4,096 leaves");
+    }
 }

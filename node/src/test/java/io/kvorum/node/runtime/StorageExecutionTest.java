@@ -239,16 +239,18 @@ class StorageExecutionTest {
             StorageResult result = test.run(new StorageOp.BuildTrees(ranges, depth));
 
             List<MerkleTree> expected = new ArrayList<>();
+            long[] keys = {0};
             for (TokenRange range : ranges) {
                 MerkleTree.Builder builder = MerkleTree.builder(range, depth);
                 stored.forEach((key, token) -> {
                     if (range.contains(token)) {
                         builder.add(token, key, fresh.get(key));
+                        keys[0]++;
                     }
                 });
                 expected.add(builder.build());
             }
-            assertEquals(new StorageResult.Trees(expected), result, "ranges " + ranges + " depth " + depth);
+            assertEquals(new StorageResult.Trees(expected, keys[0]), result, "ranges " + ranges + " depth " + depth);
         });
     }
 
