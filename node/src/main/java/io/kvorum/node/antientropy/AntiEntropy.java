@@ -40,7 +40,8 @@ import java.util.function.Predicate;
  * robin) that shares ranges with it: the ranges whose N replicas include both, coalesced where
  * adjacent, so three nodes with N=3 compare one tree of the whole ring. Both sides build their trees
  * of exactly those ranges from one scan of their engine (the initiator sends the ranges, so two
- * nodes whose ring views differ still build comparable trees), with about 1,024 leaves in all.
+ * nodes whose ring views differ still build comparable trees), with a leaf per 64 keys the
+ * initiator held at its last build, between 1,024 and 16,384 leaves in all (see {@link #depthFor}).
  * Keys written in the last {@link #RECENT_WRITES_MILLIS} are left out by both sides, in the trees and
  * in the states shipped (a window the initiator fixes, see {@link RecentWrites}), so writes in flight
  * do not make leaves differ.
