@@ -371,13 +371,7 @@ ycsb() { # ycsb NAME -load|-t WORKLOAD THREADS [-p ...]: one YCSB client run, it
   fi
 }
 
-ycsb_figure() { # ycsb_figure FILE SECTION METRIC: e.g. OVERALL Throughput(ops/sec)
-  grep -F "[$2], $3," "$1" 2>/dev/null | head -n 1 | sed 's/.*, //'
-}
 
-ms() { # microseconds -> milliseconds with one decimal
-  [ -n "${1:-}" ] && awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'
-}
 
 cpu() { # cpu NAME: the nodes' CPU ticks so far, in cpu-NAME
   local pids
@@ -386,9 +380,6 @@ cpu() { # cpu NAME: the nodes' CPU ticks so far, in cpu-NAME
   kv_cpu_ticks $pids >"$OUT/cpu-$1"
 }
 
-cpu_per_op() { # cpu_per_op NAME OPERATIONS: node CPU microseconds per operation between cpu-before-NAME and cpu-after-NAME
-  kv_cpu_us_per_op "$(($(cat "$OUT/cpu-after-$1") - $(cat "$OUT/cpu-before-$1")))" "$2"
-}
 
 say "load: $RECORDS records, 16 threads"
 cpu before-load
@@ -420,24 +411,24 @@ report() {
   printf '| phase | threads | ops/s | p99 read ms | p99 write ms | p99.9 read ms | p99.9 write ms | max ms | node CPU µs per op | failed ops |\n'
   printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
   file="$OUT/load.txt"
-  printf '| load (insert) | 16 | %s | | %s | | %s | %s | %s | %s |\n' "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
-    "$(ms "$(ycsb_figure "$file" INSERT '99thPercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT 'MaxLatency(us)')")" \
-    "$(cpu_per_op load "$RECORDS")" "$(($(ycsb_figure "$file" INSERT-FAILED Operations) + 0))"
+  printf '| load (insert) | 16 | %s | | %s | | %s | %s | %s | %s |\n' "$(kv_ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
+    "$(kv_ms "$(kv_ycsb_figure "$file" INSERT '99thPercentileLatency(us)')")" "$(kv_ms "$(kv_ycsb_figure "$file" INSERT '99.9PercentileLatency(us)')")" "$(kv_ms "$(kv_ycsb_figure "$file" INSERT 'MaxLatency(us)')")" \
+    "$(kv_cpu_per_op "$OUT" load "$RECORDS")" "$(($(kv_ycsb_figure "$file" INSERT-FAILED Operations) + 0))"
   for row in "${ROWS[@]}"; do
     workload=${row%%-*}
     threads=${row#*-t}
     file="$OUT/$row-pass$PASSES.txt"
     local read_max update_max max
-    read_max=$(ycsb_figure "$file" READ 'MaxLatency(us)')
-    update_max=$(ycsb_figure "$file" UPDATE 'MaxLatency(us)')
+    read_max=$(kv_ycsb_figure "$file" READ 'MaxLatency(us)')
+    update_max=$(kv_ycsb_figure "$file" UPDATE 'MaxLatency(us)')
     max=$(printf '%s\n%s\n' "${read_max:-0}" "${update_max:-0}" | sort -n | tail -n 1)
-    errors=$(($(ycsb_figure "$file" READ-FAILED Operations) + $(ycsb_figure "$file" UPDATE-FAILED Operations) + 0))
+    errors=$(($(kv_ycsb_figure "$file" READ-FAILED Operations) + $(kv_ycsb_figure "$file" UPDATE-FAILED Operations) + 0))
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr '[:lower:]' '[:upper:]')" "$threads" \
-      "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
-      "$(ms "$(ycsb_figure "$file" READ '99thPercentileLatency(us)')")" \
-      "$(ms "$(ycsb_figure "$file" UPDATE '99thPercentileLatency(us)')")" \
-      "$(ms "$(ycsb_figure "$file" READ '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" UPDATE '99.9PercentileLatency(us)')")" \
-      "$(ms "$max")" "$(cpu_per_op "$row" "$OPERATIONS")" "$errors"
+      "$(kv_ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
+      "$(kv_ms "$(kv_ycsb_figure "$file" READ '99thPercentileLatency(us)')")" \
+      "$(kv_ms "$(kv_ycsb_figure "$file" UPDATE '99thPercentileLatency(us)')")" \
+      "$(kv_ms "$(kv_ycsb_figure "$file" READ '99.9PercentileLatency(us)')")" "$(kv_ms "$(kv_ycsb_figure "$file" UPDATE '99.9PercentileLatency(us)')")" \
+      "$(kv_ms "$max")" "$(kv_cpu_per_op "$OUT" "$row" "$OPERATIONS")" "$errors"
   done
   printf '\nper node after the runs (RSS now / peak; heap used / committed from jcmd GC.heap_info):\n'
   printf '| node | RSS MiB | peak RSS MiB | heap used MiB | heap committed MiB | data on disk (nodetool Load) |\n'

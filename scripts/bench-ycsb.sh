@@ -112,17 +112,11 @@ sum_figure() { # sum_figure PREFIX NAME: the figure summed over the three nodes'
   printf '%s' "$total"
 }
 
-ycsb_figure() { # ycsb_figure FILE SECTION METRIC: e.g. OVERALL Throughput(ops/sec)
-  grep -F "[$2], $3," "$1" 2>/dev/null | head -n 1 | sed 's/.*, //'
-}
 
 per_write() { # per_write FSYNCS WRITES: fsyncs of all three nodes per acknowledged client write, two decimals
   awk -v f="$1" -v w="${2:-0}" 'BEGIN { if (w > 0) printf "%.2f", f / w; else print "-" }'
 }
 
-ms() { # microseconds -> milliseconds with one decimal
-  [ -n "${1:-}" ] && awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'
-}
 
 say "a fresh 3-node cluster (up's defaults) under $KVORUM_DATA"
 "$KVORUM" up --nodes 3 >"$OUT/up.log" 2>&1 || { say "up failed: see $OUT/up.log"; exit 1; }
@@ -136,9 +130,6 @@ cpu() { # cpu NAME: the nodes' CPU ticks so far, in cpu-NAME
   kv_cpu_ticks $(node_pids) >"$OUT/cpu-$1"
 }
 
-cpu_per_op() { # cpu_per_op NAME OPERATIONS: node CPU microseconds per operation between cpu-before-NAME and cpu-after-NAME
-  kv_cpu_us_per_op "$(($(cat "$OUT/cpu-after-$1") - $(cat "$OUT/cpu-before-$1")))" "$2"
-}
 
 say "load: $RECORDS records, 16 threads"
 cpu before-load
@@ -171,9 +162,9 @@ report() {
   printf '| phase | threads | ops/s | p99 read ms | p99 write ms | p99.9 read ms | p99.9 write ms | max ms | node CPU µs per op | cache hit rate | read repairs | fsyncs per write |\n'
   printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
   file="$OUT/load.txt"
-  printf '| load (insert) | 16 | %s | | %s | | %s | %s | %s | | | %s |\n' "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
-    "$(ms "$(ycsb_figure "$file" INSERT '99thPercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" INSERT 'MaxLatency(us)')")" \
-    "$(cpu_per_op load "$RECORDS")" "$(per_write "$(sum_figure after-load storage.fsyncs)" "$(ycsb_figure "$file" INSERT Return=OK)")"
+  printf '| load (insert) | 16 | %s | | %s | | %s | %s | %s | | | %s |\n' "$(kv_ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
+    "$(kv_ms "$(kv_ycsb_figure "$file" INSERT '99thPercentileLatency(us)')")" "$(kv_ms "$(kv_ycsb_figure "$file" INSERT '99.9PercentileLatency(us)')")" "$(kv_ms "$(kv_ycsb_figure "$file" INSERT 'MaxLatency(us)')")" \
+    "$(kv_cpu_per_op "$OUT" load "$RECORDS")" "$(per_write "$(sum_figure after-load storage.fsyncs)" "$(kv_ycsb_figure "$file" INSERT Return=OK)")"
   for row in "${ROWS[@]}"; do
     workload=${row%%-*}
     threads=${row#*-t}
@@ -182,19 +173,19 @@ report() {
     misses=$(($(sum_figure "after-$row" storage.cache.misses) - $(sum_figure "before-$row" storage.cache.misses)))
     repairs=$(($(sum_figure "after-$row" kv.read-repairs) - $(sum_figure "before-$row" kv.read-repairs)))
     local read_max update_max max
-    read_max=$(ycsb_figure "$file" READ 'MaxLatency(us)')
-    update_max=$(ycsb_figure "$file" UPDATE 'MaxLatency(us)')
+    read_max=$(kv_ycsb_figure "$file" READ 'MaxLatency(us)')
+    update_max=$(kv_ycsb_figure "$file" UPDATE 'MaxLatency(us)')
     max=$(printf '%s\n%s\n' "${read_max:-0}" "${update_max:-0}" | sort -n | tail -n 1)
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(printf '%s' "$workload" | tr a-z A-Z)" "$threads" \
-      "$(ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
-      "$(ms "$(ycsb_figure "$file" READ '99thPercentileLatency(us)')")" \
-      "$(ms "$(ycsb_figure "$file" UPDATE '99thPercentileLatency(us)')")" \
-      "$(ms "$(ycsb_figure "$file" READ '99.9PercentileLatency(us)')")" "$(ms "$(ycsb_figure "$file" UPDATE '99.9PercentileLatency(us)')")" \
-      "$(ms "$max")" "$(cpu_per_op "$row" "$OPERATIONS")" \
+      "$(kv_ycsb_figure "$file" OVERALL 'Throughput(ops/sec)' | cut -d. -f1)" \
+      "$(kv_ms "$(kv_ycsb_figure "$file" READ '99thPercentileLatency(us)')")" \
+      "$(kv_ms "$(kv_ycsb_figure "$file" UPDATE '99thPercentileLatency(us)')")" \
+      "$(kv_ms "$(kv_ycsb_figure "$file" READ '99.9PercentileLatency(us)')")" "$(kv_ms "$(kv_ycsb_figure "$file" UPDATE '99.9PercentileLatency(us)')")" \
+      "$(kv_ms "$max")" "$(kv_cpu_per_op "$OUT" "$row" "$OPERATIONS")" \
       "$(awk -v h="$hits" -v m="$misses" 'BEGIN { if (h + m > 0) printf "%.1f%% of %d", 100 * h / (h + m), h + m; else print "-" }')" \
       "$repairs" \
       "$(per_write "$(($(sum_figure "after-$row" storage.fsyncs) - $(sum_figure "before-$row" storage.fsyncs)))" \
-        "$(ycsb_figure "$file" UPDATE Return=OK)")"
+        "$(kv_ycsb_figure "$file" UPDATE Return=OK)")"
   done
   printf '\nper node after the runs (RSS now / peak; heap used / committed from jcmd GC.heap_info):\n'
   printf '| node | RSS MiB | peak RSS MiB | heap used MiB | heap committed MiB | keydir-heap-bytes MiB | cache MiB (capacity) | anti-entropy ranges compared / in sync / keys repaired |\n'

@@ -156,6 +156,15 @@ kv_cpu_ticks() { # pid... -> the processes' user + system CPU time so far, in cl
   printf '%s\n' "$total"
 }
 
-kv_cpu_us_per_op() { # ticks operations -> CPU microseconds per operation, rounded
-  awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f", t * 1000000 / hz / n; else print "-" }'
+kv_cpu_per_op() { # dir name operations -> CPU microseconds per operation between DIR/cpu-before-NAME and DIR/cpu-after-NAME (kv_cpu_ticks output)
+  awk -v b="$(cat "$1/cpu-before-$2")" -v a="$(cat "$1/cpu-after-$2")" -v n="$3" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (n > 0) printf "%.0f", (a - b) * 1000000 / hz / n; else print "-" }'
+}
+
+kv_ycsb_figure() { # file section metric -> one figure of a YCSB client's output, e.g. OVERALL Throughput(ops/sec)
+  grep -F "[$2], $3," "$1" 2>/dev/null | head -n 1 | sed 's/.*, //'
+}
+
+kv_ms() { # microseconds -> milliseconds with one decimal; nothing for nothing
+  [ -n "${1:-}" ] && awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'
 }

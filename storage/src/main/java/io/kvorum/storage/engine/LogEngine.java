@@ -109,13 +109,20 @@ public final class LogEngine implements StorageEngine {
 
     /** The key's state when no disk read is needed: absent, or cached from its newest record; else null. */
     private Siblings inMemory(Key key, byte[] bytes) {
+        return inMemory(key, bytes, true);
+    }
+
+    /** As above; {@code counted}: a cache hit counts in {@code storage.cache.hits} (a client's read, not background work). */
+    private Siblings inMemory(Key key, byte[] bytes, boolean counted) {
         Location location = store.locate(bytes);
         if (location == null) {
             return Siblings.EMPTY;
         }
         Cached cached = cache == null ? null : cache.getIfPresent(key);
         if (cached != null && cached.location().equals(location)) {
-            hits.increment();
+            if (counted) {
+                hits.increment();
+            }
             return cached.state();
         }
         return null;
@@ -223,13 +230,9 @@ public final class LogEngine implements StorageEngine {
      * 1,000,000 keys fell to a 26% hit rate).
      */
     private Siblings peek(Key key, byte[] bytes) {
-        Location location = store.locate(bytes);
-        if (location == null) {
-            return Siblings.EMPTY;
-        }
-        Cached cached = cache == null ? null : cache.getIfPresent(key);
-        if (cached != null && cached.location().equals(location)) {
-            return cached.state();
+        Siblings known = inMemory(key, bytes, false);
+        if (known != null) {
+            return known;
         }
         LogStore.Read read = store.read(bytes);
         return read == null ? Siblings.EMPTY : VersionCodec.decode(read.payload(), Integer.MAX_VALUE);
