@@ -1,5 +1,6 @@
 package io.kvorum.node.antientropy;
 
+import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.common.TokenRange;
 import io.kvorum.node.protocol.CoreMetrics;
@@ -13,8 +14,11 @@ import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
 import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
 import io.kvorum.node.message.PeerMessage.HintBatch;
 import io.kvorum.node.message.PeerMessage.HintBatchAck;
-import io.kvorum.node.message.PeerMessage.KeysRequest;
-import io.kvorum.node.message.PeerMessage.KeysResponse;
+import io.kvorum.node.message.PeerMessage.KeyHash;
+import io.kvorum.node.message.PeerMessage.KeyHashesRequest;
+import io.kvorum.node.message.PeerMessage.KeyHashesResponse;
+import io.kvorum.node.message.PeerMessage.KeyStatesRequest;
+import io.kvorum.node.message.PeerMessage.KeyStatesResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
@@ -25,9 +29,11 @@ import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.ring.Ring;
 import io.kvorum.storage.merkle.MerkleTree;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -45,16 +51,44 @@ import java.util.function.Predicate;
  * Keys written in the last {@link #RECENT_WRITES_MILLIS} are left out by both sides, in the trees and
  * in the states shipped (a window the initiator fixes, see {@link RecentWrites}), so writes in flight
  * do not make leaves differ.
- * The initiator compares; for the leaves that differ it sends its own states of their keys, and the
- * peer merges them, answers with its states of the same leaves, and the initiator merges those:
- * one round trip repairs both sides, through the same reconciling merge as every other write.
- * Each direction streams at most {@code max-bytes-per-exchange}; what is left over differs again
- * in the next exchange. One exchange runs at a time, and one that is not finished by its timeout
- * is abandoned.
+ * The initiator compares, and for the leaves that differ the two sides compare per-key hashes
+ * before any state moves (Riak's approach [1]): (1) the initiator sends the differing leaves and its
+ * (key, entry hash) list of their keys ({@link KeyHashesRequest}); (2) the peer lists its own keys of
+ * the same leaves (same window), answers with its states of the keys whose hashes differ or that
+ * the initiator lacks, and names the keys it wants: those that differ or that it lacks
+ * ({@link KeyHashesResponse}); (3) the initiator merges those states and sends its states of the
+ * wanted keys ({@link KeyStatesRequest}), which the peer merges and acknowledges
+ * ({@link KeyStatesResponse}), so the exchange ends on an answer, not on a guess. A key whose
+ * hashes agree ships nothing; one that differs ships one state each way, merged through the same
+ * reconciling merge as every other write, so concurrent versions end as siblings on both sides.
+ * The hashes are the entry hashes the trees are built from, which the engine keeps per key (the
+ * key directory): listing a leaf's keys reads no value.
+ *
+ * <p>Why not ship whole leaves (as before issue 16): a leaf differs when one of its keys does, and
+ * at 1,000,000 keys under YCSB A writes in flight made many leaves differ each exchange; every key
+ * of such a leaf shipped its whole state both ways, though all but one were equal. A key hash is
+ * its key and 16 bytes. Why this exchange and not one where the peer also sends hashes back: the
+ * peer can compare at once, so its answer already carries states, and a third message is needed
+ * only when the initiator holds something the peer lacks. Why the third step is acknowledged: the
+ * exchange must stay the one running until the peer has merged, or the next could start on top.
+ *
+ * <p>Bounds. Each direction streams at most {@code max-bytes-per-exchange}: the initiator offers
+ * whole leaves while their hashes fit (a leaf cut short would read as keys it lacks) and spends
+ * what is left on the wanted states; the peer spends its own bound, less the wanted list, on its
+ * states. What is left over differs again in the next exchange. A peer's request makes a node do at
+ * most one pass over its key directory and read states within the byte bound: requests with more
+ * than {@link #LEAVES_MAX} leaves or {@link #HASHES_MAX} hashes, overlapping leaves, keys out of
+ * order or twice, or another ring are refused with a {@link ReplicaFailure} before any work.
+ * One exchange runs at a time, and one that is not finished by its timeout is abandoned; the
+ * initiator ignores replies out of turn (a duplicate reply merges nothing twice) and, of the keys
+ * the peer wants, sends only those it offered.
  *
  * <p>The trees are built by a scan when an exchange starts rather than maintained on every write
  * (see the measurements in the README's anti-entropy section): a tree built from what is on disk
  * cannot drift from it, needs no rebuild after a restart, and costs no CPU on the write path.
+ *
+ * <p>[1] riak_kv's {@code riak_kv_index_hashtree} and {@code riak_kv_exchange_fsm}: hashtrees whose
+ * segments are compared key by key before any object is repaired.
  */
 public final class AntiEntropy {
     /** At least about this many leaves over all ranges of one exchange: a 16 KiB tree each way. */
@@ -69,6 +103,8 @@ public final class AntiEntropy {
     static final int LEAVES_PER_EXCHANGE_MAX = 16_384;
     /** A peer may ask for at most this many leaves in all (a bound on the work a request can cause). */
     static final long LEAVES_MAX = 1L << 20;
+    /** A peer may list at most this many key hashes in one request (as many as a frame may carry entries). */
+    static final int HASHES_MAX = 1 << 20;
 
     /**
      * Keys whose newest version is younger than this (by the initiator's clock) are left out of an
@@ -81,6 +117,9 @@ public final class AntiEntropy {
     private record TreeComparison(long id, NodeId peer, List<TokenRange> ranges, int depth, RecentWrites recent) {}
 
     private record Synced(NodeId peer, TokenRange range) {}
+
+    /** Where the running exchange is: which reply it waits for (or none while its own storage works). */
+    private enum Phase { TREES, HASHES, MERGING, STATES }
 
     private final NodeId self;
     private final LongSupplier agreedRing;
@@ -98,6 +137,11 @@ public final class AntiEntropy {
     private TreeComparison current;
     private List<MerkleTree> localTrees;
     private List<MerkleTree> remoteTrees;
+    private Phase phase;
+    /** The keys the running exchange offered hashes of: the only ones whose states it sends. */
+    private Set<Key> offered = Set.of();
+    /** What the running exchange may still stream to the peer after its offer. */
+    private long bytesLeft;
     private long nextStartMillis;
     /** How many keys this node's last tree build as initiator held (0 before the first): sizes the next exchange's leaves. */
     private long keysSeen;
@@ -168,8 +212,12 @@ public final class AntiEntropy {
                 serveTrees(from, tree);
                 yield true;
             }
-            case KeysRequest keys -> {
-                serveKeys(from, keys);
+            case KeyHashesRequest hashes -> {
+                serveHashes(from, hashes);
+                yield true;
+            }
+            case KeyStatesRequest states -> {
+                serveStates(from, states);
                 yield true;
             }
             // The coordinators' and hinted handoff's requests.
@@ -184,21 +232,21 @@ public final class AntiEntropy {
     private boolean onResponse(NodeId from, PeerMessage.Response response) {
         return switch (response) {
             case TreeResponse trees -> {
-                if (isCurrent(from, trees.requestId())) {
+                if (isCurrent(from, trees.requestId(), Phase.TREES) && remoteTrees == null) {
                     remoteTrees = trees.trees();
                     compareWhenBoth();
                 }
                 yield true;
             }
-            case KeysResponse keys -> {
-                if (isCurrent(from, keys.requestId())) {
-                    TreeComparison comparison = current;
-                    outbox.storage(new StorageOp.MergeAll(keys.entries(), maxActors), result -> {
-                        if (result instanceof StorageResult.Merged merged) {
-                            metrics.antiEntropyKeysRepaired(from, merged.changed());
-                        }
-                        finish(comparison);
-                    });
+            case KeyHashesResponse answer -> {
+                if (isCurrent(from, answer.requestId(), Phase.HASHES)) {
+                    onPeerStates(answer);
+                }
+                yield true;
+            }
+            case KeyStatesResponse ack -> {
+                if (isCurrent(from, ack.requestId(), Phase.STATES)) {
+                    finish(current);
                 }
                 yield true;
             }
@@ -235,6 +283,7 @@ public final class AntiEntropy {
         current = exchange;
         localTrees = null;
         remoteTrees = null;
+        phase = Phase.TREES;
         outbox.setTimer(exchange.id(), outbox.nowMillis() + settings.timeoutMillis(), () -> finish(exchange));
         outbox.send(peer, new TreeRequest(exchange.id(), ranges, depth, recent, agreedRing.getAsLong()));
         outbox.storage(new StorageOp.BuildTrees(ranges, depth, recent), result -> {
@@ -276,15 +325,67 @@ public final class AntiEntropy {
             finish(exchange);
             return;
         }
-        outbox.storage(new StorageOp.Scan(differing, settings.maxBytesPerExchange(), exchange.recent()), result -> {
+        phase = Phase.MERGING; // no reply is awaited while the own hashes are listed
+        outbox.storage(new StorageOp.Digests(differing, exchange.recent()), result -> {
             if (current != exchange) {
                 return;
             }
-            if (result instanceof StorageResult.Scanned scanned) {
-                outbox.send(exchange.peer(), new KeysRequest(exchange.id(), differing, scanned.entries(), settings.maxBytesPerExchange(),
-                        exchange.recent()));
+            if (result instanceof StorageResult.Digested digested) {
+                offerHashes(exchange, differing, digested.perRange());
             } else {
                 finish(exchange);
+            }
+        });
+    }
+
+    /** Step 1: the differing leaves that fit the byte bound, with this node's hashes of their keys. */
+    private void offerHashes(TreeComparison exchange, List<TokenRange> differing, List<List<KeyHash>> perLeaf) {
+        long maxBytes = settings.maxBytesPerExchange();
+        KeyHashes.Offer offer = KeyHashes.offer(differing, perLeaf, maxBytes);
+        offered = new HashSet<>(offer.hashes().size());
+        offer.hashes().forEach(hash -> offered.add(hash.key()));
+        bytesLeft = Math.max(1, maxBytes - offer.bytes());
+        phase = Phase.HASHES;
+        outbox.send(exchange.peer(), new KeyHashesRequest(exchange.id(), offer.leaves(), offer.hashes(), maxBytes, exchange.recent(),
+                agreedRing.getAsLong()));
+    }
+
+    /** Step 3: merge the peer's states, then send this node's states of the offered keys it wants. */
+    private void onPeerStates(KeyHashesResponse answer) {
+        TreeComparison exchange = current;
+        phase = Phase.MERGING; // a duplicate answer merges nothing twice
+        List<Key> wanted = answer.wanted().stream().filter(offered::contains).distinct().toList();
+        if (answer.entries().isEmpty()) {
+            sendWanted(exchange, wanted);
+            return;
+        }
+        outbox.storage(new StorageOp.MergeAll(answer.entries(), maxActors), result -> {
+            if (result instanceof StorageResult.Merged merged) {
+                metrics.antiEntropyKeysRepaired(exchange.peer(), merged.changed());
+                sendWanted(exchange, wanted);
+            } else {
+                finish(exchange);
+            }
+        });
+    }
+
+    private void sendWanted(TreeComparison exchange, List<Key> wanted) {
+        if (current != exchange) {
+            return;
+        }
+        if (wanted.isEmpty()) {
+            finish(exchange);
+            return;
+        }
+        outbox.storage(new StorageOp.ReadStates(wanted, bytesLeft), result -> {
+            if (current != exchange) {
+                return;
+            }
+            if (result instanceof StorageResult.StatesRead read && !read.entries().isEmpty()) {
+                phase = Phase.STATES;
+                outbox.send(exchange.peer(), new KeyStatesRequest(exchange.id(), read.entries()));
+            } else {
+                finish(exchange); // removed since it was listed, or the disk failed
             }
         });
     }
@@ -309,6 +410,8 @@ public final class AntiEntropy {
         current = null;
         localTrees = null;
         remoteTrees = null;
+        phase = null;
+        offered = Set.of();
         // Forget ranges of this peer that the ring no longer shares, so the age reflects today's ranges.
         lastInSync.keySet().removeIf(s -> s.peer().equals(exchange.peer()) && !exchange.ranges().contains(s.range()));
         for (TokenRange range : exchange.ranges()) {
@@ -328,6 +431,11 @@ public final class AntiEntropy {
 
     private boolean isCurrent(NodeId from, long requestId) {
         return current != null && current.id() == requestId && current.peer().equals(from);
+    }
+
+    /** As {@link #isCurrent(NodeId, long)}, and the exchange waits for this reply (not a duplicate or one out of turn). */
+    private boolean isCurrent(NodeId from, long requestId, Phase expected) {
+        return isCurrent(from, requestId) && phase == expected;
     }
 
     // ---- responder ---------------------------------------------------------------------------
@@ -350,20 +458,60 @@ public final class AntiEntropy {
                         : new ReplicaFailure(request.requestId(), StorageResult.failureReason(result))));
     }
 
-    private void serveKeys(NodeId from, KeysRequest request) {
-        if (!disjoint(request.ranges())) {
-            outbox.send(from, new ReplicaFailure(request.requestId(), "key request with overlapping ranges"));
+    /** Step 2: compare the initiator's hashes with this node's, answer with the states that must move here to there. */
+    private void serveHashes(NodeId from, KeyHashesRequest request) {
+        Optional<String> refusal = refusal(request);
+        if (refusal.isPresent()) {
+            outbox.send(from, new ReplicaFailure(request.requestId(), refusal.get()));
             return;
         }
         long maxBytes = Math.min(request.maxBytes(), settings.maxBytesPerExchange());
+        outbox.storage(new StorageOp.Digests(request.leaves(), request.recent()), result -> {
+            if (!(result instanceof StorageResult.Digested digested)) {
+                outbox.send(from, new ReplicaFailure(request.requestId(), StorageResult.failureReason(result)));
+                return;
+            }
+            KeyHashes.Difference difference = KeyHashes.compare(KeyHashes.flatten(digested.perRange()), request.hashes());
+            if (difference.toSend().isEmpty()) {
+                outbox.send(from, new KeyHashesResponse(request.requestId(), List.of(), difference.wanted()));
+                return;
+            }
+            long statesBytes = Math.max(1, maxBytes - KeyHashes.bytesOf(difference.wanted()));
+            outbox.storage(new StorageOp.ReadStates(difference.toSend(), statesBytes), read -> outbox.send(from,
+                    read instanceof StorageResult.StatesRead states
+                            ? new KeyHashesResponse(request.requestId(), states.entries(), difference.wanted())
+                            : new ReplicaFailure(request.requestId(), StorageResult.failureReason(read))));
+        });
+    }
+
+    /** Why a key-hash request is not served (before any work is done), if it is not. */
+    private Optional<String> refusal(KeyHashesRequest request) {
+        if (request.leaves().size() > LEAVES_MAX || request.hashes().size() > HASHES_MAX) {
+            return Optional.of("key-hash request too large: " + request.leaves().size() + " leaves, " + request.hashes().size()
+                    + " hashes (at most " + LEAVES_MAX + " and " + HASHES_MAX + ")");
+        }
+        if (!disjoint(request.leaves())) {
+            return Optional.of("key-hash request with overlapping leaves");
+        }
+        if (!KeyHashes.strictlyAscending(request.hashes())) {
+            return Optional.of("key-hash request whose keys are not in ascending order, or listed twice");
+        }
+        long agreed = agreedRing.getAsLong();
+        if (request.ringFingerprint() != 0 && request.ringFingerprint() != agreed) {
+            return Optional.of("ring views differ (a membership change is in flight or gossip has not converged): no comparison");
+        }
+        return Optional.empty();
+    }
+
+    /** The initiator's states of the keys this node wanted: merge durably, then acknowledge. */
+    private void serveStates(NodeId from, KeyStatesRequest request) {
         outbox.storage(new StorageOp.MergeAll(request.entries(), maxActors), merged -> {
             if (merged instanceof StorageResult.Merged m) {
                 metrics.antiEntropyKeysRepaired(from, m.changed());
+                outbox.send(from, new KeyStatesResponse(request.requestId()));
+            } else {
+                outbox.send(from, new ReplicaFailure(request.requestId(), StorageResult.failureReason(merged)));
             }
-            outbox.storage(new StorageOp.Scan(request.ranges(), maxBytes, request.recent()), scanned -> outbox.send(from,
-                    scanned instanceof StorageResult.Scanned s
-                            ? new KeysResponse(request.requestId(), s.entries())
-                            : new ReplicaFailure(request.requestId(), StorageResult.failureReason(scanned))));
         });
     }
 

@@ -343,7 +343,8 @@ final class CoordinatorSide {
             case StorageResult.HintsLoaded other -> unexpected(other);
             case StorageResult.Merged other -> unexpected(other);
             case StorageResult.Trees other -> unexpected(other);
-            case StorageResult.Scanned other -> unexpected(other);
+            case StorageResult.StatesRead other -> unexpected(other);
+            case StorageResult.Digested other -> unexpected(other);
             case StorageResult.Done other -> unexpected(other);
             case StorageResult.Streamed other -> unexpected(other);
         }

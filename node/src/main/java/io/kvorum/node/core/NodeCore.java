@@ -23,8 +23,10 @@ import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
 import io.kvorum.node.message.PeerMessage.Gossip;
 import io.kvorum.node.message.PeerMessage.HintBatch;
 import io.kvorum.node.message.PeerMessage.HintBatchAck;
-import io.kvorum.node.message.PeerMessage.KeysRequest;
-import io.kvorum.node.message.PeerMessage.KeysResponse;
+import io.kvorum.node.message.PeerMessage.KeyHashesRequest;
+import io.kvorum.node.message.PeerMessage.KeyHashesResponse;
+import io.kvorum.node.message.PeerMessage.KeyStatesRequest;
+import io.kvorum.node.message.PeerMessage.KeyStatesResponse;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
@@ -210,8 +212,10 @@ public final class NodeCore {
             case HintBatchAck ack -> handoff.onReply(from, ack);
             case TreeRequest request -> antiEntropy.onMessage(from, request);
             case TreeResponse response -> antiEntropy.onMessage(from, response);
-            case KeysRequest request -> antiEntropy.onMessage(from, request);
-            case KeysResponse response -> antiEntropy.onMessage(from, response);
+            case KeyHashesRequest request -> antiEntropy.onMessage(from, request);
+            case KeyHashesResponse response -> antiEntropy.onMessage(from, response);
+            case KeyStatesRequest request -> antiEntropy.onMessage(from, request);
+            case KeyStatesResponse response -> antiEntropy.onMessage(from, response);
             case Gossip gossip -> applyMembership(membership.receive(from, gossip.message(), plumbing.nowMillis()));
         }
     }
@@ -233,7 +237,8 @@ public final class NodeCore {
             case ForwardWriteRequest forwarded -> coordinator.onReplicaFailed(to, forwarded.requestId(), plumbing.unreachable(to));
             case HintBatch batch -> handoff.onSendFailed(to, batch);
             case TreeRequest tree -> antiEntropy.onSendFailed(to, tree.requestId());
-            case KeysRequest keys -> antiEntropy.onSendFailed(to, keys.requestId());
+            case KeyHashesRequest hashes -> antiEntropy.onSendFailed(to, hashes.requestId());
+            case KeyStatesRequest states -> antiEntropy.onSendFailed(to, states.requestId());
             case PeerMessage.StreamRequest stream -> transfers.onFailure(to, stream.requestId(), plumbing.unreachable(to));
         }
     }

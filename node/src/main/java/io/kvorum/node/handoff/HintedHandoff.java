@@ -84,7 +84,8 @@ public final class HintedHandoff {
             case PeerMessage.ReplicaPutResponse other -> false;
             case PeerMessage.ForwardWriteResponse other -> false;
             case PeerMessage.TreeResponse other -> false;
-            case PeerMessage.KeysResponse other -> false;
+            case PeerMessage.KeyHashesResponse other -> false;
+            case PeerMessage.KeyStatesResponse other -> false;
             case PeerMessage.StreamBatch other -> false;
         };
     }

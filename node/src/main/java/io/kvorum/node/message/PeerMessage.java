@@ -129,29 +129,47 @@ public sealed interface PeerMessage {
     }
 
     /**
-     * Anti-entropy, step 2: the sender's states of the keys in {@code ranges} (the leaves whose
-     * hashes differed); merge them, then answer with your states of the same ranges, at most
-     * {@code maxBytes} of them, leaving out the keys written in the {@code recent} window.
+     * One key's Merkle entry hash (the {@code EntryHasher} hash of key and state that the trees are
+     * built from): equal hashes mean equal states, so a key whose hashes agree ships nothing.
      */
-    record KeysRequest(long requestId, List<TokenRange> ranges, List<KeyState> entries, long maxBytes, RecentWrites recent)
-            implements Request {
-        public KeysRequest {
-            ranges = List.copyOf(ranges);
-            entries = List.copyOf(entries);
-        }
+    record KeyHash(Key key, long high, long low) {}
 
-        /** A request whose answer leaves out no key. */
-        public KeysRequest(long requestId, List<TokenRange> ranges, List<KeyState> entries, long maxBytes) {
-            this(requestId, ranges, entries, maxBytes, RecentWrites.NONE);
+    /**
+     * Anti-entropy, step 2: {@code leaves} (disjoint; the leaves whose hashes differed) and the
+     * sender's hashes of every key it holds in them, in strictly ascending key order, leaving out the
+     * keys written in the {@code recent} window. Compare with your own hashes of the same leaves
+     * (same window) and answer with your states of the keys that differ or that the sender lacks, at
+     * most {@code maxBytes} of them, and the keys you want (that differ or that you lack); served only
+     * if your ring's fingerprint is {@code ringFingerprint} (0: not checked).
+     */
+    record KeyHashesRequest(long requestId, List<TokenRange> leaves, List<KeyHash> hashes, long maxBytes, RecentWrites recent,
+                            long ringFingerprint) implements Request {
+        public KeyHashesRequest {
+            leaves = List.copyOf(leaves);
+            hashes = List.copyOf(hashes);
         }
     }
 
-    /** The states answering a {@link KeysRequest}. */
-    record KeysResponse(long requestId, List<KeyState> entries) implements Response {
-        public KeysResponse {
+    /**
+     * The answer to a {@link KeyHashesRequest}: the responder's states of the keys that differ or
+     * that the requester lacks (to merge), and the keys of the request whose states it wants.
+     */
+    record KeyHashesResponse(long requestId, List<KeyState> entries, List<Key> wanted) implements Response {
+        public KeyHashesResponse {
+            entries = List.copyOf(entries);
+            wanted = List.copyOf(wanted);
+        }
+    }
+
+    /** Anti-entropy, step 3: the states the peer wanted ({@link KeyHashesResponse#wanted}); merge them durably, then acknowledge. */
+    record KeyStatesRequest(long requestId, List<KeyState> entries) implements Request {
+        public KeyStatesRequest {
             entries = List.copyOf(entries);
         }
     }
+
+    /** Every state of the matching {@link KeyStatesRequest} is merged durably: the exchange is over. */
+    record KeyStatesResponse(long requestId) implements Response {}
 
     /**
      * Range transfer (join, leave, remove, replace): send your states of the keys in {@code ranges}

@@ -15,8 +15,11 @@ import io.kvorum.node.message.PeerMessage.Gossip;
 import io.kvorum.node.message.PeerMessage.HintBatch;
 import io.kvorum.node.message.PeerMessage.HintBatchAck;
 import io.kvorum.node.message.PeerMessage.KeyState;
-import io.kvorum.node.message.PeerMessage.KeysRequest;
-import io.kvorum.node.message.PeerMessage.KeysResponse;
+import io.kvorum.node.message.PeerMessage.KeyHash;
+import io.kvorum.node.message.PeerMessage.KeyHashesRequest;
+import io.kvorum.node.message.PeerMessage.KeyHashesResponse;
+import io.kvorum.node.message.PeerMessage.KeyStatesRequest;
+import io.kvorum.node.message.PeerMessage.KeyStatesResponse;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
@@ -60,10 +63,14 @@ public final class PeerMessageCodec {
     private static final int HINT_BATCH_ACK = 11;
     private static final int TREE_REQUEST = 12;
     private static final int TREE_RESPONSE = 13;
-    private static final int KEYS_REQUEST = 14;
-    private static final int KEYS_RESPONSE = 15;
+    // 14 and 15 were the whole-leaf KeysRequest and KeysResponse: not reused, so a node of an older
+    // version gets "unknown message tag" rather than a misread frame.
     private static final int STREAM_REQUEST = 16;
     private static final int STREAM_BATCH = 17;
+    private static final int KEY_HASHES_REQUEST = 18;
+    private static final int KEY_HASHES_RESPONSE = 19;
+    private static final int KEY_STATES_REQUEST = 20;
+    private static final int KEY_STATES_RESPONSE = 21;
     private static final int NODE_ID_BYTES_MAX = 64;
     /** Bounds on batch lengths; the frame limit bounds their bytes. */
     private static final int ENTRIES_MAX = 1 << 20;
@@ -123,9 +130,12 @@ public final class PeerMessageCodec {
                 out.writeByte(TREE_RESPONSE).writeVarLong(m.requestId()).writeVarInt(m.trees().size());
                 m.trees().forEach(tree -> MerkleCodec.writeTree(out, tree));
             }
-            case KeysRequest m -> writeRecent(writeEntries(writeRanges(out.writeByte(KEYS_REQUEST).writeVarLong(m.requestId()),
-                    m.ranges()), m.entries()).writeVarLong(m.maxBytes()), m.recent());
-            case KeysResponse m -> writeEntries(out.writeByte(KEYS_RESPONSE).writeVarLong(m.requestId()), m.entries());
+            case KeyHashesRequest m -> writeRecent(writeHashes(writeRanges(out.writeByte(KEY_HASHES_REQUEST).writeVarLong(m.requestId()),
+                    m.leaves()), m.hashes()).writeVarLong(m.maxBytes()), m.recent()).writeLong(m.ringFingerprint());
+            case KeyHashesResponse m -> writeKeys(writeEntries(out.writeByte(KEY_HASHES_RESPONSE).writeVarLong(m.requestId()), m.entries()),
+                    m.wanted());
+            case KeyStatesRequest m -> writeEntries(out.writeByte(KEY_STATES_REQUEST).writeVarLong(m.requestId()), m.entries());
+            case KeyStatesResponse m -> out.writeByte(KEY_STATES_RESPONSE).writeVarLong(m.requestId());
             case StreamRequest m -> {
                 writeRanges(out.writeByte(STREAM_REQUEST).writeVarLong(m.requestId()), m.ranges());
                 writeOptionalKey(out, m.after());
@@ -171,8 +181,11 @@ public final class PeerMessageCodec {
             case HINT_BATCH_ACK -> new HintBatchAck(in.readVarLong());
             case TREE_REQUEST -> new TreeRequest(in.readVarLong(), readRanges(in), readDepth(in), readRecent(in), in.readLong());
             case TREE_RESPONSE -> new TreeResponse(in.readVarLong(), readTrees(in));
-            case KEYS_REQUEST -> new KeysRequest(in.readVarLong(), readRanges(in), readEntries(in), readPositive(in), readRecent(in));
-            case KEYS_RESPONSE -> new KeysResponse(in.readVarLong(), readEntries(in));
+            case KEY_HASHES_REQUEST -> new KeyHashesRequest(in.readVarLong(), readRanges(in), readHashes(in), readPositive(in),
+                    readRecent(in), in.readLong());
+            case KEY_HASHES_RESPONSE -> new KeyHashesResponse(in.readVarLong(), readEntries(in), readKeys(in));
+            case KEY_STATES_REQUEST -> new KeyStatesRequest(in.readVarLong(), readEntries(in));
+            case KEY_STATES_RESPONSE -> new KeyStatesResponse(in.readVarLong());
             case STREAM_REQUEST -> new StreamRequest(in.readVarLong(), readRanges(in), readOptionalKey(in), readPositive(in));
             case STREAM_BATCH -> readStreamBatch(in);
             default -> throw new MalformedException("unknown message tag " + tag);
@@ -281,6 +294,38 @@ public final class PeerMessageCodec {
             entries.add(new KeyState(readKey(in), VersionCodec.readSiblings(in, valueBytesMax)));
         }
         return entries;
+    }
+
+    private static ByteWriter writeHashes(ByteWriter out, List<KeyHash> hashes) {
+        out.writeVarInt(hashes.size());
+        for (KeyHash hash : hashes) {
+            out.writeBytes(hash.key().utf8()).writeLong(hash.high()).writeLong(hash.low());
+        }
+        return out;
+    }
+
+    private static List<KeyHash> readHashes(ByteReader in) {
+        int count = in.readCount(ENTRIES_MAX, "key hash");
+        List<KeyHash> hashes = new ArrayList<>(Math.min(count, 1024));
+        for (int i = 0; i < count; i++) {
+            hashes.add(new KeyHash(readKey(in), in.readLong(), in.readLong()));
+        }
+        return hashes;
+    }
+
+    private static ByteWriter writeKeys(ByteWriter out, List<Key> keys) {
+        out.writeVarInt(keys.size());
+        keys.forEach(key -> out.writeBytes(key.utf8()));
+        return out;
+    }
+
+    private static List<Key> readKeys(ByteReader in) {
+        int count = in.readCount(ENTRIES_MAX, "key");
+        List<Key> keys = new ArrayList<>(Math.min(count, 1024));
+        for (int i = 0; i < count; i++) {
+            keys.add(readKey(in));
+        }
+        return keys;
     }
 
     private static ByteWriter writeRanges(ByteWriter out, List<TokenRange> ranges) {

@@ -68,15 +68,20 @@ public sealed interface StorageOp {
         }
     }
 
-    /** The states of the keys in the (disjoint) ranges but the {@code recent} ones, at most {@code maxBytes} of them beyond the first. */
-    record Scan(List<TokenRange> ranges, long maxBytes, RecentWrites recent) implements StorageOp {
-        /** A scan of every key. */
-        public Scan(List<TokenRange> ranges, long maxBytes) {
-            this(ranges, maxBytes, RecentWrites.NONE);
-        }
-
-        public Scan {
+    /**
+     * The Merkle entry hashes the engine keeps (no state is read for a key whose hash is kept) of the
+     * keys in each (disjoint) range but the {@code recent} ones: anti-entropy's per-key comparison.
+     */
+    record Digests(List<TokenRange> ranges, RecentWrites recent) implements StorageOp {
+        public Digests {
             ranges = List.copyOf(ranges);
+        }
+    }
+
+    /** The states of these keys, in this order, skipping keys not stored, at most {@code maxBytes} of them beyond the first. */
+    record ReadStates(List<Key> keys, long maxBytes) implements StorageOp {
+        public ReadStates {
+            keys = List.copyOf(keys);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.kvorum.node.protocol;
 
 import io.kvorum.common.NodeId;
+import io.kvorum.node.message.PeerMessage.KeyHash;
 import io.kvorum.node.message.PeerMessage.KeyState;
 import io.kvorum.storage.hint.Hints;
 import io.kvorum.storage.merkle.MerkleTree;
@@ -50,10 +51,17 @@ public sealed interface StorageResult {
         }
     }
 
-    /** The stored states of the keys in the scanned ranges; {@code complete} false when the byte bound cut the list short. */
-    record Scanned(List<KeyState> entries, boolean complete) implements StorageResult {
-        public Scanned {
+    /** The stored states of the keys read; {@code complete} false when the byte bound cut the list short. */
+    record StatesRead(List<KeyState> entries, boolean complete) implements StorageResult {
+        public StatesRead {
             entries = List.copyOf(entries);
+        }
+    }
+
+    /** The entry hashes of a {@link StorageOp.Digests}: one list per requested range, in its order, each in ascending key order. */
+    record Digested(List<List<KeyHash>> perRange) implements StorageResult {
+        public Digested {
+            perRange = perRange.stream().map(List::copyOf).toList();
         }
     }
 

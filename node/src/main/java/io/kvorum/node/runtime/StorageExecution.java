@@ -2,6 +2,7 @@ package io.kvorum.node.runtime;
 
 import io.kvorum.common.Key;
 import io.kvorum.common.TokenRange;
+import io.kvorum.node.message.PeerMessage.KeyHash;
 import io.kvorum.node.message.PeerMessage.KeyState;
 import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.StorageResult;
@@ -11,6 +12,7 @@ import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.Siblings;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +52,8 @@ public final class StorageExecution {
                     yield new StorageResult.Done();
                 }
                 case StorageOp.BuildTrees build -> buildTrees(engine, tokenizer, build);
-                case StorageOp.Scan scan -> scan(engine, scan);
+                case StorageOp.Digests digests -> digests(engine, tokenizer, digests);
+                case StorageOp.ReadStates read -> readStates(engine, read);
                 case StorageOp.StreamScan stream -> streamScan(engine, tokenizer, stream);
                 case StorageOp.Purge purge -> purge(engine, purge);
             };
@@ -110,7 +113,8 @@ public final class StorageExecution {
                 case StorageOp.LoadHints load -> null;
                 case StorageOp.DeleteHints delete -> null;
                 case StorageOp.BuildTrees build -> null;
-                case StorageOp.Scan scan -> null;
+                case StorageOp.Digests digests -> null;
+                case StorageOp.ReadStates read -> null;
                 case StorageOp.StreamScan stream -> null;
                 case StorageOp.Purge purge -> null;
             };
@@ -154,7 +158,8 @@ public final class StorageExecution {
             case StorageOp.LoadHints load -> "hints for " + load.owner();
             case StorageOp.DeleteHints delete -> "hints for " + delete.owner();
             case StorageOp.BuildTrees build -> "Merkle trees of " + build.ranges().size() + " ranges";
-            case StorageOp.Scan scan -> "scan of " + scan.ranges().size() + " ranges";
+            case StorageOp.Digests digests -> "key hashes of " + digests.ranges().size() + " ranges";
+            case StorageOp.ReadStates read -> "reading " + read.keys().size() + " states";
             case StorageOp.StreamScan stream -> "transfer batch of " + stream.ranges().size() + " ranges";
             case StorageOp.Purge purge -> "cleanup outside " + purge.keep().size() + " ranges";
         };
@@ -278,22 +283,37 @@ public final class StorageExecution {
         return new StorageResult.Merged(outside.size());
     }
 
-    private static StorageResult scan(StorageEngine engine, StorageOp.Scan scan) {
-        RangeIndex index = new RangeIndex(scan.ranges());
-        List<KeyState> entries = new ArrayList<>();
-        long[] bytes = {0};
-        boolean[] complete = {true};
-        engine.scan(token -> index.find(token) >= 0, (key, state) -> {
-            if (!complete[0] || scan.recent().contains(state)) {
-                return;
-            }
-            bytes[0] += StorageOp.sizeOf(key, state);
-            if (!entries.isEmpty() && bytes[0] > scan.maxBytes()) {
-                complete[0] = false;
-            } else {
-                entries.add(new KeyState(key, state));
+    /**
+     * One pass over the engine's keys by the entry hashes it keeps (as {@link #buildTrees}: only
+     * states written since the last pass are read), each routed to the range holding its token.
+     */
+    private static StorageResult.Digested digests(StorageEngine engine, ToLongFunction<Key> tokenizer, StorageOp.Digests digests) {
+        RangeIndex index = new RangeIndex(digests.ranges());
+        List<List<KeyHash>> perRange = new ArrayList<>(digests.ranges().size());
+        digests.ranges().forEach(range -> perRange.add(new ArrayList<>()));
+        engine.forEachDigest(token -> index.find(token) >= 0, (key, newestWallMillis, entryHigh, entryLow) -> {
+            if (!digests.recent().contains(newestWallMillis)) {
+                perRange.get(index.find(tokenizer.applyAsLong(key))).add(new KeyHash(key, entryHigh, entryLow));
             }
         });
-        return new StorageResult.Scanned(entries, complete[0]);
+        perRange.forEach(hashes -> hashes.sort(Comparator.comparing(KeyHash::key)));
+        return new StorageResult.Digested(perRange);
+    }
+
+    private static StorageResult.StatesRead readStates(StorageEngine engine, StorageOp.ReadStates read) {
+        List<KeyState> entries = new ArrayList<>();
+        long bytes = 0;
+        for (Key key : read.keys()) {
+            Siblings state = engine.get(key);
+            if (state.equals(Siblings.EMPTY)) {
+                continue; // removed since it was listed
+            }
+            bytes += StorageOp.sizeOf(key, state);
+            if (!entries.isEmpty() && bytes > read.maxBytes()) {
+                return new StorageResult.StatesRead(entries, false);
+            }
+            entries.add(new KeyState(key, state));
+        }
+        return new StorageResult.StatesRead(entries, true);
     }
 }

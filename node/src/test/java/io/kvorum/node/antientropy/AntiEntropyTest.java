@@ -23,8 +23,11 @@ import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.StorageResult;
 import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.message.PeerMessage.KeyState;
-import io.kvorum.node.message.PeerMessage.KeysRequest;
-import io.kvorum.node.message.PeerMessage.KeysResponse;
+import io.kvorum.node.message.PeerMessage.KeyHash;
+import io.kvorum.node.message.PeerMessage.KeyHashesRequest;
+import io.kvorum.node.message.PeerMessage.KeyHashesResponse;
+import io.kvorum.node.message.PeerMessage.KeyStatesRequest;
+import io.kvorum.node.message.PeerMessage.KeyStatesResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.TreeRequest;
 import io.kvorum.node.message.RecentWrites;
@@ -78,6 +81,10 @@ class AntiEntropyTest {
             machine = new AntiEntropy(self, n, NO_PRUNING, settings, outbox, metrics);
         }
 
+        Side(NodeId self, int n, AntiEntropySettings settings, java.util.function.LongSupplier ring) {
+            machine = new AntiEntropy(self, n, NO_PRUNING, settings, outbox, metrics, ring);
+        }
+
         void put(long token, String value) {
             Key key = key(token);
             engine.update(key, current -> current.merge(state(value), NO_PRUNING));
@@ -126,15 +133,11 @@ class AntiEntropyTest {
                 new StorageOp.BuildTrees(ranges, depth))).trees();
     }
 
-    /** The states of {@code side}'s keys in {@code ranges}, in the engine's scan order. */
-    private static List<KeyState> statesIn(Side side, List<TokenRange> ranges) {
-        List<KeyState> states = new ArrayList<>();
-        side.engine.scan(TokenRange.FULL_RING, (key, state) -> {
-            if (ranges.stream().anyMatch(range -> range.contains(TOKENIZER.applyAsLong(key)))) {
-                states.add(new KeyState(key, state));
-            }
-        });
-        return states;
+    /** {@code side}'s hashes of its keys in {@code leaves}, in ascending key order (as an initiator offers them). */
+    private static List<KeyHash> hashesIn(Side side, List<TokenRange> leaves) {
+        StorageResult.Digested digested = (StorageResult.Digested) StorageExecution.execute(
+                new LocalStorage(side.engine, new MemoryHintStore(1), TOKENIZER), new StorageOp.Digests(leaves, RecentWrites.NONE));
+        return KeyHashes.flatten(digested.perRange());
     }
 
     // ---- when and with whom ----
@@ -262,16 +265,25 @@ class AntiEntropyTest {
         TreeResponse trees = (TreeResponse) onlySent(b.outbox).message();
         a.machine.onMessage(B, trees);
 
-        List<TokenRange> differing = a.outbox.runNextStorage() instanceof StorageOp.Scan scan ? scan.ranges() : List.of();
+        StorageOp digests = a.outbox.runNextStorage();
+        List<TokenRange> differing = digests instanceof StorageOp.Digests d ? d.ranges() : List.of();
         assertEquals(1, differing.size(), "only the leaf of the long-lost key differs, not the one in flight: " + differing);
         assertTrue(differing.get(0).contains(lost));
-        KeysRequest keys = (KeysRequest) onlySent(a.outbox).message();
-        assertEquals(request.recent(), keys.recent());
-        assertEquals(List.of(), keys.entries(), "a holds nothing of that leaf but what is in flight");
+        assertEquals(request.recent(), ((StorageOp.Digests) digests).recent(), "the own hashes leave out the same keys");
+        KeyHashesRequest hashes = (KeyHashesRequest) onlySent(a.outbox).message();
+        assertEquals(request.recent(), hashes.recent());
+        assertEquals(List.of(), hashes.hashes(), "a holds nothing of that leaf but what is in flight");
+
+        assertTrue(b.machine.onMessage(A, hashes));
+        assertEquals(new StorageOp.Digests(differing, request.recent()), b.outbox.runNextStorage(), "the peer leaves them out too");
+        b.outbox.runStorage();
+        KeyHashesResponse answer = (KeyHashesResponse) onlySent(b.outbox).message();
+        assertEquals(List.of(new KeyState(key(lost), b.engine.get(key(lost)))), answer.entries(), "only the long-lost key ships");
+        assertEquals(List.of(), answer.wanted());
     }
 
     @Test
-    void differingTreesScanExactlyTheDifferingLeavesAndMergeThePeersAnswer() {
+    void differingTreesListTheHashesOfExactlyTheDifferingLeavesAndMergeThePeersAnswer() {
         Side a = new Side(A, 3, SETTINGS);
         Side b = new Side(B, 3, SETTINGS);
         long shared = 1L << 50;
@@ -291,19 +303,28 @@ class AntiEntropyTest {
         a.machine.onMessage(B, new TreeResponse(request.requestId(), remote));
 
         assertEquals(List.of(new Compared(1, 0)), a.metrics.compared());
-        assertEquals(new StorageOp.Scan(differing, SETTINGS.maxBytesPerExchange()), a.outbox.runNextStorage());
+        assertEquals(new StorageOp.Digests(differing, RecentWrites.NONE), a.outbox.runNextStorage());
         Sent sent = onlySent(a.outbox);
         assertEquals(B, sent.to());
-        assertEquals(new KeysRequest(request.requestId(), differing, statesIn(a, differing), SETTINGS.maxBytesPerExchange()), sent.message());
-        assertEquals(2, ((KeysRequest) sent.message()).entries().size(), "a's states of only-a and a-side, not of the shared key");
+        assertEquals(new KeyHashesRequest(request.requestId(), differing, hashesIn(a, differing), SETTINGS.maxBytesPerExchange(),
+                RecentWrites.NONE, 0), sent.message());
+        assertEquals(2, ((KeyHashesRequest) sent.message()).hashes().size(), "a's hashes of only-a and a-side, not of the shared key");
 
-        List<KeyState> answer = statesIn(b, differing);
-        assertTrue(a.machine.onMessage(B, new KeysResponse(request.requestId(), answer)));
+        List<KeyState> answer = List.of(new KeyState(key(1L << 61), state("only-b")), new KeyState(key(3L << 59), state("b-side")));
+        assertTrue(a.machine.onMessage(B, new KeyHashesResponse(request.requestId(), answer, List.of(key(-1L << 60), key(3L << 59)))));
         assertEquals(new StorageOp.MergeAll(answer, NO_PRUNING), a.outbox.runNextStorage());
         assertEquals(List.of(2), a.metrics.keysRepaired(), "only-b is new and a-side gained b-side");
-        assertEquals(List.of(request.requestId()), a.outbox.cancelled(), "finished");
         assertEquals(state("a-side").merge(state("b-side"), NO_PRUNING), a.engine.get(key(3L << 59)));
         assertEquals(state("only-b"), a.engine.get(key(1L << 61)));
+        assertEquals(new StorageOp.ReadStates(List.of(key(-1L << 60), key(3L << 59)), SETTINGS.maxBytesPerExchange()
+                - KeyHashes.LEAF_BYTES * 3 - KeyHashes.bytesOf(hashesIn(a, differing).get(0)) - KeyHashes.bytesOf(hashesIn(a, differing).get(1))),
+                a.outbox.runNextStorage(), "the wanted states, within what the offer left of the byte bound");
+        assertEquals(new KeyStatesRequest(request.requestId(), List.of(new KeyState(key(-1L << 60), state("only-a")),
+                new KeyState(key(3L << 59), a.engine.get(key(3L << 59))))), onlySent(a.outbox).message());
+        assertEquals(List.of(), a.outbox.cancelled(), "not finished before the peer acknowledges");
+
+        assertTrue(a.machine.onMessage(B, new KeyStatesResponse(request.requestId())));
+        assertEquals(List.of(request.requestId()), a.outbox.cancelled(), "finished");
     }
 
     @Test
@@ -332,8 +353,9 @@ class AntiEntropyTest {
         assertEquals(List.of(TokenRange.FULL_RING), next.ranges());
     }
 
-    /** Carries messages between the two machines, running each side's storage, until both are quiet. */
-    private static void relay(Side a, Side b, PeerMessage first) {
+    /** Carries messages between the two machines, running each side's storage, until both are quiet; returns what went over. */
+    private static List<PeerMessage> relay(Side a, Side b, PeerMessage first) {
+        List<PeerMessage> carried = new ArrayList<>(List.of(first));
         b.machine.onMessage(A, first);
         boolean moved = true;
         while (moved) {
@@ -346,11 +368,160 @@ class AntiEntropyTest {
                     moved = true;
                 }
                 for (Sent sent : side.outbox.takeSent()) {
+                    carried.add(sent.message());
                     assertTrue(other.machine.onMessage(from, sent.message()), sent.toString());
                     moved = true;
                 }
             }
         }
+        return carried;
+    }
+
+    /** The one message of {@code type} among {@code carried}. */
+    private static <T extends PeerMessage> T only(List<PeerMessage> carried, Class<T> type) {
+        List<T> found = carried.stream().filter(type::isInstance).map(type::cast).toList();
+        assertEquals(1, found.size(), type.getSimpleName() + " in " + carried);
+        return found.get(0);
+    }
+
+    /** Fifty keys in one leaf (tokens 1..50 of the whole ring at 1,024 leaves), the same on both sides. */
+    private static void fiftyEqualKeys(Side a, Side b) {
+        for (long token = 1; token <= 50; token++) {
+            a.put(token, "v" + token);
+            b.put(token, "v" + token);
+        }
+    }
+
+    @Test
+    void aLeafThatDiffersInOneKeyShipsOnlyThatKeysStateEachWayAndKeepsBothVersions() {
+        Side a = new Side(A, 3, SETTINGS);
+        Side b = new Side(B, 3, SETTINGS);
+        fiftyEqualKeys(a, b);
+        a.put(25, "a-25"); // concurrent writes: each side holds one the other lacks
+        b.put(25, "b-25");
+        a.machine.onTick(THREE, ALL_ALIVE);
+        TreeRequest request = a.startExchange(THREE, 1_000, B);
+
+        List<PeerMessage> carried = relay(a, b, request);
+
+        KeyHashesRequest hashes = only(carried, KeyHashesRequest.class);
+        assertEquals(1, hashes.leaves().size(), "one leaf differs");
+        assertEquals(50, hashes.hashes().size(), "a lists every key of the leaf by its hash");
+        KeyHashesResponse answer = only(carried, KeyHashesResponse.class);
+        assertEquals(List.of(key(25)), answer.entries().stream().map(KeyState::key).toList(), "b ships only t25's state");
+        assertEquals(List.of(key(25)), answer.wanted());
+        KeyStatesRequest states = only(carried, KeyStatesRequest.class);
+        assertEquals(List.of(key(25)), states.entries().stream().map(KeyState::key).toList(), "a ships only t25's state");
+        only(carried, KeyStatesResponse.class);
+
+        Siblings both = state("v25").merge(state("a-25"), NO_PRUNING).merge(state("b-25"), NO_PRUNING);
+        assertEquals(both, a.engine.get(key(25)), "merged, not dropped");
+        assertEquals(both, b.engine.get(key(25)));
+        assertEquals(3, both.siblings().size(), "three concurrent versions, kept as siblings");
+        assertEquals(a.contents(), b.contents());
+        assertEquals(List.of(1), a.metrics.keysRepaired());
+        assertEquals(List.of(1), b.metrics.keysRepaired());
+        assertEquals(List.of(request.requestId()), a.outbox.cancelled(), "the exchange finished on b's acknowledgement");
+    }
+
+    @Test
+    void keysMissingOnEitherSideAreRepaired() {
+        Side a = new Side(A, 3, SETTINGS);
+        Side b = new Side(B, 3, SETTINGS);
+        fiftyEqualKeys(a, b);
+        a.put(60, "only-a");
+        b.put(70, "only-b");
+        b.put(-1L << 62, "only-b-elsewhere"); // in a leaf where a holds nothing
+        a.machine.onTick(THREE, ALL_ALIVE);
+
+        List<PeerMessage> carried = relay(a, b, a.startExchange(THREE, 1_000, B));
+
+        KeyHashesResponse answer = only(carried, KeyHashesResponse.class);
+        assertEquals(List.of(key(-1L << 62), key(70)), answer.entries().stream().map(KeyState::key).sorted().toList());
+        assertEquals(List.of(key(60)), answer.wanted());
+        assertEquals(List.of(new KeyState(key(60), state("only-a"))), only(carried, KeyStatesRequest.class).entries());
+        assertEquals(a.contents(), b.contents());
+        assertEquals(53, a.contents().size());
+    }
+
+    @Test
+    void whenOnlyThePeerHoldsMoreNoThirdMessageIsSent() {
+        Side a = new Side(A, 3, SETTINGS);
+        Side b = new Side(B, 3, SETTINGS);
+        fiftyEqualKeys(a, b);
+        b.put(70, "only-b");
+        a.machine.onTick(THREE, ALL_ALIVE);
+        TreeRequest request = a.startExchange(THREE, 1_000, B);
+
+        List<PeerMessage> carried = relay(a, b, request);
+
+        assertEquals(4, carried.size(), "tree request and response, key-hash request and response: " + carried);
+        assertTrue(carried.stream().noneMatch(KeyStatesRequest.class::isInstance));
+        assertEquals(a.contents(), b.contents());
+        assertEquals(List.of(request.requestId()), a.outbox.cancelled(), "finished");
+    }
+
+    @Test
+    void eachDirectionKeepsToTheByteBound() {
+        long maxBytes = 600;
+        AntiEntropySettings small = new AntiEntropySettings(true, 1_000, maxBytes, 5_000);
+        Side a = new Side(A, 3, small);
+        Side b = new Side(B, 3, small);
+        long leafWidth = 1L << 54; // the whole ring at 1,024 leaves
+        for (int leaf = 0; leaf < 40; leaf++) {
+            long token = leaf * leafWidth + 1;
+            for (int i = 0; i < 3; i++) {
+                a.put(token + i, "a" + leaf + "-" + i); // every key differs, in 40 leaves
+                b.put(token + i, "b" + leaf + "-" + i);
+            }
+        }
+        a.machine.onTick(THREE, ALL_ALIVE);
+
+        List<PeerMessage> carried = relay(a, b, a.startExchange(THREE, 1_000, B));
+
+        KeyHashesRequest hashes = only(carried, KeyHashesRequest.class);
+        long offered = KeyHashes.LEAF_BYTES * hashes.leaves().size() + hashes.hashes().stream().mapToLong(KeyHashes::bytesOf).sum();
+        assertTrue(offered <= maxBytes, offered + " bytes of leaves and hashes");
+        assertTrue(hashes.leaves().size() > 1 && hashes.leaves().size() < 40, "some whole leaves: " + hashes.leaves().size());
+        assertEquals(3 * hashes.leaves().size(), hashes.hashes().size(), "whole leaves only");
+        KeyHashesResponse answer = only(carried, KeyHashesResponse.class);
+        long answered = KeyHashes.bytesOf(answer.wanted()) + bytesOf(answer.entries());
+        assertTrue(answered <= maxBytes || answer.entries().size() == 1, answered + " bytes answered");
+        assertTrue(answer.entries().size() < hashes.hashes().size(), "the bound cut the peer's states short");
+        List<KeyState> pushed = only(carried, KeyStatesRequest.class).entries();
+        assertTrue(offered + bytesOf(pushed) <= maxBytes || pushed.size() == 1, (offered + bytesOf(pushed)) + " bytes from a");
+        assertFalse(pushed.isEmpty());
+        assertNotEquals(a.contents(), b.contents(), "what did not fit waits for the next exchange");
+    }
+
+    private static long bytesOf(List<KeyState> states) {
+        return states.stream().mapToLong(state -> StorageOp.sizeOf(state.key(), state.state())).sum();
+    }
+
+    @Test
+    void duplicateOrUnaskedAnswersMergeNothingTwiceAndShipOnlyOfferedKeys() {
+        Side a = new Side(A, 3, SETTINGS);
+        a.put(10, "a10");
+        a.put(-1L << 62, "not-offered"); // in a leaf that does not differ
+        Side b = new Side(B, 3, SETTINGS);
+        b.put(-1L << 62, "not-offered");
+        a.machine.onTick(THREE, ALL_ALIVE);
+        TreeRequest request = a.startExchange(THREE, 1_000, B);
+        a.outbox.runStorage();
+        a.machine.onMessage(B, new TreeResponse(request.requestId(), treesOf(b, request.ranges(), request.depth())));
+        a.machine.onMessage(B, new TreeResponse(request.requestId(), treesOf(b, request.ranges(), request.depth())));
+        a.outbox.runStorage();
+        assertEquals(1, a.outbox.takeSent().size(), "a duplicate tree response starts no second comparison");
+
+        KeyHashesResponse answer = new KeyHashesResponse(request.requestId(), List.of(new KeyState(key(20), state("b20"))),
+                List.of(key(10), key(-1L << 62)));
+        a.machine.onMessage(B, answer);
+        a.machine.onMessage(B, answer);
+        List<StorageOp> ops = a.outbox.runStorage();
+
+        assertEquals(1, ops.stream().filter(StorageOp.MergeAll.class::isInstance).count(), "merged once: " + ops);
+        assertEquals(List.of(new KeyState(key(10), state("a10"))), ((KeyStatesRequest) onlySent(a.outbox).message()).entries(),
+                "the key a did not offer is not sent");
     }
 
     // ---- the responder ----
@@ -377,34 +548,87 @@ class AntiEntropyTest {
     }
 
     @Test
-    void aKeysRequestIsMergedFirstAndThenAnsweredWithTheMergedStates() {
+    void aKeyHashesRequestIsAnsweredWithTheStatesThatDifferOrAreMissingThereAndTheKeysWanted() {
         Side b = new Side(B, 3, SETTINGS);
-        b.put(10, "b10");
+        b.put(10, "same");
         b.put(20, "b20");
+        b.put(40, "only-b");
         b.put(500, "outside");
-        List<TokenRange> ranges = List.of(new TokenRange(0, 100));
-        List<KeyState> incoming = List.of(new KeyState(key(10), state("a10")), new KeyState(key(30), state("a30")),
-                new KeyState(key(20), state("b20")));
+        Side a = new Side(A, 3, SETTINGS);
+        a.put(10, "same");
+        a.put(20, "a20");
+        a.put(30, "only-a");
+        List<TokenRange> leaves = List.of(new TokenRange(0, 100));
 
-        assertTrue(b.machine.onMessage(A, new KeysRequest(8, ranges, incoming, Long.MAX_VALUE)));
-        assertEquals(new StorageOp.MergeAll(incoming, NO_PRUNING), b.outbox.runNextStorage(), "merge first");
-        assertEquals(List.of(2), b.metrics.keysRepaired(), "t10 gained a sibling and t30 is new; t20 was equal");
-        assertEquals(new StorageOp.Scan(ranges, SETTINGS.maxBytesPerExchange()), b.outbox.runNextStorage(),
-                "then scan, within the responder's own byte bound");
+        assertTrue(b.machine.onMessage(A, new KeyHashesRequest(8, leaves, hashesIn(a, leaves), Long.MAX_VALUE, RecentWrites.NONE, 0)));
+        assertEquals(new StorageOp.Digests(leaves, RecentWrites.NONE), b.outbox.runNextStorage());
+        List<Key> wanted = List.of(key(20), key(30));
+        assertEquals(new StorageOp.ReadStates(List.of(key(20), key(40)), SETTINGS.maxBytesPerExchange() - KeyHashes.bytesOf(wanted)),
+                b.outbox.runNextStorage(), "only the keys that differ or a lacks, within the responder's own byte bound");
 
-        Sent sent = onlySent(b.outbox);
-        assertEquals(new KeysResponse(8, List.of(new KeyState(key(10), state("b10").merge(state("a10"), NO_PRUNING)),
-                new KeyState(key(20), state("b20")), new KeyState(key(30), state("a30")))), sent.message());
+        assertEquals(new KeyHashesResponse(8, List.of(new KeyState(key(20), state("b20")), new KeyState(key(40), state("only-b"))),
+                wanted), onlySent(b.outbox).message());
+        assertEquals(List.of(), b.metrics.keysRepaired(), "nothing merged yet");
     }
 
     @Test
-    void aSmallerByteBoundOfTheRequestIsKept() {
+    void aKeyHashesRequestWithNothingToSendReadsNoState() {
         Side b = new Side(B, 3, SETTINGS);
+        b.put(10, "same");
+        List<TokenRange> leaves = List.of(new TokenRange(0, 100));
+        List<KeyHash> theirs = List.of(new KeyHash(key(10), 1, 2));
 
-        b.machine.onMessage(A, new KeysRequest(8, List.of(new TokenRange(0, 100)), List.of(), 10));
+        b.machine.onMessage(A, new KeyHashesRequest(8, leaves, hashesIn(b, leaves), 1_000, RecentWrites.NONE, 0));
+        assertEquals(List.of(new StorageOp.Digests(leaves, RecentWrites.NONE)), b.outbox.runStorage());
+        assertEquals(new KeyHashesResponse(8, List.of(), List.of()), onlySent(b.outbox).message(), "equal hashes: nothing moves");
+
+        b.machine.onMessage(A, new KeyHashesRequest(9, leaves, theirs, 1_000, RecentWrites.NONE, 0));
         b.outbox.runNextStorage();
+        assertEquals(new StorageOp.ReadStates(List.of(key(10)), 1_000 - KeyHashes.bytesOf(List.of(key(10)))), b.outbox.nextStorage(),
+                "a smaller byte bound of the request is kept");
+    }
 
-        assertEquals(new StorageOp.Scan(List.of(new TokenRange(0, 100)), 10), b.outbox.nextStorage());
+    @Test
+    void aKeyStatesRequestIsMergedAndAcknowledged() {
+        Side b = new Side(B, 3, SETTINGS);
+        b.put(10, "b10");
+        b.put(20, "b20");
+        List<KeyState> incoming = List.of(new KeyState(key(10), state("a10")), new KeyState(key(30), state("a30")),
+                new KeyState(key(20), state("b20")));
+
+        assertTrue(b.machine.onMessage(A, new KeyStatesRequest(8, incoming)));
+        assertEquals(new StorageOp.MergeAll(incoming, NO_PRUNING), b.outbox.runNextStorage());
+        assertEquals(List.of(2), b.metrics.keysRepaired(), "t10 gained a sibling and t30 is new; t20 was equal");
+        assertEquals(new KeyStatesResponse(8), onlySent(b.outbox).message());
+        assertEquals(2, b.engine.get(key(10)).siblings().size(), "concurrent versions are kept as siblings");
+    }
+
+    @Test
+    void badKeyHashesRequestsAreRefusedBeforeAnyWork() {
+        Side b = new Side(B, 3, SETTINGS, () -> 77);
+        b.put(10, "x");
+        List<TokenRange> leaf = List.of(new TokenRange(0, 100));
+        KeyHash ten = new KeyHash(key(10), 1, 2);
+        KeyHash twenty = new KeyHash(key(20), 1, 2);
+        long id = 200;
+        Map<String, KeyHashesRequest> bad = new TreeMap<>();
+        bad.put("overlapping leaves", new KeyHashesRequest(++id, List.of(new TokenRange(0, 100), new TokenRange(50, 150)), List.of(),
+                1_000, RecentWrites.NONE, 77));
+        bad.put("keys out of order", new KeyHashesRequest(++id, leaf, List.of(twenty, ten), 1_000, RecentWrites.NONE, 77));
+        bad.put("a key twice", new KeyHashesRequest(++id, leaf, List.of(ten, ten), 1_000, RecentWrites.NONE, 77));
+        bad.put("another ring", new KeyHashesRequest(++id, leaf, List.of(ten), 1_000, RecentWrites.NONE, 78));
+        bad.put("too many leaves", new KeyHashesRequest(++id, java.util.Collections.nCopies((int) AntiEntropy.LEAVES_MAX + 1,
+                new TokenRange(0, 1)), List.of(), 1_000, RecentWrites.NONE, 77));
+        bad.put("too many hashes", new KeyHashesRequest(++id, leaf, java.util.Collections.nCopies(AntiEntropy.HASHES_MAX + 1, ten),
+                1_000, RecentWrites.NONE, 77));
+        bad.forEach((what, request) -> {
+            assertTrue(b.machine.onMessage(A, request));
+            assertRefused(b, request.requestId(), what);
+        });
+        assertEquals(state("x"), b.engine.get(key(10)), "a refused request changes nothing");
+
+        b.machine.onMessage(A, new KeyHashesRequest(++id, leaf, List.of(ten, twenty), 1_000, RecentWrites.NONE, 77));
+        assertTrue(b.outbox.hasStorage(), "the same ring and keys in order are served");
     }
 
     @Test
@@ -421,8 +645,8 @@ class AntiEntropyTest {
         for (List<TokenRange> ranges : overlapping) {
             assertTrue(b.machine.onMessage(A, new TreeRequest(++id, ranges, 4)));
             assertRefused(b, id, ranges + " in a tree request");
-            assertTrue(b.machine.onMessage(A, new KeysRequest(++id, ranges, List.of(new KeyState(key(10), state("x"))), 1_000)));
-            assertRefused(b, id, ranges + " in a keys request");
+            assertTrue(b.machine.onMessage(A, new KeyHashesRequest(++id, ranges, List.of(), 1_000, RecentWrites.NONE, 0)));
+            assertRefused(b, id, ranges + " in a key-hash request");
         }
         assertEquals(Siblings.EMPTY, b.engine.get(key(10)), "a refused request changes nothing");
 

@@ -27,8 +27,11 @@ import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
 import io.kvorum.node.message.PeerMessage.HintBatch;
 import io.kvorum.node.message.PeerMessage.HintBatchAck;
 import io.kvorum.node.message.PeerMessage.KeyState;
-import io.kvorum.node.message.PeerMessage.KeysRequest;
-import io.kvorum.node.message.PeerMessage.KeysResponse;
+import io.kvorum.node.message.PeerMessage.KeyHash;
+import io.kvorum.node.message.PeerMessage.KeyHashesRequest;
+import io.kvorum.node.message.PeerMessage.KeyHashesResponse;
+import io.kvorum.node.message.PeerMessage.KeyStatesRequest;
+import io.kvorum.node.message.PeerMessage.KeyStatesResponse;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
@@ -94,6 +97,9 @@ class PeerMessageCodecTest {
     private static final NodeId LONGEST_NODE = NodeId.of("n".repeat(64));
     private static final List<KeyState> ENTRIES = List.of(new KeyState(KEY, SIBLINGS_AND_TOMBSTONE),
             new KeyState(LONGEST_KEY, TOMBSTONE_ONLY), new KeyState(Key.of("gone"), Siblings.EMPTY));
+    /** Key hashes in ascending key order, with extreme hash words. */
+    private static final List<KeyHash> HASHES = List.of(new KeyHash(Key.of("gone"), 0, 0), new KeyHash(KEY, Long.MIN_VALUE, -1),
+            new KeyHash(LONGEST_KEY, Long.MAX_VALUE, 42));
     /** Disjoint ranges, one wrapping past {@code Long.MAX_VALUE}, one a single token. */
     private static final List<TokenRange> RANGES = List.of(new TokenRange(-5, 100), new TokenRange(Long.MAX_VALUE - 3, Long.MIN_VALUE + 7),
             new TokenRange(200, 201));
@@ -156,11 +162,14 @@ class PeerMessageCodecTest {
                 new TreeRequest(21, RANGES, 10, RecentWrites.around(1_700_000_000_000L, 5_000)),
                 new TreeResponse(22, List.of(tree(TokenRange.FULL_RING, 4), tree(new TokenRange(0, 3), 6), tree(RANGES.get(1), 0))),
                 new TreeResponse(23, List.of()),
-                new KeysRequest(24, RANGES, ENTRIES, 8L << 20),
-                new KeysRequest(25, List.of(), List.of(), 1),
-                new KeysRequest(25, RANGES, ENTRIES, 1, new RecentWrites(Long.MIN_VALUE, Long.MAX_VALUE)),
-                new KeysResponse(26, ENTRIES),
-                new KeysResponse(-26, List.of()),
+                new KeyHashesRequest(24, RANGES, HASHES, 8L << 20, RecentWrites.NONE, 0),
+                new KeyHashesRequest(25, List.of(), List.of(), 1, RecentWrites.around(1_700_000_000_000L, 5_000), -7),
+                new KeyHashesRequest(25, RANGES, HASHES, 1, new RecentWrites(Long.MIN_VALUE, Long.MAX_VALUE), Long.MAX_VALUE),
+                new KeyHashesResponse(26, ENTRIES, List.of(KEY, LONGEST_KEY)),
+                new KeyHashesResponse(-26, List.of(), List.of()),
+                new KeyStatesRequest(27, ENTRIES),
+                new KeyStatesRequest(Long.MIN_VALUE, List.of()),
+                new KeyStatesResponse(28),
                 new PeerMessage.Gossip(new GossipMessage.GossipSyn("127.0.0.1:9081",
                         List.of(new Digest(NodeId.of("node-1"), 3, 17), Digest.unknown(NodeId.of("node-2"))), true)),
                 new PeerMessage.Gossip(new GossipMessage.GossipAck(List.of(new MemberUpdate(NodeId.of("node-3"), 2, 9,
@@ -258,7 +267,7 @@ class PeerMessageCodecTest {
 
     @Test
     void unknownTagsAreMalformed() {
-        for (int tag : new int[] {0, 16, 0x7F, 0xFF}) {
+        for (int tag : new int[] {0, 14, 15, 16, 22, 0x7F, 0xFF}) {
             assertMalformed(new byte[] {(byte) tag, 0, 0, 0}, "tag " + tag);
         }
     }
@@ -354,17 +363,21 @@ class PeerMessageCodecTest {
         assertMalformedSaying(CODEC.encode(new ForwardWriteResponse(1, Optional.empty(), acks, 1, 1, NO_SHORTFALL)), "count 65 exceeds 64");
 
         int entriesMax = 1 << 20;
-        for (int tag : new int[] {10, 15}) {
+        for (int tag : new int[] {10, 20}) {
             assertMalformedSaying(new ByteWriter().writeByte(tag).writeVarLong(1).writeVarInt(entriesMax + 1).toByteArray(),
                     "count " + (entriesMax + 1) + " exceeds " + entriesMax);
         }
         int rangesMax = 1 << 16;
-        for (int tag : new int[] {12, 13, 14}) {
+        for (int tag : new int[] {12, 13, 18}) {
             assertMalformedSaying(new ByteWriter().writeByte(tag).writeVarLong(1).writeVarInt(rangesMax + 1).toByteArray(),
                     "count " + (rangesMax + 1) + " exceeds " + rangesMax);
         }
-        assertMalformedSaying(new ByteWriter().writeByte(14).writeVarLong(1).writeVarInt(0).writeVarInt(entriesMax + 1).toByteArray(),
+        assertMalformedSaying(new ByteWriter().writeByte(18).writeVarLong(1).writeVarInt(0).writeVarInt(entriesMax + 1).toByteArray(),
+                "key hash count " + (entriesMax + 1) + " exceeds " + entriesMax);
+        assertMalformedSaying(new ByteWriter().writeByte(19).writeVarLong(1).writeVarInt(entriesMax + 1).toByteArray(),
                 "count " + (entriesMax + 1) + " exceeds " + entriesMax);
+        assertMalformedSaying(new ByteWriter().writeByte(19).writeVarLong(1).writeVarInt(0).writeVarInt(entriesMax + 1).toByteArray(),
+                "key count " + (entriesMax + 1) + " exceeds " + entriesMax);
     }
 
     @Test
@@ -378,21 +391,21 @@ class PeerMessageCodecTest {
     }
 
     @Test
-    void keysRequestWithoutAPositiveByteBoundIsMalformed() {
-        assertMalformed(CODEC.encode(new KeysRequest(1, RANGES, ENTRIES, 0)), "a zero byte bound");
-        assertMalformed(CODEC.encode(new KeysRequest(1, RANGES, ENTRIES, -1)), "a negative byte bound");
+    void keyHashesRequestWithoutAPositiveByteBoundIsMalformed() {
+        assertMalformed(CODEC.encode(new KeyHashesRequest(1, RANGES, HASHES, 0, RecentWrites.NONE, 0)), "a zero byte bound");
+        assertMalformed(CODEC.encode(new KeyHashesRequest(1, RANGES, HASHES, -1, RecentWrites.NONE, 0)), "a negative byte bound");
     }
 
     @Test
     void truncatedBatchesAndTreesAreMalformed() {
         byte[] batch = CODEC.encode(new HintBatch(1, ENTRIES));
         byte[] trees = CODEC.encode(new TreeResponse(1, List.of(tree(TokenRange.FULL_RING, MerkleTree.DEFAULT_DEPTH))));
-        byte[] keys = CODEC.encode(new KeysRequest(1, RANGES, ENTRIES, 8L << 20));
+        byte[] keys = CODEC.encode(new KeyHashesRequest(1, RANGES, HASHES, 8L << 20, RecentWrites.NONE, 0));
 
         assertMalformed(Arrays.copyOf(batch, batch.length - 1), "a hint batch missing its last byte");
         assertMalformedSaying(Arrays.copyOf(trees, trees.length - 1), "truncated");
         assertMalformed(Arrays.copyOf(trees, 3 + 18 + 16 * 100), "a tree cut after 100 of its 1024 leaves");
-        assertMalformed(Arrays.copyOf(keys, keys.length - 2), "a keys request cut inside its byte bound");
+        assertMalformed(Arrays.copyOf(keys, keys.length - 2), "a key-hash request cut inside its ring fingerprint");
     }
 
     /** {@code frame} with the length-prefixed string {@code from} (found exactly once) replaced by {@code to}. */
@@ -503,7 +516,7 @@ class PeerMessageCodecTest {
         long id = random.nextInt(4) == 0 ? random.nextLong() : random.nextInt(1_000_000);
         Siblings state = VersionFixtures.randomReplicas(random, 3, random.nextInt(20)).get(random.nextInt(3));
         Key key = Key.of("k" + VersionFixtures.randomBytes(random, 40).toString());
-        return switch (random.nextInt(17)) {
+        return switch (random.nextInt(19)) {
             case 0 -> new ReplicaGetRequest(id, key);
             case 1 -> new ReplicaGetResponse(id, state);
             case 2 -> new ReplicaPutRequest(id, key, state);
@@ -524,14 +537,24 @@ class PeerMessageCodecTest {
             case 10 -> new HintBatchAck(id);
             case 11 -> new TreeRequest(id, randomRanges(random), random.nextInt(MerkleTree.MAX_DEPTH + 1), randomRecent(random));
             case 12 -> new TreeResponse(id, randomRanges(random).stream().map(range -> randomTree(random, range)).toList());
-            case 13 -> new KeysRequest(id, randomRanges(random), randomEntries(random), random.nextLong(1, Long.MAX_VALUE),
-                    randomRecent(random));
+            case 13 -> new KeyHashesRequest(id, randomRanges(random), randomHashes(random), random.nextLong(1, Long.MAX_VALUE),
+                    randomRecent(random), random.nextLong());
             case 14 -> new StreamRequest(id, randomRanges(random), random.nextBoolean() ? Optional.of(key) : Optional.empty(),
                     random.nextLong(1, Long.MAX_VALUE));
             case 15 -> new StreamBatch(id, randomEntries(random), random.nextInt(1000),
                     random.nextBoolean() ? Optional.of(key) : Optional.empty(), random.nextLong(0, Long.MAX_VALUE));
-            default -> new KeysResponse(id, randomEntries(random));
+            case 16 -> new KeyHashesResponse(id, randomEntries(random), randomEntries(random).stream().map(KeyState::key).toList());
+            case 17 -> new KeyStatesRequest(id, randomEntries(random));
+            default -> new KeyStatesResponse(id);
         };
+    }
+
+    private static List<KeyHash> randomHashes(RandomGenerator random) {
+        List<KeyHash> hashes = new ArrayList<>();
+        for (int i = random.nextInt(5); i > 0; i--) {
+            hashes.add(new KeyHash(Key.of("k" + VersionFixtures.randomBytes(random, 20).toString()), random.nextLong(), random.nextLong()));
+        }
+        return hashes;
     }
 
     private static RecentWrites randomRecent(RandomGenerator random) {

@@ -13,12 +13,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.common.TokenRange;
+import io.kvorum.node.message.PeerMessage.KeyHash;
 import io.kvorum.node.message.PeerMessage.KeyState;
+import io.kvorum.node.message.RecentWrites;
 import io.kvorum.storage.engine.MemoryEngine;
 import io.kvorum.storage.engine.StorageEngine;
 import io.kvorum.storage.hint.Hint;
 import io.kvorum.storage.hint.Hints;
 import io.kvorum.storage.hint.MemoryHintStore;
+import io.kvorum.storage.merkle.EntryHasher;
+import io.kvorum.storage.merkle.MerkleHash;
 import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.KeyLimits;
@@ -43,7 +47,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The issue-5 {@link StorageOp}s run by {@link StorageExecution#execute} against a {@link MemoryEngine} and a
  * {@link MemoryHintStore}: batch merges, hint loading with its bounds, Merkle trees of several ranges
- * and range scans with a byte bound. Keys are named {@code t<token>}, so each test places them.
+ * anti-entropy's key hashes and state reads with a byte bound. Keys are named {@code t<token>}, so each test places them.
  */
 class StorageExecutionTest {
     private static final ToLongFunction<Key> TOKENIZER = key -> Long.parseLong(key.text().substring(1));
@@ -255,59 +259,75 @@ class StorageExecutionTest {
     }
 
     @Test
-    void scanReturnsTheStatesOfExactlyTheKeysInTheRanges() {
+    void digestsListTheEntryHashesOfExactlyTheKeysOfEachRangeInKeyOrder() {
         Seeds.forEach(0x5CA4_0001L, 200, (seed, random) -> {
             Store test = new Store();
-            MemoryEngine fresh = test.engine;
             List<TokenRange> ranges = twoDisjointRanges(random);
             Map<Key, Long> stored = test.storeKeys(random, ranges);
 
-            StorageResult.Scanned scanned = (StorageResult.Scanned) test.run(new StorageOp.Scan(ranges, Long.MAX_VALUE));
+            StorageResult.Digested digested = (StorageResult.Digested) test.run(new StorageOp.Digests(ranges, RecentWrites.NONE));
 
-            Map<Key, Siblings> expected = new TreeMap<>();
-            stored.forEach((key, token) -> {
-                if (ranges.stream().anyMatch(range -> range.contains(token))) {
-                    expected.put(key, fresh.get(key));
-                }
-            });
-            Map<Key, Siblings> actual = new TreeMap<>();
-            scanned.entries().forEach(entry -> actual.put(entry.key(), entry.state()));
-            assertEquals(expected.size(), scanned.entries().size(), "each key once");
-            assertEquals(expected, actual, "ranges " + ranges);
-            assertTrue(scanned.complete());
+            EntryHasher hasher = new EntryHasher();
+            List<List<KeyHash>> expected = new ArrayList<>();
+            for (TokenRange range : ranges) {
+                List<KeyHash> hashes = new ArrayList<>();
+                stored.forEach((key, token) -> { // a TreeMap: in key order
+                    if (range.contains(token)) {
+                        MerkleHash entry = hasher.entry(key, test.engine.get(key));
+                        hashes.add(new KeyHash(key, entry.high(), entry.low()));
+                    }
+                });
+                expected.add(hashes);
+            }
+            assertEquals(new StorageResult.Digested(expected), digested, "ranges " + ranges);
         });
     }
 
     @Test
-    void scanStopsAtTheByteBoundAndSaysItIsIncomplete() {
+    void digestsLeaveOutTheRecentKeys() {
+        long wall = 1_700_000_000_000L;
+        engine.update(key(1), current -> Siblings.EMPTY.write(issuer(actor("w")), CausalContext.EMPTY, Optional.of(bytes("new")),
+                wall, NO_PRUNING).state());
+        engine.update(key(2), current -> state("old"));
+
+        StorageResult.Digested digested = (StorageResult.Digested) run(
+                new StorageOp.Digests(List.of(TokenRange.FULL_RING), RecentWrites.around(wall, 5_000)));
+
+        assertEquals(List.of(key(2)), digested.perRange().get(0).stream().map(KeyHash::key).toList());
+    }
+
+    @Test
+    void readStatesStopsAtTheByteBoundAndSaysItIsIncomplete() {
         Seeds.forEach(0x5CA4_0002L, 200, (seed, random) -> {
             Store test = new Store();
-            MemoryEngine fresh = test.engine;
-            List<TokenRange> ranges = List.of(TokenRange.FULL_RING);
-            test.storeKeys(random, ranges);
-            List<KeyState> all = ((StorageResult.Scanned) test.run(new StorageOp.Scan(ranges, Long.MAX_VALUE))).entries();
+            List<Key> keys = new ArrayList<>(test.storeKeys(random, List.of(TokenRange.FULL_RING)).keySet());
+            List<KeyState> all = ((StorageResult.StatesRead) test.run(new StorageOp.ReadStates(keys, Long.MAX_VALUE))).entries();
+            assertEquals(keys, all.stream().map(KeyState::key).toList(), "every key, in the order asked");
             long total = all.stream().mapToLong(entry -> StorageOp.sizeOf(entry.key(), entry.state())).sum();
             long bound = 1 + random.nextLong(total - 1);
 
-            StorageResult.Scanned cut = (StorageResult.Scanned) test.run(new StorageOp.Scan(ranges, bound));
+            StorageResult.StatesRead cut = (StorageResult.StatesRead) test.run(new StorageOp.ReadStates(keys, bound));
 
             assertFalse(cut.complete(), "bound " + bound + " of " + total);
             assertFalse(cut.entries().isEmpty(), "at least one state");
-            assertEquals(all.subList(0, cut.entries().size()), cut.entries(), "a prefix of the scan");
+            assertEquals(all.subList(0, cut.entries().size()), cut.entries(), "a prefix");
             long bytes = cut.entries().stream().mapToLong(entry -> StorageOp.sizeOf(entry.key(), entry.state())).sum();
             KeyState next = all.get(cut.entries().size());
             assertTrue(cut.entries().size() == 1 || bytes <= bound, bytes + " bytes over the bound " + bound);
             assertTrue(bytes + StorageOp.sizeOf(next.key(), next.state()) > bound, "the next state would have fitted");
-            assertEquals(new StorageResult.Scanned(all, true), test.run(new StorageOp.Scan(ranges, total)), "exactly at the bound");
+            assertEquals(new StorageResult.StatesRead(all, true), test.run(new StorageOp.ReadStates(keys, total)), "exactly at the bound");
         });
     }
 
     @Test
-    void scanOfRangesWithoutKeysIsEmptyAndComplete() {
+    void readStatesSkipsKeysNotStoredAndDigestsOfEmptyRangesAreEmpty() {
         engine.update(key(500), current -> state("x"));
 
-        assertEquals(new StorageResult.Scanned(List.of(), true), run(new StorageOp.Scan(List.of(new TokenRange(0, 100)), 1)));
-        assertEquals(new StorageResult.Scanned(List.of(), true), run(new StorageOp.Scan(List.of(), 1)));
+        assertEquals(new StorageResult.StatesRead(List.of(new KeyState(key(500), state("x"))), true),
+                run(new StorageOp.ReadStates(List.of(key(7), key(500), key(8)), 1)));
+        assertEquals(new StorageResult.Digested(List.of(List.of())),
+                run(new StorageOp.Digests(List.of(new TokenRange(0, 100)), RecentWrites.NONE)));
+        assertEquals(new StorageResult.Digested(List.of()), run(new StorageOp.Digests(List.of(), RecentWrites.NONE)));
     }
 
     // ---- engine failures ----
@@ -349,8 +369,9 @@ class StorageExecutionTest {
 
         assertEquals(new StorageResult.Loaded(state("x")),
                 StorageExecution.startIfReady(store.storage, new StorageOp.Read(key(1)), ignored -> { }).toCompletableFuture().join());
-        assertEquals(null, StorageExecution.startIfReady(store.storage, new StorageOp.Scan(List.of(TokenRange.FULL_RING), 100),
-                ignored -> { }));
+        assertEquals(null, StorageExecution.startIfReady(store.storage, new StorageOp.Digests(List.of(TokenRange.FULL_RING),
+                RecentWrites.NONE), ignored -> { }));
+        assertEquals(null, StorageExecution.startIfReady(store.storage, new StorageOp.ReadStates(List.of(key(1)), 100), ignored -> { }));
         assertEquals(null, StorageExecution.startIfReady(store.storage,
                 new StorageOp.MergeAll(List.of(new KeyState(key(2), state("y"))), NO_PRUNING), ignored -> { }));
     }
@@ -410,8 +431,10 @@ class StorageExecutionTest {
                 StorageExecution.execute(failing, new StorageOp.MergeAll(List.of(new KeyState(key(1), state("x"))), NO_PRUNING)));
         assertEquals(new StorageResult.Failed("Merkle trees of 1 ranges: java.io.IOException: disk gone"),
                 StorageExecution.execute(failing, new StorageOp.BuildTrees(ranges, 2)));
-        assertEquals(new StorageResult.Failed("scan of 1 ranges: java.io.IOException: disk gone"),
-                StorageExecution.execute(failing, new StorageOp.Scan(ranges, 100)));
+        assertEquals(new StorageResult.Failed("key hashes of 1 ranges: java.io.IOException: disk gone"),
+                StorageExecution.execute(failing, new StorageOp.Digests(ranges, RecentWrites.NONE)));
+        assertEquals(new StorageResult.Failed("reading 1 states: java.io.IOException: disk gone"),
+                StorageExecution.execute(failing, new StorageOp.ReadStates(List.of(key(1)), 100)));
     }
 
     /** An engine whose disk is gone: every call fails as engines report I/O errors. */

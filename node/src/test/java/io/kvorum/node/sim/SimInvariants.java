@@ -74,7 +74,8 @@ final class SimInvariants {
                 // Background protocols' requests: no quorum counts their replies.
                 case PeerMessage.HintBatch batch -> { }
                 case PeerMessage.TreeRequest tree -> { }
-                case PeerMessage.KeysRequest keys -> { }
+                case PeerMessage.KeyHashesRequest hashes -> { }
+                case PeerMessage.KeyStatesRequest states -> { }
                 case PeerMessage.StreamRequest stream -> { }
             }
         }

@@ -665,7 +665,8 @@ public final class Simulator {
             case StorageOp.Read read -> false;
             case StorageOp.LoadHints load -> false;
             case StorageOp.BuildTrees build -> false;
-            case StorageOp.Scan scan -> false;
+            case StorageOp.Digests digests -> false;
+            case StorageOp.ReadStates read -> false;
             case StorageOp.StreamScan stream -> false;
             case StorageOp.Purge purge -> true;
         };
@@ -682,7 +683,8 @@ public final class Simulator {
             case StorageOp.Read read -> List.of();
             case StorageOp.LoadHints load -> List.of();
             case StorageOp.BuildTrees build -> List.of();
-            case StorageOp.Scan scan -> List.of();
+            case StorageOp.Digests digests -> List.of();
+            case StorageOp.ReadStates read -> List.of();
             case StorageOp.StreamScan stream -> List.of();
             case StorageOp.Purge purge -> List.of();
         };
