@@ -29,12 +29,11 @@ import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.ring.Ring;
 import io.kvorum.storage.merkle.MerkleTree;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -139,7 +138,7 @@ public final class AntiEntropy {
     private List<MerkleTree> remoteTrees;
     private Phase phase;
     /** The keys the running exchange offered hashes of: the only ones whose states it sends. */
-    private Set<Key> offered = Set.of();
+    private TreeSet<Key> offered = new TreeSet<>();
     /** What the running exchange may still stream to the peer after its offer. */
     private long bytesLeft;
     private long nextStartMillis;
@@ -342,7 +341,7 @@ public final class AntiEntropy {
     private void offerHashes(TreeComparison exchange, List<TokenRange> differing, List<List<KeyHash>> perLeaf) {
         long maxBytes = settings.maxBytesPerExchange();
         KeyHashes.Offer offer = KeyHashes.offer(differing, perLeaf, maxBytes);
-        offered = new HashSet<>(offer.hashes().size());
+        offered = new TreeSet<>();
         offer.hashes().forEach(hash -> offered.add(hash.key()));
         bytesLeft = Math.max(1, maxBytes - offer.bytes());
         phase = Phase.HASHES;
@@ -411,7 +410,7 @@ public final class AntiEntropy {
         localTrees = null;
         remoteTrees = null;
         phase = null;
-        offered = Set.of();
+        offered = new TreeSet<>();
         // Forget ranges of this peer that the ring no longer shares, so the age reflects today's ranges.
         lastInSync.keySet().removeIf(s -> s.peer().equals(exchange.peer()) && !exchange.ranges().contains(s.range()));
         for (TokenRange range : exchange.ranges()) {
