@@ -48,8 +48,10 @@ import java.util.function.Predicate;
  * nodes whose ring views differ still build comparable trees), with a leaf per 64 keys the
  * initiator held at its last build, between 1,024 and 16,384 leaves in all (see {@link #depthFor}).
  * Keys written in the last {@link #RECENT_WRITES_MILLIS} are left out by both sides, in the trees and
- * in the states shipped (a window the initiator fixes, see {@link RecentWrites}), so writes in flight
- * do not make leaves differ.
+ * in the key hashes (a window the initiator fixes, see {@link RecentWrites}), so writes in flight
+ * do not make leaves differ. (A key whose newest version is recent on one side only, a write still
+ * on its way, is listed by the other side alone when its leaf differs for another reason: it then
+ * moves as if missing, which costs one state and loses nothing.)
  * The initiator compares, and for the leaves that differ the two sides compare per-key hashes
  * before any state moves (Riak's approach [1]): (1) the initiator sends the differing leaves and its
  * (key, entry hash) list of their keys ({@link KeyHashesRequest}); (2) the peer lists its own keys of
@@ -68,7 +70,7 @@ import java.util.function.Predicate;
  * of such a leaf shipped its whole state both ways, though all but one were equal. A key hash is
  * its key and 16 bytes. Why this exchange and not one where the peer also sends hashes back: the
  * peer can compare at once, so its answer already carries states, and a third message is needed
- * only when the initiator holds something the peer lacks. Why the third step is acknowledged: the
+ * only when the peer wants a state. Why the third step is acknowledged: the
  * exchange must stay the one running until the peer has merged, or the next could start on top.
  *
  * <p>Bounds. Each direction streams at most {@code max-bytes-per-exchange}: the initiator offers
@@ -94,8 +96,9 @@ public final class AntiEntropy {
     static final int LEAVES_PER_EXCHANGE = 1024;
     /**
      * Beyond {@link #LEAVES_PER_EXCHANGE}, about one leaf per this many keys: every leaf that a write in
-     * flight makes differ ships all of its keys' states both ways, and at 1,000,000 keys and 1,024
-     * leaves (about 1,000 keys a leaf) that was 63% of the nodes' CPU under YCSB A (issue 16).
+     * flight makes differ lists all of its keys' hashes (and, before the per-key exchange, shipped all
+     * of their states both ways: at 1,000,000 keys and 1,024 leaves, about 1,000 keys a leaf, that was
+     * 63% of the nodes' CPU under YCSB A, issue 16).
      */
     static final int KEYS_PER_LEAF = 64;
     /** At most this many leaves per exchange: a 256 KiB tree each way. */
@@ -127,6 +130,7 @@ public final class AntiEntropy {
     private final AntiEntropySettings settings;
     private final Outbox outbox;
     private final CoreMetrics metrics;
+    private final AntiEntropyResponder responder;
     private long startedMillis = Long.MIN_VALUE;
     /** When each (peer, range) was last found identical; absent: not since this node started. */
     private final Map<Synced, Long> lastInSync = new TreeMap<>((x, y) -> {
@@ -163,6 +167,7 @@ public final class AntiEntropy {
         this.settings = settings;
         this.outbox = outbox;
         this.metrics = metrics;
+        this.responder = new AntiEntropyResponder(maxActors, settings, outbox, metrics, agreedRing);
     }
 
     /** A periodic tick: start an exchange when one is due and none is running. */
@@ -208,15 +213,15 @@ public final class AntiEntropy {
     private boolean onRequest(NodeId from, PeerMessage.Request request) {
         return switch (request) {
             case TreeRequest tree -> {
-                serveTrees(from, tree);
+                responder.serveTrees(from, tree);
                 yield true;
             }
             case KeyHashesRequest hashes -> {
-                serveHashes(from, hashes);
+                responder.serveHashes(from, hashes);
                 yield true;
             }
             case KeyStatesRequest states -> {
-                serveStates(from, states);
+                responder.serveStates(from, states);
                 yield true;
             }
             // The coordinators' and hinted handoff's requests.
@@ -435,83 +440,6 @@ public final class AntiEntropy {
     /** As {@link #isCurrent(NodeId, long)}, and the exchange waits for this reply (not a duplicate or one out of turn). */
     private boolean isCurrent(NodeId from, long requestId, Phase expected) {
         return isCurrent(from, requestId) && phase == expected;
-    }
-
-    // ---- responder ---------------------------------------------------------------------------
-
-    private void serveTrees(NodeId from, TreeRequest request) {
-        if ((long) request.ranges().size() << request.depth() > LEAVES_MAX || !disjoint(request.ranges())) {
-            outbox.send(from, new ReplicaFailure(request.requestId(), "tree request too large or with overlapping ranges"));
-            return;
-        }
-        long agreed = agreedRing.getAsLong();
-        if (request.ringFingerprint() != 0 && request.ringFingerprint() != agreed) {
-            // Ranges compared under two different rings would move keys to nodes that do not own them.
-            outbox.send(from, new ReplicaFailure(request.requestId(), "ring views differ (a membership change is in flight"
-                    + " or gossip has not converged): no comparison"));
-            return;
-        }
-        outbox.storage(new StorageOp.BuildTrees(request.ranges(), request.depth(), request.recent()), result -> outbox.send(from,
-                result instanceof StorageResult.Trees trees
-                        ? new TreeResponse(request.requestId(), trees.trees())
-                        : new ReplicaFailure(request.requestId(), StorageResult.failureReason(result))));
-    }
-
-    /** Step 2: compare the initiator's hashes with this node's, answer with the states that must move here to there. */
-    private void serveHashes(NodeId from, KeyHashesRequest request) {
-        Optional<String> refusal = refusal(request);
-        if (refusal.isPresent()) {
-            outbox.send(from, new ReplicaFailure(request.requestId(), refusal.get()));
-            return;
-        }
-        long maxBytes = Math.min(request.maxBytes(), settings.maxBytesPerExchange());
-        outbox.storage(new StorageOp.Digests(request.leaves(), request.recent()), result -> {
-            if (!(result instanceof StorageResult.Digested digested)) {
-                outbox.send(from, new ReplicaFailure(request.requestId(), StorageResult.failureReason(result)));
-                return;
-            }
-            KeyHashes.Difference difference = KeyHashes.compare(KeyHashes.flatten(digested.perRange()), request.hashes());
-            if (difference.toSend().isEmpty()) {
-                outbox.send(from, new KeyHashesResponse(request.requestId(), List.of(), difference.wanted()));
-                return;
-            }
-            long statesBytes = Math.max(1, maxBytes - KeyHashes.bytesOf(difference.wanted()));
-            outbox.storage(new StorageOp.ReadStates(difference.toSend(), statesBytes), read -> outbox.send(from,
-                    read instanceof StorageResult.StatesRead states
-                            ? new KeyHashesResponse(request.requestId(), states.entries(), difference.wanted())
-                            : new ReplicaFailure(request.requestId(), StorageResult.failureReason(read))));
-        });
-    }
-
-    /** Why a key-hash request is not served (before any work is done), if it is not. */
-    private Optional<String> refusal(KeyHashesRequest request) {
-        if (request.leaves().size() > LEAVES_MAX || request.hashes().size() > HASHES_MAX) {
-            return Optional.of("key-hash request too large: " + request.leaves().size() + " leaves, " + request.hashes().size()
-                    + " hashes (at most " + LEAVES_MAX + " and " + HASHES_MAX + ")");
-        }
-        if (!disjoint(request.leaves())) {
-            return Optional.of("key-hash request with overlapping leaves");
-        }
-        if (!KeyHashes.strictlyAscending(request.hashes())) {
-            return Optional.of("key-hash request whose keys are not in ascending order, or listed twice");
-        }
-        long agreed = agreedRing.getAsLong();
-        if (request.ringFingerprint() != 0 && request.ringFingerprint() != agreed) {
-            return Optional.of("ring views differ (a membership change is in flight or gossip has not converged): no comparison");
-        }
-        return Optional.empty();
-    }
-
-    /** The initiator's states of the keys this node wanted: merge durably, then acknowledge. */
-    private void serveStates(NodeId from, KeyStatesRequest request) {
-        outbox.storage(new StorageOp.MergeAll(request.entries(), maxActors), merged -> {
-            if (merged instanceof StorageResult.Merged m) {
-                metrics.antiEntropyKeysRepaired(from, m.changed());
-                outbox.send(from, new KeyStatesResponse(request.requestId()));
-            } else {
-                outbox.send(from, new ReplicaFailure(request.requestId(), StorageResult.failureReason(merged)));
-            }
-        });
     }
 
     // ---- helpers -----------------------------------------------------------------------------
