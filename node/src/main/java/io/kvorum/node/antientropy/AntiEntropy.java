@@ -121,7 +121,7 @@ public final class AntiEntropy {
     private record Synced(NodeId peer, TokenRange range) {}
 
     /** Where the running exchange is: which reply it waits for (or none while its own storage works). */
-    private enum Phase { TREES, HASHES, MERGING, STATES }
+    private enum Phase { TREES, LOCAL, HASHES, STATES }
 
     private final NodeId self;
     private final LongSupplier agreedRing;
@@ -329,7 +329,7 @@ public final class AntiEntropy {
             finish(exchange);
             return;
         }
-        phase = Phase.MERGING; // no reply is awaited while the own hashes are listed
+        phase = Phase.LOCAL; // no reply is awaited while the own hashes are listed
         outbox.storage(new StorageOp.Digests(differing, exchange.recent()), result -> {
             if (current != exchange) {
                 return;
@@ -357,7 +357,7 @@ public final class AntiEntropy {
     /** Step 3: merge the peer's states, then send this node's states of the offered keys it wants. */
     private void onPeerStates(KeyHashesResponse answer) {
         TreeComparison exchange = current;
-        phase = Phase.MERGING; // a duplicate answer merges nothing twice
+        phase = Phase.LOCAL; // a duplicate answer merges nothing twice
         List<Key> wanted = answer.wanted().stream().filter(offered::contains).distinct().toList();
         if (answer.entries().isEmpty()) {
             sendWanted(exchange, wanted);

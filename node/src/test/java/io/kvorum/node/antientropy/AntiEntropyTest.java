@@ -380,7 +380,7 @@ class AntiEntropyTest {
     /** The one message of {@code type} among {@code carried}. */
     private static <T extends PeerMessage> T only(List<PeerMessage> carried, Class<T> type) {
         List<T> found = carried.stream().filter(type::isInstance).map(type::cast).toList();
-        assertEquals(1, found.size(), type.getSimpleName() + " in " + carried);
+        assertEquals(1, found.size(), type.getSimpleName() + " in " + carried.stream().map(m -> m.getClass().getSimpleName()).toList());
         return found.get(0);
     }
 
@@ -455,7 +455,8 @@ class AntiEntropyTest {
 
         List<PeerMessage> carried = relay(a, b, request);
 
-        assertEquals(4, carried.size(), "tree request and response, key-hash request and response: " + carried);
+        assertEquals(4, carried.size(), "tree request and response, key-hash request and response: "
+                + carried.stream().map(message -> message.getClass().getSimpleName()).toList());
         assertTrue(carried.stream().noneMatch(KeyStatesRequest.class::isInstance));
         assertEquals(a.contents(), b.contents());
         assertEquals(List.of(request.requestId()), a.outbox.cancelled(), "finished");
