@@ -215,6 +215,10 @@ final class PrometheusFamilies implements MultiCollector {
                 "Compared token ranges that were found identical.", Labels.EMPTY);
         counter(m, "anti-entropy.keys-repaired", "kvorum_anti_entropy_keys_repaired",
                 "Keys changed on this node by anti-entropy merges.", Labels.EMPTY);
+        counter(m, "anti-entropy.key-hashes-sent", "kvorum_anti_entropy_key_hashes_sent",
+                "Key hashes this node sent to compare the keys of differing Merkle leaves.", Labels.EMPTY);
+        counter(m, "anti-entropy.states-sent", "kvorum_anti_entropy_states_sent",
+                "Key states this node sent to a peer by anti-entropy (keys whose hashes differed or that the peer lacked).", Labels.EMPTY);
         m.put("transfer.bytes", new Mapping("kvorum_transfer_received_bytes",
                 "Bytes of key states this node received by range transfers (join, leave, remove, replace).",
                 Kind.COUNTER, Labels.EMPTY, 1, Unit.BYTES));

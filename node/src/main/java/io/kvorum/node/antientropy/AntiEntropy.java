@@ -350,6 +350,7 @@ public final class AntiEntropy {
         offer.hashes().forEach(hash -> offered.add(hash.key()));
         bytesLeft = Math.max(1, maxBytes - offer.bytes());
         phase = Phase.HASHES;
+        metrics.antiEntropySent(offer.hashes().size(), 0);
         outbox.send(exchange.peer(), new KeyHashesRequest(exchange.id(), offer.leaves(), offer.hashes(), maxBytes, exchange.recent(),
                 agreedRing.getAsLong()));
     }
@@ -387,6 +388,7 @@ public final class AntiEntropy {
             }
             if (result instanceof StorageResult.StatesRead read && !read.entries().isEmpty()) {
                 phase = Phase.STATES;
+                metrics.antiEntropySent(0, read.entries().size());
                 outbox.send(exchange.peer(), new KeyStatesRequest(exchange.id(), read.entries()));
             } else {
                 finish(exchange); // removed since it was listed, or the disk failed

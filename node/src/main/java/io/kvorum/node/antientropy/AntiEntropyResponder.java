@@ -76,10 +76,14 @@ final class AntiEntropyResponder {
                 return;
             }
             long statesBytes = Math.max(1, maxBytes - KeyHashes.bytesOf(difference.wanted()));
-            outbox.storage(new StorageOp.ReadStates(difference.toSend(), statesBytes), read -> outbox.send(from,
-                    read instanceof StorageResult.StatesRead states
-                            ? new KeyHashesResponse(request.requestId(), states.entries(), difference.wanted())
-                            : new ReplicaFailure(request.requestId(), StorageResult.failureReason(read))));
+            outbox.storage(new StorageOp.ReadStates(difference.toSend(), statesBytes), read -> {
+                if (read instanceof StorageResult.StatesRead states) {
+                    metrics.antiEntropySent(0, states.entries().size());
+                    outbox.send(from, new KeyHashesResponse(request.requestId(), states.entries(), difference.wanted()));
+                } else {
+                    outbox.send(from, new ReplicaFailure(request.requestId(), StorageResult.failureReason(read)));
+                }
+            });
         });
     }
 

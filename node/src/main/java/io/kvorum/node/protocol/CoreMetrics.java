@@ -61,6 +61,12 @@ public interface CoreMetrics {
     /** An anti-entropy exchange with {@code peer} merged states that changed {@code keys} keys on this node. */
     default void antiEntropyKeysRepaired(NodeId peer, int keys) {}
 
+    /**
+     * This node sent {@code keyHashes} key hashes and {@code states} key states in an anti-entropy
+     * exchange (as initiator or peer): what the per-key comparison costs and what it ships.
+     */
+    default void antiEntropySent(int keyHashes, int states) {}
+
     /** A member's life changed as this node sees it (up, down, joined, restarted, ...). */
     default void membershipChanged(MembershipEvent event) {}
 

@@ -47,6 +47,8 @@ final class RuntimeMetrics implements CoreMetrics {
     private final Counter rangesCompared;
     private final Counter rangesInSync;
     private final Counter keysRepaired;
+    private final Counter keyHashesSent;
+    private final Counter statesSent;
     private final Counter refusedForSiblings;
     private final Counter refusedForBytes;
     private final Counter transferKeys;
@@ -80,6 +82,8 @@ final class RuntimeMetrics implements CoreMetrics {
         rangesCompared = registry.counter("anti-entropy.ranges-compared");
         rangesInSync = registry.counter("anti-entropy.ranges-in-sync");
         keysRepaired = registry.counter("anti-entropy.keys-repaired");
+        keyHashesSent = registry.counter("anti-entropy.key-hashes-sent");
+        statesSent = registry.counter("anti-entropy.states-sent");
         registry.gauge("anti-entropy.oldest-sync-age-ms", () -> () -> oldestSyncAgeMillis);
         refusedForSiblings = registry.counter("kv.writes-refused.siblings-max");
         refusedForBytes = registry.counter("kv.writes-refused.key-bytes-max");
@@ -243,6 +247,12 @@ final class RuntimeMetrics implements CoreMetrics {
     public void antiEntropyKeysRepaired(NodeId peer, int keys) {
         keysRepaired.inc(keys);
         events.antiEntropyKeysRepaired(peer, keys);
+    }
+
+    @Override
+    public void antiEntropySent(int keyHashes, int states) {
+        keyHashesSent.inc(keyHashes);
+        statesSent.inc(states);
     }
 
     @Override

@@ -421,6 +421,10 @@ class AntiEntropyTest {
         assertEquals(a.contents(), b.contents());
         assertEquals(List.of(1), a.metrics.keysRepaired());
         assertEquals(List.of(1), b.metrics.keysRepaired());
+        assertEquals(50, a.metrics.keyHashesSent(), "the metrics count what was sent: 50 hashes and one state from a");
+        assertEquals(1, a.metrics.statesSent());
+        assertEquals(0, b.metrics.keyHashesSent());
+        assertEquals(1, b.metrics.statesSent(), "one state from b");
         assertEquals(List.of(request.requestId()), a.outbox.cancelled(), "the exchange finished on b's acknowledgement");
     }
 

@@ -12,6 +12,8 @@ public final class RecordingMetrics implements CoreMetrics {
     private final List<Integer> hintsDelivered = new ArrayList<>();
     private final List<Compared> compared = new ArrayList<>();
     private final List<Integer> keysRepaired = new ArrayList<>();
+    private int keyHashesSent;
+    private int statesSent;
     private final List<Long> syncAges = new ArrayList<>();
     private List<RangeSync> syncs = List.of();
 
@@ -28,6 +30,22 @@ public final class RecordingMetrics implements CoreMetrics {
     @Override
     public void antiEntropyKeysRepaired(NodeId peer, int keys) {
         keysRepaired.add(keys);
+    }
+
+    @Override
+    public void antiEntropySent(int keyHashes, int states) {
+        keyHashesSent += keyHashes;
+        statesSent += states;
+    }
+
+    /** Key hashes sent in all exchanges so far. */
+    public int keyHashesSent() {
+        return keyHashesSent;
+    }
+
+    /** Key states sent in all exchanges so far. */
+    public int statesSent() {
+        return statesSent;
     }
 
     @Override
