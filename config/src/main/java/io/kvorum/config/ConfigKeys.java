@@ -336,7 +336,7 @@ public final class ConfigKeys {
      */
     public static final ConfigKey<CacheSize> STORAGE_CACHE_SIZE = ConfigKey.of("storage.cache-size", "40%",
             ValueTypes.cacheSize((int) Units.GIB, 1, 80),
-            "The log engine's read cache of decoded key states: a share of the node's maximum heap (40%: about 200 MiB"
+            "The log engine's read cache of key states (kept encoded): a share of the node's maximum heap (40%: about 200 MiB"
                     + " of the default -Xmx512m), or a fixed size such as 64MiB (at most 1 GiB); 0 turns the cache off.");
 
     /**

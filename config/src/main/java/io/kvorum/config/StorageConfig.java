@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param sync when the log engine fsyncs
  * @param syncInterval how often it fsyncs under {@link SyncPolicy#INTERVAL}
  * @param segmentBytes size at which a segment file is sealed
- * @param cacheSize how much the read cache of decoded states holds: bytes, or a share of the heap (0 bytes: no cache)
+ * @param cacheSize how much the read cache of states (kept encoded) holds: bytes, or a share of the heap (0 bytes: no cache)
  * @param compressionThresholdBytes payloads at least this big are LZ4-compressed
  * @param compactionBytesPerSecond most bytes per second compaction reads
  * @param compactionTriggerPercent dead share of a sealed segment that makes it due for compaction

@@ -29,7 +29,7 @@ import java.util.function.UnaryOperator;
  *       a value (a tombstone-only state), or a removal marker. The active segment is sealed at
  *       {@code storage.segment-size}; a sealed segment gets a hint file of its keys and offsets.</li>
  *   <li><b>Reads.</b> The {@link KeyDirectory} maps each key to its newest record; a miss in the
- *       cache of decoded states costs one positioned read. Cache entries carry the location they were
+ *       cache of encoded states costs one positioned read. Cache entries carry the location they were
  *       read from and count only while the directory still points there, so a late fill racing a
  *       write can never serve a stale state.</li>
  *   <li><b>Writes.</b> An update holds the key's lock (one of {@value #KEY_LOCKS} stripes) while
@@ -58,10 +58,20 @@ import java.util.function.UnaryOperator;
  */
 public final class LogEngine implements StorageEngine {
     private static final int KEY_LOCKS = 4096;
-    /** Heap of a decoded state beyond its encoded bytes (objects of the context, siblings and values), a rough guess for the cache weigher. */
-    private static final int DECODED_OVERHEAD_BYTES = 256;
+    /** Heap of a cache entry beyond its key's and state's bytes (the cache's node, key, location and array headers), for the weigher. */
+    private static final int ENTRY_OVERHEAD_BYTES = 128;
 
-    private record Cached(Location location, Siblings state) {}
+    /**
+     * A cached state, kept encoded: one array per key instead of a graph of dozens of objects. The
+     * cache is most of the heap's long-lived data, and under writes G1 marked that graph again and
+     * again (issue 16: with decoded states, GC threads took about 115 µs of CPU per YCSB A operation
+     * and full collections of 300-700 ms happened; decoding a hit costs a few µs).
+     */
+    private record Cached(Location location, byte[] payload) {
+        Siblings state() {
+            return VersionCodec.decode(payload, Integer.MAX_VALUE);
+        }
+    }
 
     private final LogStore store;
     private final ToLongFunction<Key> tokenizer;
@@ -77,7 +87,7 @@ public final class LogEngine implements StorageEngine {
         this.cacheCapacityBytes = cacheBytes;
         this.cache = cacheBytes == 0 ? null : Caffeine.newBuilder()
                 .maximumWeight(cacheBytes)
-                .weigher((Key key, Cached c) -> key.utf8().length() + c.location().length() + DECODED_OVERHEAD_BYTES)
+                .weigher((Key key, Cached c) -> key.utf8().length() + c.payload().length + ENTRY_OVERHEAD_BYTES)
                 .executor(Runnable::run) // maintenance on the calling thread: storage starts no threads of its own
                 .build();
         for (int i = 0; i < KEY_LOCKS; i++) {
@@ -87,7 +97,7 @@ public final class LogEngine implements StorageEngine {
             // The same record at a new place: the cached state stays valid (without this, every key a
             // compaction moved missed the cache once; issue 16 saw hit rates fall to 83% after workload A).
             store.onMoved((key, from, to) -> cache.asMap().computeIfPresent(new Key(io.kvorum.common.Bytes.wrapOwned(key)),
-                    (k, cached) -> cached.location().equals(from) ? new Cached(to, cached.state()) : cached));
+                    (k, cached) -> cached.location().equals(from) ? new Cached(to, cached.payload()) : cached));
         }
     }
 
@@ -182,13 +192,13 @@ public final class LogEngine implements StorageEngine {
             if (next.equals(Siblings.EMPTY)) {
                 return null;
             }
-            LogStore.Appended appended = store.writeIfReady(bytes, VersionCodec.encode(next), !next.hasLiveValue(),
-                    next.newestWallMillis());
+            byte[] payload = VersionCodec.encode(next);
+            LogStore.Appended appended = store.writeIfReady(bytes, payload, !next.hasLiveValue(), next.newestWallMillis());
             if (appended == null) {
                 return null;
             }
             if (cache != null) {
-                cache.put(key, new Cached(appended.location(), next));
+                cache.put(key, new Cached(appended.location(), payload));
             }
             return deferred(next, appended.ticket());
         } finally {
@@ -218,7 +228,7 @@ public final class LogEngine implements StorageEngine {
         byte[] payload = VersionCodec.encode(next);
         LogStore.Appended appended = store.write(bytes, payload, !next.hasLiveValue(), next.newestWallMillis());
         if (cache != null) {
-            cache.put(key, new Cached(appended.location(), next));
+            cache.put(key, new Cached(appended.location(), payload));
         }
         return appended.ticket();
     }
@@ -243,11 +253,10 @@ public final class LogEngine implements StorageEngine {
         if (read == null) {
             return Siblings.EMPTY;
         }
-        Siblings state = VersionCodec.decode(read.payload(), Integer.MAX_VALUE);
         if (cache != null) {
-            cache.put(key, new Cached(read.location(), state));
+            cache.put(key, new Cached(read.location(), read.payload()));
         }
-        return state;
+        return VersionCodec.decode(read.payload(), Integer.MAX_VALUE);
     }
 
     @Override

@@ -10,7 +10,7 @@ import io.kvorum.config.StorageConfig.SyncPolicy;
  * @param sync when appends are forced to disk
  * @param syncIntervalMillis the fsync period under {@link SyncPolicy#INTERVAL}
  * @param segmentBytes the size at which the active segment is sealed
- * @param cacheBytes bytes of decoded states the engine's cache holds (0: none)
+ * @param cacheBytes bytes of encoded states the engine's cache holds (0: none)
  * @param compressionThresholdBytes payloads at least this big are LZ4-compressed
  * @param compactionBytesPerSecond most bytes per second compaction reads
  * @param compactionTriggerPercent dead share of a sealed segment that makes it due
