@@ -1,9 +1,9 @@
 package io.kvorum.node.auth;
 
 import java.security.InvalidKeyException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -20,6 +20,7 @@ public final class FrameMac {
 
     private final Mac mac;
     private final byte[] sequenceBytes = new byte[Long.BYTES];
+    private final byte[] expected = new byte[MAC_BYTES];
     private long sequence;
 
     public FrameMac(byte[] sessionKey) {
@@ -33,7 +34,8 @@ public final class FrameMac {
 
     /** The MAC of the next frame sent, {@code payload}; advances the sequence. */
     public byte[] sign(byte[] payload) {
-        return next(payload, 0, payload.length);
+        update(payload, 0, payload.length);
+        return mac.doFinal();
     }
 
     /**
@@ -42,19 +44,36 @@ public final class FrameMac {
      * @throws AuthenticationException when the MAC does not match (altered, replayed, reordered or forged)
      */
     public byte[] verify(byte[] frame) {
+        return java.util.Arrays.copyOf(frame, check(frame));
+    }
+
+    /**
+     * As {@link #verify}, in place: returns how many bytes at the start of {@code frame} are its
+     * payload (every inbound frame passes here, so no copy is made of it or its MAC).
+     */
+    public int check(byte[] frame) {
         if (frame.length < MAC_BYTES) {
             throw new AuthenticationException("frame of " + frame.length + " bytes is too short to carry a MAC");
         }
         int payloadBytes = frame.length - MAC_BYTES;
-        byte[] expected = next(frame, 0, payloadBytes);
-        byte[] actual = java.util.Arrays.copyOfRange(frame, payloadBytes, frame.length);
-        if (!MessageDigest.isEqual(expected, actual)) {
+        update(frame, 0, payloadBytes);
+        try {
+            mac.doFinal(expected, 0);
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException("an HMAC-SHA256 is " + MAC_BYTES + " bytes", e);
+        }
+        int difference = 0; // constant time, as MessageDigest.isEqual
+        for (int i = 0; i < MAC_BYTES; i++) {
+            difference |= expected[i] ^ frame[payloadBytes + i];
+        }
+        if (difference != 0) {
             throw new AuthenticationException("frame " + (sequence - 1) + " fails its MAC: altered, replayed or forged");
         }
-        return java.util.Arrays.copyOf(frame, payloadBytes);
+        return payloadBytes;
     }
 
-    private byte[] next(byte[] data, int offset, int length) {
+    /** Feeds the next sequence number and {@code data} to the MAC; advances the sequence. */
+    private void update(byte[] data, int offset, int length) {
         long s = sequence++;
         for (int i = Long.BYTES - 1; i >= 0; i--) {
             sequenceBytes[i] = (byte) s;
@@ -62,6 +81,5 @@ public final class FrameMac {
         }
         mac.update(sequenceBytes);
         mac.update(data, offset, length);
-        return mac.doFinal();
     }
 }

@@ -154,16 +154,20 @@ public final class PeerMessageCodec {
 
     /** Decodes one frame's payload; throws {@link MalformedException} for anything not produced by {@link #encode}. */
     public PeerMessage decode(byte[] bytes) {
+        return decode(bytes, bytes.length);
+    }
+
+    /** As {@link #decode(byte[])}, for a payload that is the first {@code length} bytes of {@code frame}. */
+    public PeerMessage decode(byte[] frame, int length) {
         try {
-            return decodeChecked(bytes);
+            return decodeChecked(new ByteReader(frame, 0, length));
         } catch (IllegalArgumentException e) {
             // A record constructor (a node id, a range, a tree) rejected a decoded value.
             throw new MalformedException("invalid message: " + e.getMessage());
         }
     }
 
-    private PeerMessage decodeChecked(byte[] bytes) {
-        ByteReader in = new ByteReader(bytes);
+    private PeerMessage decodeChecked(ByteReader in) {
         int tag = in.readByte();
         PeerMessage message = switch (tag) {
             case REPLICA_GET_REQUEST -> new ReplicaGetRequest(in.readVarLong(), readKey(in));

@@ -358,8 +358,8 @@ final class VertxTransport implements Transport {
             if (VertxTransport.this.closed) {
                 return;
             }
-            byte[] payload = settings.tls().isPresent() ? frame : session.receiving().verify(frame);
-            inbound.accept(new Input.PeerReceived(session.peer(), codec.decode(payload)));
+            int payloadBytes = settings.tls().isPresent() ? frame.length : session.receiving().check(frame);
+            inbound.accept(new Input.PeerReceived(session.peer(), codec.decode(frame, payloadBytes)));
         }
 
         void reject(String why) {
