@@ -52,7 +52,7 @@ ENV KVORUM_HTTP_HOST=0.0.0.0 \
     KVORUM_INTERNODE_HOST=0.0.0.0 \
     KVORUM_INTERNODE_PORT=9081 \
     KVORUM_NODE_DATA_DIR=/var/lib/kvorum \
-    JDK_JAVA_OPTIONS=-Xmx512m \
+    JDK_JAVA_OPTIONS="-Xmx512m -XX:MaxNewSize=160m" \
     JAVA_HOME=/opt/kvorum/jre \
     PATH=/opt/kvorum/jre/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
