@@ -215,11 +215,10 @@ public final class StorageExecution {
             builders.add(MerkleTree.builder(range, build.depth()));
         }
         RangeIndex index = new RangeIndex(build.ranges());
-        engine.forEachDigest(token -> index.find(token) >= 0, (key, newestWallMillis, entryHigh, entryLow) -> {
+        engine.forEachDigest(token -> index.find(token) >= 0, (key, token, newestWallMillis, entryHigh, entryLow) -> {
             if (build.recent().contains(newestWallMillis)) {
                 return; // written in the last seconds: maybe still on its way to the peer (see RecentWrites)
             }
-            long token = tokenizer.applyAsLong(key);
             builders.get(index.find(token)).addEntry(token, entryHigh, entryLow);
             keys[0]++;
         });
@@ -291,9 +290,9 @@ public final class StorageExecution {
         RangeIndex index = new RangeIndex(digests.ranges());
         List<List<KeyHash>> perRange = new ArrayList<>(digests.ranges().size());
         digests.ranges().forEach(range -> perRange.add(new ArrayList<>()));
-        engine.forEachDigest(token -> index.find(token) >= 0, (key, newestWallMillis, entryHigh, entryLow) -> {
+        engine.forEachDigest(token -> index.find(token) >= 0, (key, token, newestWallMillis, entryHigh, entryLow) -> {
             if (!digests.recent().contains(newestWallMillis)) {
-                perRange.get(index.find(tokenizer.applyAsLong(key))).add(new KeyHash(key, entryHigh, entryLow));
+                perRange.get(index.find(token)).add(new KeyHash(key, entryHigh, entryLow));
             }
         });
         perRange.forEach(hashes -> hashes.sort(Comparator.comparing(KeyHash::key)));

@@ -409,6 +409,11 @@ class StorageExecutionTest {
         }
 
         @Override
+        public void forEachDigest(LongPredicate tokens, DigestVisitor visitor) {
+            delegate.forEachDigest(tokens, visitor);
+        }
+
+        @Override
         public long size() {
             return delegate.size();
         }
@@ -470,6 +475,11 @@ class StorageExecutionTest {
 
         @Override
         public void scan(LongPredicate tokens, BiConsumer<Key, Siblings> visitor) {
+            throw gone();
+        }
+
+        @Override
+        public void forEachDigest(LongPredicate tokens, DigestVisitor visitor) {
             throw gone();
         }
 

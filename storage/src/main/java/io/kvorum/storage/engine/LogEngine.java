@@ -302,11 +302,12 @@ public final class LogEngine implements StorageEngine {
         EntryHasher hasher = new EntryHasher();
         store.forEachSummary((bytes, position, length, wallMillis, high, low) -> {
             Key key = new Key(io.kvorum.common.Bytes.wrapOwned(bytes)); // read only, like the directory's own
-            if (!tokens.test(tokenizer.applyAsLong(key))) {
+            long token = tokenizer.applyAsLong(key);
+            if (!tokens.test(token)) {
                 return;
             }
             if (high != 0 || low != 0) {
-                visitor.visit(key, wallMillis, high, low);
+                visitor.visit(key, token, wallMillis, high, low);
                 return;
             }
             Siblings state = peek(key, bytes);
@@ -315,7 +316,7 @@ public final class LogEngine implements StorageEngine {
             }
             MerkleHash entry = hasher.entry(key, state);
             store.setDigest(bytes, position, entry.high(), entry.low()); // kept only if the key has not moved on
-            visitor.visit(key, Math.floorDiv(state.newestWallMillis(), 1000) * 1000, entry.high(), entry.low());
+            visitor.visit(key, token, Math.floorDiv(state.newestWallMillis(), 1000) * 1000, entry.high(), entry.low());
         });
     }
 

@@ -3,6 +3,8 @@ package io.kvorum.storage.engine;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.TokenRange;
+import io.kvorum.storage.merkle.EntryHasher;
+import io.kvorum.storage.merkle.MerkleHash;
 import io.kvorum.storage.version.Siblings;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -95,6 +97,18 @@ public final class MemoryEngine implements StorageEngine {
         keys.forEach((slot, state) -> {
             if (tokens.test(slot.token())) {
                 visitor.accept(slot.key(), state);
+            }
+        });
+    }
+
+    /** Reads and hashes every state: this engine keeps no entry hashes (it is for tests and the simulator). */
+    @Override
+    public void forEachDigest(LongPredicate tokens, DigestVisitor visitor) {
+        EntryHasher hasher = new EntryHasher();
+        keys.forEach((slot, state) -> {
+            if (tokens.test(slot.token())) {
+                MerkleHash entry = hasher.entry(slot.key(), state);
+                visitor.visit(slot.key(), slot.token(), Math.floorDiv(state.newestWallMillis(), 1000) * 1000, entry.high(), entry.low());
             }
         });
     }

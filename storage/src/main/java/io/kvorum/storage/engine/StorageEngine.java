@@ -3,7 +3,6 @@ package io.kvorum.storage.engine;
 import io.kvorum.common.Key;
 import io.kvorum.common.TokenRange;
 import io.kvorum.storage.merkle.EntryHasher;
-import io.kvorum.storage.merkle.MerkleHash;
 import io.kvorum.storage.version.Siblings;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -91,24 +90,19 @@ public interface StorageEngine extends AutoCloseable {
     @FunctionalInterface
     interface DigestVisitor {
         /**
+         * @param token the key's token (the engine's tokenizer), so a visitor routing keys to ranges need not hash it again
          * @param newestWallMillis {@link Siblings#newestWallMillis} of the key's state, rounded down to the second
          * @param entryHigh with {@code entryLow}, the key's Merkle entry hash ({@link EntryHasher#entry})
          */
-        void visit(Key key, long newestWallMillis, long entryHigh, long entryLow);
+        void visit(Key key, long token, long newestWallMillis, long entryHigh, long entryLow);
     }
 
     /**
      * Calls {@code visitor} for every stored key whose token passes {@code tokens}, in no promised
      * order, with what a Merkle tree build needs of it. An engine that keeps the entry hashes
-     * reads only the states written since its last call; this default reads and hashes every state.
+     * reads only the states written since its last call; others read and hash every state.
      */
-    default void forEachDigest(LongPredicate tokens, DigestVisitor visitor) {
-        EntryHasher hasher = new EntryHasher();
-        scan(tokens, (key, state) -> {
-            MerkleHash entry = hasher.entry(key, state);
-            visitor.visit(key, Math.floorDiv(state.newestWallMillis(), 1000) * 1000, entry.high(), entry.low());
-        });
-    }
+    void forEachDigest(LongPredicate tokens, DigestVisitor visitor);
 
     /** How many keys are stored. */
     long size();

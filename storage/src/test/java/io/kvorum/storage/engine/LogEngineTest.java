@@ -158,7 +158,7 @@ class LogEngineTest extends StorageEngineContract {
 
     private static Map<Key, List<Long>> digests(LogEngine engine) {
         Map<Key, List<Long>> digests = new TreeMap<>();
-        engine.forEachDigest(token -> true, (key, wall, high, low) -> digests.put(key, List.of(wall, high, low)));
+        engine.forEachDigest(token -> true, (key, token, wall, high, low) -> digests.put(key, List.of(wall, high, low)));
         return digests;
     }
 

@@ -342,16 +342,16 @@ public abstract class StorageEngineContract {
         });
     }
 
-    /** What {@link StorageEngine#forEachDigest} gives equals hashing each state that {@code scan} gives. */
+    /** What {@link StorageEngine#forEachDigest} gives equals hashing each state that {@code scan} gives (engines with the hash tokenizer). */
     private static void assertDigestsMatchStates(StorageEngine engine, java.util.function.LongPredicate tokens) {
         io.kvorum.storage.merkle.EntryHasher hasher = new io.kvorum.storage.merkle.EntryHasher();
         Map<Key, List<Long>> expected = new TreeMap<>();
         engine.scan(tokens, (key, state) -> {
             io.kvorum.storage.merkle.MerkleHash entry = hasher.entry(key, state);
-            expected.put(key, List.of(state.newestWallMillis() / 1000 * 1000, entry.high(), entry.low()));
+            expected.put(key, List.of(hashToken(key), state.newestWallMillis() / 1000 * 1000, entry.high(), entry.low()));
         });
         Map<Key, List<Long>> digests = new TreeMap<>();
-        engine.forEachDigest(tokens, (key, wall, high, low) -> assertEquals(null, digests.put(key, List.of(wall, high, low)), key + " twice"));
+        engine.forEachDigest(tokens, (key, token, wall, high, low) -> assertEquals(null, digests.put(key, List.of(token, wall, high, low)), key + " twice"));
         assertEquals(expected, digests);
     }
 
