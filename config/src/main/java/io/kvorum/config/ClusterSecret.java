@@ -97,10 +97,15 @@ public final class ClusterSecret {
 
     /** HMAC-SHA256 of {@code data} under {@code key}. */
     public static byte[] hmac(byte[] key, byte[] data) {
+        return newHmac(key).doFinal(data);
+    }
+
+    /** A new HMAC-SHA256 keyed with {@code key}, for callers that sign many messages with one key (not thread-safe). */
+    public static Mac newHmac(byte[] key) {
         try {
             Mac mac = Mac.getInstance(HMAC);
             mac.init(new SecretKeySpec(key, HMAC));
-            return mac.doFinal(data);
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("the JDK must provide " + HMAC, e);
         }

@@ -1,10 +1,8 @@
 package io.kvorum.node.auth;
 
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
+import io.kvorum.config.ClusterSecret;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The MAC of every frame in one direction of an authenticated connection: HMAC-SHA256 under that
@@ -16,7 +14,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class FrameMac {
     public static final int MAC_BYTES = 32;
-    private static final String HMAC = "HmacSHA256";
 
     private final Mac mac;
     private final byte[] sequenceBytes = new byte[Long.BYTES];
@@ -24,12 +21,7 @@ public final class FrameMac {
     private long sequence;
 
     public FrameMac(byte[] sessionKey) {
-        try {
-            mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(sessionKey, HMAC));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("the JDK must provide " + HMAC, e);
-        }
+        mac = ClusterSecret.newHmac(sessionKey);
     }
 
     /** The MAC of the next frame sent, {@code payload}; advances the sequence. */
