@@ -263,6 +263,7 @@ public final class AntiEntropy {
             }
             // The coordinators' and hinted handoff's replies.
             case ReplicaGetResponse other -> false;
+            case PeerMessage.ReplicaDigestResponse other -> false;
             case ReplicaPutResponse other -> false;
             case ForwardWriteResponse other -> false;
             case HintBatchAck other -> false;

@@ -13,11 +13,14 @@ import io.kvorum.node.coordinator.Placement;
 import io.kvorum.node.coordinator.Placement.Target;
 import io.kvorum.node.coordinator.PutCoordinator;
 import io.kvorum.node.coordinator.ReadRepairPlanner.Repair;
+import io.kvorum.node.coordinator.StateDigester;
 import io.kvorum.node.coordinator.WriteForwarder;
 import io.kvorum.node.membership.Membership;
 import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
 import io.kvorum.node.message.PeerMessage.ForwardWriteResponse;
+import io.kvorum.node.message.PeerMessage.ReadMode;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
+import io.kvorum.node.message.PeerMessage.ReplicaDigestResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
@@ -62,7 +65,10 @@ final class CoordinatorSide {
     private static final long FORWARD_MARGIN_MAX_MILLIS = 250;
     /** ...so that the replica's answer (even Unavailable) arrives before the forwarder's own deadline. */
     private static final long FORWARD_MARGIN_DIVISOR = 10;
-    /** A sloppy write hedges (replaces silent targets by stand-ins) at this fraction of its deadline: one half. */
+    /**
+     * A sloppy write hedges (replaces silent targets by stand-ins) at this fraction of its deadline,
+     * and a digest read stops waiting for a slow data replica (fetches the digests' states): one half.
+     */
     private static final long HEDGE_DIVISOR = 2;
     /** The request id of writes to pending replicas: no operation has it, so their answers are dropped. */
     private static final long PENDING_REQUEST_ID = 0;
@@ -141,11 +147,16 @@ final class CoordinatorSide {
             return;
         }
         Placement placement = placement(key, sloppy);
-        GetCoordinator coordinator = new GetCoordinator(r + pendingExtra(key, sloppy), placement, plumbing::isHealthy, settings.maxActors(),
-                plumbing.wallMillis());
-        long id = operations.start(new ReadOp(key, coordinator, replyTo, then), plumbing.nowMillis() + timeoutMillis);
+        StateDigester digester = replica.digester();
+        GetCoordinator coordinator = new GetCoordinator(placement, plumbing::isHealthy, new GetCoordinator.Settings(
+                r + pendingExtra(key, sloppy), settings.maxActors(), plumbing.wallMillis(),
+                GetCoordinator.dataReplica(placement, settings.self(), plumbing::isHealthy), state -> digester.digest(key, state)));
+        long deadlineMillis = plumbing.nowMillis() + timeoutMillis;
+        // The one timer fires first at the hedge point, where digests stop waiting for a slow data replica.
+        long id = operations.start(new ReadOp(key, coordinator, replyTo, then, deadlineMillis, true),
+                plumbing.nowMillis() + timeoutMillis / HEDGE_DIVISOR);
         for (Target target : placement.targets()) {
-            plumbing.send(target.node(), new ReplicaGetRequest(id, key));
+            plumbing.send(target.node(), new ReplicaGetRequest(id, key, coordinator.modeFor(target.node())));
         }
         onReadDecision(id, coordinator.start());
     }
@@ -169,11 +180,22 @@ final class CoordinatorSide {
         }
     }
 
+    void onReadDigest(NodeId from, ReplicaDigestResponse response) {
+        if (operations.get(response.requestId()) instanceof ReadOp op) {
+            onReadDecision(response.requestId(), op.coordinator().onDigest(from, response.digest()));
+        }
+    }
+
     private void onReadDecision(long id, GetCoordinator.Decision decision) {
         if (!(operations.get(id) instanceof ReadOp op)) {
             return;
         }
-        decision.ask().forEach(target -> plumbing.send(target.node(), new ReplicaGetRequest(id, op.key())));
+        if (decision.digestMismatches() > 0) {
+            metrics.readDigestMismatches(decision.digestMismatches());
+        }
+        // Stand-ins and the replicas whose digests did not match are asked for their whole state.
+        decision.ask().forEach(target -> plumbing.send(target.node(), new ReplicaGetRequest(id, op.key(), ReadMode.DATA)));
+        decision.fetch().forEach(node -> plumbing.send(node, new ReplicaGetRequest(id, op.key(), ReadMode.DATA)));
         decision.answer().ifPresent(outcome -> answerRead(op, outcome));
         if (decision.finished()) {
             operations.finish(id);
@@ -460,6 +482,11 @@ final class CoordinatorSide {
     /** The timer of operation {@code id} fired: a write's hedge point, or a deadline. */
     void onTimeout(long id) {
         switch (operations.get(id)) {
+            case ReadOp op when op.hedgePending -> {
+                op.hedgePending = false;
+                plumbing.emit(new Effect.SetTimer(id, op.deadlineMillis));
+                onReadDecision(id, op.coordinator().onHedge());
+            }
             case ReadOp op -> onReadDecision(id, op.coordinator().onTimeout());
             case WriteOp op when op.hedgePending -> {
                 op.hedgePending = false;

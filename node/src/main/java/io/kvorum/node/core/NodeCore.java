@@ -199,6 +199,7 @@ public final class NodeCore {
             case HintBatch batch -> replica.mergeHintBatch(from, batch);
             case ForwardWriteRequest forwarded -> coordinator.onForwardedWrite(from, forwarded);
             case ReplicaGetResponse response -> coordinator.onReadReply(from, response);
+            case PeerMessage.ReplicaDigestResponse response -> coordinator.onReadDigest(from, response);
             case ReplicaPutResponse response -> coordinator.onWriteAck(from, response);
             case ForwardWriteResponse response -> coordinator.onForwardAnswered(from, response);
             case PeerMessage.StreamRequest request -> transfers.serve(from, request);

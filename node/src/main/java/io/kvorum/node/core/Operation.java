@@ -8,8 +8,44 @@ import io.kvorum.storage.version.Siblings;
 
 /** A client request the coordinator side is running, under its operation id: one of the three decision machines and whom to answer. */
 sealed interface Operation {
-    /** A read: a client's, or the first half of a blind delete or a PATCH ({@code then} says which). */
-    record ReadOp(Key key, GetCoordinator coordinator, ReplyTo replyTo, AfterRead then) implements Operation {}
+    /**
+     * A read: a client's, or the first half of a blind delete or a PATCH ({@code then} says which).
+     * A digest read's one timer fires first at the hedge point ({@code hedgePending}: the data
+     * replica is slow, so digests are fetched whole), then again at {@code deadlineMillis}.
+     */
+    final class ReadOp implements Operation {
+        private final Key key;
+        private final GetCoordinator coordinator;
+        private final ReplyTo replyTo;
+        private final AfterRead then;
+        final long deadlineMillis;
+        boolean hedgePending;
+
+        ReadOp(Key key, GetCoordinator coordinator, ReplyTo replyTo, AfterRead then, long deadlineMillis, boolean hedgePending) {
+            this.key = key;
+            this.coordinator = coordinator;
+            this.replyTo = replyTo;
+            this.then = then;
+            this.deadlineMillis = deadlineMillis;
+            this.hedgePending = hedgePending;
+        }
+
+        Key key() {
+            return key;
+        }
+
+        GetCoordinator coordinator() {
+            return coordinator;
+        }
+
+        ReplyTo replyTo() {
+            return replyTo;
+        }
+
+        AfterRead then() {
+            return then;
+        }
+    }
 
     /**
      * A write this node coordinates; {@code stored} is the state its local engine wrote, once it has.

@@ -1,10 +1,12 @@
 package io.kvorum.node.core;
 
 import io.kvorum.common.NodeId;
+import io.kvorum.node.coordinator.StateDigester;
 import io.kvorum.node.handoff.HintedHandoff;
 import io.kvorum.node.message.PeerMessage.HintBatch;
 import io.kvorum.node.message.PeerMessage.HintBatchAck;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
+import io.kvorum.node.message.PeerMessage.ReplicaDigestResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
@@ -28,6 +30,7 @@ final class ReplicaSide {
     private final CorePlumbing plumbing;
     private final HintedHandoff handoff;
     private final CoreMetrics metrics;
+    private final StateDigester digester = new StateDigester();
 
     ReplicaSide(NodeCoreSettings settings, CorePlumbing plumbing, HintedHandoff handoff, CoreMetrics metrics) {
         this.settings = settings;
@@ -36,8 +39,14 @@ final class ReplicaSide {
         this.metrics = metrics;
     }
 
+    /** The digests of this node's reads, served and compared (one per core: it is not thread-safe). */
+    StateDigester digester() {
+        return digester;
+    }
+
     void serveGet(NodeId from, ReplicaGetRequest request) {
-        plumbing.storage(new StorageWaiter.ServeGet(from, request.requestId()), new StorageOp.Read(request.key()));
+        plumbing.storage(new StorageWaiter.ServeGet(from, request.requestId(), request.key(), request.mode()),
+                new StorageOp.Read(request.key()));
     }
 
     void servePut(NodeId from, ReplicaPutRequest request) {
@@ -61,11 +70,16 @@ final class ReplicaSide {
                 new StorageOp.MergeAll(batch.entries(), settings.maxActors()));
     }
 
-    /** The replica read's storage is done: answer with the state, or with why it failed. */
+    /** The replica read's storage is done: answer with the state or its digest, as asked, or with why it failed. */
     void answerGet(StorageWaiter.ServeGet waiter, StorageResult result) {
-        plumbing.send(waiter.from(), result instanceof StorageResult.Loaded loaded
-                ? new ReplicaGetResponse(waiter.requestId(), loaded.state())
-                : new ReplicaFailure(waiter.requestId(), StorageResult.failureReason(result)));
+        if (!(result instanceof StorageResult.Loaded loaded)) {
+            plumbing.send(waiter.from(), new ReplicaFailure(waiter.requestId(), StorageResult.failureReason(result)));
+            return;
+        }
+        plumbing.send(waiter.from(), switch (waiter.mode()) {
+            case DATA -> new ReplicaGetResponse(waiter.requestId(), loaded.state());
+            case DIGEST -> new ReplicaDigestResponse(waiter.requestId(), digester.digest(waiter.key(), loaded.state()));
+        });
     }
 
     /** The replica write's merge is done (durably): acknowledge, or say why it failed. */

@@ -1,6 +1,8 @@
 package io.kvorum.node.core;
 
+import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
+import io.kvorum.node.message.PeerMessage.ReadMode;
 import io.kvorum.node.protocol.StorageResult;
 import java.util.function.Consumer;
 
@@ -9,8 +11,8 @@ sealed interface StorageWaiter {
     /** The local write of the write operation {@code operationId} this node coordinates. */
     record CoordinatorWrite(long operationId) implements StorageWaiter {}
 
-    /** Answer {@code from}'s replica read. */
-    record ServeGet(NodeId from, long requestId) implements StorageWaiter {}
+    /** Answer {@code from}'s replica read of {@code key}, with the state or its digest as {@code mode} asks. */
+    record ServeGet(NodeId from, long requestId, Key key, ReadMode mode) implements StorageWaiter {}
 
     /** Acknowledge {@code from}'s replica write (or report its failure). */
     record ServePut(NodeId from, long requestId) implements StorageWaiter {}

@@ -81,6 +81,7 @@ public final class HintedHandoff {
             case PeerMessage.ReplicaFailure failure -> failed(from, failure.requestId());
             // The coordinators' and anti-entropy's replies.
             case PeerMessage.ReplicaGetResponse other -> false;
+            case PeerMessage.ReplicaDigestResponse other -> false;
             case PeerMessage.ReplicaPutResponse other -> false;
             case PeerMessage.ForwardWriteResponse other -> false;
             case PeerMessage.TreeResponse other -> false;

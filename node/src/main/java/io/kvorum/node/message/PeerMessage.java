@@ -5,11 +5,13 @@ import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.common.TokenRange;
 import io.kvorum.gossip.GossipMessage;
+import io.kvorum.storage.merkle.MerkleHash;
 import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.KeyLimits;
 import io.kvorum.storage.version.Siblings;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -33,11 +35,34 @@ public sealed interface PeerMessage {
     /** A message that expects no answer (read repair, gossip): losing one is repaired by later rounds. */
     sealed interface OneWay extends PeerMessage {}
 
-    /** Read a key's whole local state. */
-    record ReplicaGetRequest(long requestId, Key key) implements Request {}
+    /** What a replica read asks for: the whole state, or only its digest (Cassandra's digest reads). */
+    enum ReadMode { DATA, DIGEST }
+
+    /**
+     * Read a key's local state: the whole of it ({@link ReadMode#DATA}, answered by a
+     * {@link ReplicaGetResponse}) or only its digest ({@link ReadMode#DIGEST}, answered by a
+     * {@link ReplicaDigestResponse}).
+     */
+    record ReplicaGetRequest(long requestId, Key key, ReadMode mode) implements Request {
+        public ReplicaGetRequest {
+            Objects.requireNonNull(mode, "mode");
+        }
+
+        /** A request for the whole state. */
+        public ReplicaGetRequest(long requestId, Key key) {
+            this(requestId, key, ReadMode.DATA);
+        }
+    }
 
     /** A replica's state of the key ({@link Siblings#EMPTY} when it has none). */
     record ReplicaGetResponse(long requestId, Siblings state) implements Response {}
+
+    /**
+     * A replica's digest of its state of the key, for a {@link ReadMode#DIGEST} read: the 128-bit
+     * Merkle entry hash of key and state ({@code EntryHasher#entry}, equal states give equal
+     * digests on every replica), or empty when the replica holds nothing for the key.
+     */
+    record ReplicaDigestResponse(long requestId, Optional<MerkleHash> digest) implements Response {}
 
     /**
      * Merge this state into yours durably, then acknowledge. With {@code hintFor} the receiver is a

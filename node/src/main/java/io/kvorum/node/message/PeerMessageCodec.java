@@ -21,6 +21,7 @@ import io.kvorum.node.message.PeerMessage.KeyHashesResponse;
 import io.kvorum.node.message.PeerMessage.KeyStatesRequest;
 import io.kvorum.node.message.PeerMessage.KeyStatesResponse;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
+import io.kvorum.node.message.PeerMessage.ReplicaDigestResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
@@ -31,6 +32,7 @@ import io.kvorum.node.message.PeerMessage.StreamBatch;
 import io.kvorum.node.message.PeerMessage.StreamRequest;
 import io.kvorum.node.message.PeerMessage.TreeResponse;
 import io.kvorum.storage.merkle.MerkleCodec;
+import io.kvorum.storage.merkle.MerkleHash;
 import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.KeyLimits;
@@ -71,6 +73,11 @@ public final class PeerMessageCodec {
     private static final int KEY_HASHES_RESPONSE = 19;
     private static final int KEY_STATES_REQUEST = 20;
     private static final int KEY_STATES_RESPONSE = 21;
+    /** A {@link ReplicaGetRequest} in {@link PeerMessage.ReadMode#DIGEST} mode; {@link #REPLICA_GET_REQUEST} is the DATA mode. */
+    private static final int REPLICA_DIGEST_REQUEST = 22;
+    private static final int REPLICA_DIGEST_RESPONSE = 23;
+    private static final int DIGEST_ABSENT = 0;
+    private static final int DIGEST_PRESENT = 1;
     private static final int NODE_ID_BYTES_MAX = 64;
     /** Bounds on batch lengths; the frame limit bounds their bytes. */
     private static final int ENTRIES_MAX = 1 << 20;
@@ -89,7 +96,14 @@ public final class PeerMessageCodec {
     public byte[] encode(PeerMessage message) {
         ByteWriter out = new ByteWriter(128);
         switch (message) {
-            case ReplicaGetRequest m -> out.writeByte(REPLICA_GET_REQUEST).writeVarLong(m.requestId()).writeBytes(m.key().utf8());
+            case ReplicaGetRequest m -> out.writeByte(switch (m.mode()) {
+                case DATA -> REPLICA_GET_REQUEST;
+                case DIGEST -> REPLICA_DIGEST_REQUEST;
+            }).writeVarLong(m.requestId()).writeBytes(m.key().utf8());
+            case ReplicaDigestResponse m -> {
+                out.writeByte(REPLICA_DIGEST_RESPONSE).writeVarLong(m.requestId());
+                m.digest().ifPresentOrElse(digest -> digest.writeTo(out.writeByte(DIGEST_PRESENT)), () -> out.writeByte(DIGEST_ABSENT));
+            }
             case ReplicaGetResponse m -> {
                 out.writeByte(REPLICA_GET_RESPONSE).writeVarLong(m.requestId());
                 VersionCodec.writeSiblings(out, m.state());
@@ -170,7 +184,9 @@ public final class PeerMessageCodec {
     private PeerMessage decodeChecked(ByteReader in) {
         int tag = in.readByte();
         PeerMessage message = switch (tag) {
-            case REPLICA_GET_REQUEST -> new ReplicaGetRequest(in.readVarLong(), readKey(in));
+            case REPLICA_GET_REQUEST -> new ReplicaGetRequest(in.readVarLong(), readKey(in), PeerMessage.ReadMode.DATA);
+            case REPLICA_DIGEST_REQUEST -> new ReplicaGetRequest(in.readVarLong(), readKey(in), PeerMessage.ReadMode.DIGEST);
+            case REPLICA_DIGEST_RESPONSE -> new ReplicaDigestResponse(in.readVarLong(), readOptionalDigest(in));
             case REPLICA_GET_RESPONSE -> new ReplicaGetResponse(in.readVarLong(), VersionCodec.readSiblings(in, valueBytesMax));
             case REPLICA_PUT_REQUEST -> new ReplicaPutRequest(in.readVarLong(), readKey(in), VersionCodec.readSiblings(in, valueBytesMax),
                     readOptionalNode(in));
@@ -196,6 +212,16 @@ public final class PeerMessageCodec {
         };
         in.expectEnd();
         return message;
+    }
+
+    /** A digest response's digest: a presence byte (0 or 1, nothing else), then the 16 hash bytes when present. */
+    private static Optional<MerkleHash> readOptionalDigest(ByteReader in) {
+        int presence = in.readByte();
+        return switch (presence) {
+            case DIGEST_ABSENT -> Optional.empty();
+            case DIGEST_PRESENT -> Optional.of(MerkleHash.readFrom(in));
+            default -> throw new MalformedException("digest presence byte " + presence + ", expected 0 or 1");
+        };
     }
 
     /**

@@ -40,6 +40,9 @@ public interface CoreMetrics {
     /** Read repairs sent to stale replicas after a read. */
     default void readRepairsSent(int count) {}
 
+    /** Digest reads found {@code count} replicas whose digest differed from the data replica's state (each then sends its state). */
+    default void readDigestMismatches(int count) {}
+
     /** A write was forwarded to a replica because this node is not one. */
     default void writeForwarded() {}
 

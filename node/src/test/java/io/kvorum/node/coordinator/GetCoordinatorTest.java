@@ -88,7 +88,7 @@ class GetCoordinatorTest {
     }
 
     private static void assertNothing(Decision decision, String where) {
-        assertEquals(new Decision(Optional.empty(), List.of(), false, List.of()), decision, where);
+        assertEquals(new Decision(Optional.empty(), List.of(), List.of(), 0, false, List.of()), decision, where);
     }
 
     private static Siblings join(Map<NodeId, Siblings> states) {

@@ -8,6 +8,7 @@ import io.kvorum.common.NodeId;
 import io.kvorum.node.coordinator.ReadRepairPlanner;
 import io.kvorum.node.core.ScriptedCluster.Envelope;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
+import io.kvorum.node.message.PeerMessage.ReplicaDigestResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
@@ -61,8 +62,10 @@ class Issue16ReadRepairTest {
 
     private void readThroughEveryReplica(NodeId coordinator) {
         long read = cluster.read(coordinator, key, 2);
-        cluster.deliverWhere(e -> e.message() instanceof ReplicaGetRequest);
-        cluster.deliverWhere(e -> e.message() instanceof ReplicaGetResponse);
+        for (int round = 0; round < 2; round++) { // digests, then the whole state of a replica whose digest differed
+            cluster.deliverWhere(e -> e.message() instanceof ReplicaGetRequest);
+            cluster.deliverWhere(e -> e.message() instanceof ReplicaGetResponse || e.message() instanceof ReplicaDigestResponse);
+        }
         assertEquals(1, cluster.readReply(read) instanceof io.kvorum.node.protocol.ReadOutcome.Found found ? found.values().size() : 0);
     }
 }

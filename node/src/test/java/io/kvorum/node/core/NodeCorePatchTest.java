@@ -158,7 +158,8 @@ class NodeCorePatchTest {
         long patchId = cluster.patch(replicas.get(0), key, APPEND, Optional.empty(), 2, 2);
         // Only the read's messages are delivered; a blind write lands before the patch's write starts.
         cluster.deliverWhere(envelope -> envelope.message() instanceof io.kvorum.node.message.PeerMessage.ReplicaGetRequest
-                || envelope.message() instanceof io.kvorum.node.message.PeerMessage.ReplicaGetResponse);
+                || envelope.message() instanceof io.kvorum.node.message.PeerMessage.ReplicaGetResponse
+                || envelope.message() instanceof io.kvorum.node.message.PeerMessage.ReplicaDigestResponse);
         long concurrent = cluster.write(replicas.get(1), key, "concurrent", Optional.empty(), 2);
         cluster.settle();
         written(cluster.patchReply(patchId));

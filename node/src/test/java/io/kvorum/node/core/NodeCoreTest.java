@@ -16,6 +16,7 @@ import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.message.PeerMessage.ForwardWriteRequest;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
+import io.kvorum.node.message.PeerMessage.ReplicaDigestResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
@@ -355,6 +356,10 @@ class NodeCoreTest {
 
         long read = cluster.read(second, key, 2);
         cluster.deliverWhere(carrying(ReplicaGetRequest.class));
+        cluster.deliverWhere(carrying(ReplicaGetResponse.class).or(carrying(ReplicaDigestResponse.class)));
+        // third's digest differs from second's state: third is asked for its whole state.
+        assertEquals(List.of(third), cluster.inFlight(carrying(ReplicaGetRequest.class)).stream().map(Envelope::to).toList());
+        cluster.deliverWhere(carrying(ReplicaGetRequest.class));
         cluster.deliverWhere(carrying(ReplicaGetResponse.class));
 
         assertEquals(List.of("v"), values(cluster.readReply(read)));
@@ -370,7 +375,8 @@ class NodeCoreTest {
         cluster.settle();
         long read = cluster.read(second, key, 2);
         cluster.deliverWhere(carrying(ReplicaGetRequest.class));
-        cluster.deliverWhere(carrying(ReplicaGetResponse.class).and(to(second)).and(e -> !e.from().equals(third)));
+        cluster.deliverWhere(carrying(ReplicaGetResponse.class).or(carrying(ReplicaDigestResponse.class)).and(to(second))
+                .and(e -> !e.from().equals(third)));
         assertEquals(List.of("v"), values(cluster.readReply(read)));
         assertEquals(List.of(), cluster.inFlight(carrying(ReadRepair.class)), "no repair before every replica answered");
 

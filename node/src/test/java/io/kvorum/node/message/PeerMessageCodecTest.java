@@ -34,6 +34,8 @@ import io.kvorum.node.message.PeerMessage.KeyStatesRequest;
 import io.kvorum.node.message.PeerMessage.KeyStatesResponse;
 import io.kvorum.node.message.PeerMessage.ReadRepair;
 import io.kvorum.node.message.PeerMessage.ReplicaFailure;
+import io.kvorum.node.message.PeerMessage.ReadMode;
+import io.kvorum.node.message.PeerMessage.ReplicaDigestResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
 import io.kvorum.node.message.PeerMessage.ReplicaPutRequest;
@@ -43,6 +45,7 @@ import io.kvorum.node.message.PeerMessage.StreamRequest;
 import io.kvorum.node.message.PeerMessage.TreeRequest;
 import io.kvorum.node.message.RecentWrites;
 import io.kvorum.node.message.PeerMessage.TreeResponse;
+import io.kvorum.storage.merkle.MerkleHash;
 import io.kvorum.storage.merkle.MerkleTree;
 import io.kvorum.storage.version.Actor;
 import io.kvorum.storage.version.CausalContext;
@@ -117,6 +120,11 @@ class PeerMessageCodecTest {
         return List.of(
                 new ReplicaGetRequest(1, KEY),
                 new ReplicaGetRequest(Long.MAX_VALUE, LONGEST_KEY),
+                new ReplicaGetRequest(8, KEY, ReadMode.DIGEST),
+                new ReplicaGetRequest(Long.MIN_VALUE, LONGEST_KEY, ReadMode.DIGEST),
+                new ReplicaDigestResponse(9, Optional.empty()),
+                new ReplicaDigestResponse(-9, Optional.of(new MerkleHash(Long.MIN_VALUE, -1))),
+                new ReplicaDigestResponse(Long.MAX_VALUE, Optional.of(new MerkleHash(0, 0))),
                 new ReplicaGetResponse(0, Siblings.EMPTY),
                 new ReplicaGetResponse(2, SIBLINGS_AND_TOMBSTONE),
                 new ReplicaGetResponse(-1, TOMBSTONE_ONLY),
@@ -267,9 +275,27 @@ class PeerMessageCodecTest {
 
     @Test
     void unknownTagsAreMalformed() {
-        for (int tag : new int[] {0, 14, 15, 16, 22, 0x7F, 0xFF}) {
+        for (int tag : new int[] {0, 14, 15, 24, 0x7F, 0xFF}) {
             assertMalformed(new byte[] {(byte) tag, 0, 0, 0}, "tag " + tag);
         }
+    }
+
+    @Test
+    void aDigestReadKeepsItsModeAndADigestResponseItsPresenceByte() {
+        byte[] data = CODEC.encode(new ReplicaGetRequest(7, KEY));
+        byte[] digest = CODEC.encode(new ReplicaGetRequest(7, KEY, ReadMode.DIGEST));
+        assertEquals(1, data[0], "a data read keeps the old tag and layout");
+        assertArrayEquals(Arrays.copyOfRange(data, 1, data.length), Arrays.copyOfRange(digest, 1, digest.length), "only the tag differs");
+        assertEquals(ReadMode.DIGEST, ((ReplicaGetRequest) CODEC.decode(digest)).mode());
+        assertEquals(3, CODEC.encode(new ReplicaDigestResponse(7, Optional.empty())).length, "tag, id, absent");
+        assertEquals(19, CODEC.encode(new ReplicaDigestResponse(7, Optional.of(new MerkleHash(1, 2)))).length, "tag, id, present, 16 bytes");
+        for (int presence : new int[] {2, 0x7F, 0xFF}) {
+            assertMalformed(new ByteWriter().writeByte(23).writeVarLong(7).writeByte(presence).toByteArray(), "presence byte " + presence);
+            assertMalformed(new ByteWriter().writeByte(23).writeVarLong(7).writeByte(presence).writeLong(1).writeLong(2).toByteArray(),
+                    "presence byte " + presence + " with a hash");
+        }
+        assertMalformed(new ByteWriter().writeByte(23).writeVarLong(7).writeByte(0).writeLong(1).writeLong(2).toByteArray(),
+                "absent, then a hash anyway");
     }
 
     @Test
@@ -516,8 +542,11 @@ class PeerMessageCodecTest {
         long id = random.nextInt(4) == 0 ? random.nextLong() : random.nextInt(1_000_000);
         Siblings state = VersionFixtures.randomReplicas(random, 3, random.nextInt(20)).get(random.nextInt(3));
         Key key = Key.of("k" + VersionFixtures.randomBytes(random, 40).toString());
-        return switch (random.nextInt(19)) {
+        return switch (random.nextInt(21)) {
             case 0 -> new ReplicaGetRequest(id, key);
+            case 19 -> new ReplicaGetRequest(id, key, random.nextBoolean() ? ReadMode.DIGEST : ReadMode.DATA);
+            case 20 -> new ReplicaDigestResponse(id, random.nextBoolean() ? Optional.empty()
+                    : Optional.of(new MerkleHash(random.nextLong(), random.nextLong())));
             case 1 -> new ReplicaGetResponse(id, state);
             case 2 -> new ReplicaPutRequest(id, key, state);
             case 3 -> new ReplicaPutResponse(id);

@@ -85,6 +85,8 @@ final class SimInvariants {
     void delivered(NodeId from, NodeId to, PeerMessage message) {
         if (message instanceof PeerMessage.ReplicaGetResponse response) {
             answersASentRequest(from, to, response.requestId());
+        } else if (message instanceof PeerMessage.ReplicaDigestResponse response) {
+            answersASentRequest(from, to, response.requestId());
         } else if (message instanceof PeerMessage.ReplicaPutResponse response) {
             answersASentRequest(from, to, response.requestId());
         }
