@@ -201,6 +201,13 @@ final class PrometheusFamilies implements MultiCollector {
         counter(m, "kv.quorum-failures.write", "kvorum_quorum_failures",
                 "Requests answered 503 or 507 because their quorum was not reached (timed out, or too few replicas could take part).", Labels.of("op", "write"));
         counter(m, "kv.read-repairs", "kvorum_read_repairs", "Read repairs sent to stale replicas after reads.", Labels.EMPTY);
+        counter(m, "kv.read-digest-mismatches", "kvorum_read_digest_mismatches",
+                "Replicas whose digest differed from the data replica's state in a digest read (each then sent its whole state).", Labels.EMPTY);
+        m.put("kv.read-bytes-received", new Mapping("kvorum_read_received_bytes",
+                "Internode bytes of reads this node received: replica read requests and their state and digest responses.",
+                Kind.COUNTER, Labels.EMPTY, 1, Unit.BYTES));
+        m.put("kv.read-repair-bytes-received", new Mapping("kvorum_read_repair_received_bytes",
+                "Internode bytes of read repairs this node received.", Kind.COUNTER, Labels.EMPTY, 1, Unit.BYTES));
         counter(m, "kv.writes-forwarded", "kvorum_writes_forwarded",
                 "Writes forwarded to a replica because this node is none of the key's replicas.", Labels.EMPTY);
         counter(m, "storage.failures", "kvorum_storage_failures",

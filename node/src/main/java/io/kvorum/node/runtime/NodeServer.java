@@ -6,6 +6,7 @@ import io.kvorum.config.KvorumConfig;
 import io.kvorum.config.ConfigException;
 import io.kvorum.config.HostPort;
 import io.kvorum.config.InternodeConfig;
+import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.auth.Handshake;
 import io.kvorum.http.HttpApi;
 import io.kvorum.http.HttpApiSettings;
@@ -384,7 +385,26 @@ public final class NodeServer {
             return new VertxTransport.Settings(config.node().id(), internode.frameBytesMax(), config.http().valueBytesMax(),
                     (int) internode.connectTimeoutMillis(), new Handshake(internode.secret(), config.cluster().name()),
                     internode.tls(), internode.idleTimeout().toMillis(), internode.handshakeTimeout().toMillis(),
-                    internode.sendQueueBytesMax(), rejected::inc);
+                    internode.sendQueueBytesMax(), rejected::inc, readBytesCounter(metrics));
+        }
+
+        /**
+         * Counts the internode bytes of reads this node receives: {@code kv.read-bytes-received} for the
+         * replica read requests and their state and digest responses, {@code kv.read-repair-bytes-received}
+         * for read repairs. Summed over the nodes and divided by the reads, they give a read's wire cost.
+         */
+        private static VertxTransport.ReceivedBytes readBytesCounter(MetricRegistry metrics) {
+            com.codahale.metrics.Counter readBytes = metrics.counter("kv.read-bytes-received");
+            com.codahale.metrics.Counter repairBytes = metrics.counter("kv.read-repair-bytes-received");
+            return (message, frameBytes) -> {
+                switch (message) {
+                    case PeerMessage.ReplicaGetRequest request -> readBytes.inc(frameBytes);
+                    case PeerMessage.ReplicaGetResponse response -> readBytes.inc(frameBytes);
+                    case PeerMessage.ReplicaDigestResponse response -> readBytes.inc(frameBytes);
+                    case PeerMessage.ReadRepair repair -> repairBytes.inc(frameBytes);
+                    default -> { } // not a read's message
+                }
+            };
         }
 
         private static HandoffSettings handoffSettings(HandoffConfig handoff) {

@@ -39,6 +39,7 @@ final class RuntimeMetrics implements CoreMetrics {
     private final Counter readQuorumFailures;
     private final Counter writeQuorumFailures;
     private final Counter readRepairs;
+    private final Counter digestMismatches;
     private final Counter writesForwarded;
     private final Counter storageFailures;
     private final Counter hintsStored;
@@ -73,6 +74,7 @@ final class RuntimeMetrics implements CoreMetrics {
         readQuorumFailures = registry.counter("kv.quorum-failures.read");
         writeQuorumFailures = registry.counter("kv.quorum-failures.write");
         readRepairs = registry.counter("kv.read-repairs");
+        digestMismatches = registry.counter("kv.read-digest-mismatches");
         writesForwarded = registry.counter("kv.writes-forwarded");
         storageFailures = registry.counter("storage.failures");
         hintsStored = registry.counter("hints.stored");
@@ -205,6 +207,11 @@ final class RuntimeMetrics implements CoreMetrics {
     @Override
     public void readRepairsSent(int count) {
         readRepairs.inc(count);
+    }
+
+    @Override
+    public void readDigestMismatches(int count) {
+        digestMismatches.inc(count);
     }
 
     @Override

@@ -93,11 +93,18 @@ final class VertxTransport implements Transport {
 
     /**
      * How the transport behaves. {@code rejected} is told of every connection closed for failing
-     * authentication or sending a bad byte (a metric).
+     * authentication or sending a bad byte (a metric); {@code received} of every message delivered,
+     * with its frame's bytes on the wire (length prefix and MAC included; metrics).
      */
     record Settings(NodeId self, int frameBytesMax, int valueBytesMax, int connectTimeoutMillis, Handshake handshake,
                     Optional<InternodeTls> tls, long idleTimeoutMillis, long handshakeTimeoutMillis, int sendQueueBytesMax,
-                    Runnable rejected) {}
+                    Runnable rejected, ReceivedBytes received) {}
+
+    /** Told of each message received and its frame's bytes (called on the transport's context). */
+    @FunctionalInterface
+    interface ReceivedBytes {
+        void received(PeerMessage message, int frameBytes);
+    }
 
     /** @param addresses where each peer listens, as the node's membership knows now (called on the owning context) */
     VertxTransport(Vertx vertx, Settings settings, Function<NodeId, Optional<SocketAddress>> addresses,
@@ -359,7 +366,9 @@ final class VertxTransport implements Transport {
                 return;
             }
             int payloadBytes = settings.tls().isPresent() ? frame.length : session.receiving().check(frame);
-            inbound.accept(new Input.PeerReceived(session.peer(), codec.decode(frame, payloadBytes)));
+            PeerMessage message = codec.decode(frame, payloadBytes);
+            settings.received().received(message, Integer.BYTES + frame.length);
+            inbound.accept(new Input.PeerReceived(session.peer(), message));
         }
 
         void reject(String why) {

@@ -130,6 +130,39 @@ class RepairIT {
         onlyTheReturnedNodeAnswers(keys);
     }
 
+    /**
+     * Issue 16's digest reads on real nodes: a replica that came back empty answers a read's digest
+     * request with "absent", which differs from the coordinator's state, so it is asked for its
+     * state and repaired; the nodes count the mismatches and the read's internode bytes.
+     */
+    @Test
+    void aDigestReadFindsAnEmptyReplicaAndRepairsIt() {
+        cluster = TestCluster.start(dataRoot, 3, flags("--handoff.enabled=false", "--anti-entropy.enabled=false"));
+        ApiClient first = cluster.client(0);
+        cluster.kill(2);
+        List<String> keys = writeKeys(first, "digest", 10);
+
+        cluster.restart(2);
+        ApiClient third = cluster.client(2);
+        await().atMost(CATCH_UP).until(() -> statusOf(first, "node-3").equals("up"));
+        assertEquals(0, gauge(third, "storage.keys"));
+        // Read until repaired: a version younger than the read repair grace is left to its write.
+        await().atMost(CATCH_UP).until(() -> {
+            for (int i = 0; i < keys.size(); i++) {
+                assertValues(first.get(keys.get(i), "r=2"), keys.get(i), String.valueOf(i));
+            }
+            return gauge(third, "storage.keys") == keys.size();
+        });
+        long mismatches = 0;
+        for (int i = 0; i < 3; i++) {
+            mismatches += ClusterChecks.counter(cluster.client(i), "kv.read-digest-mismatches");
+            assertTrue(ClusterChecks.counter(cluster.client(i), "kv.read-bytes-received") > 0, "node " + i + " counted no read bytes");
+        }
+        assertTrue(mismatches >= keys.size(), "every key's first read found node-3's digest different: " + mismatches);
+        assertTrue(ClusterChecks.counter(third, "kv.read-repair-bytes-received") > 0);
+        onlyTheReturnedNodeAnswers(keys);
+    }
+
     private static List<String> flags(String... more) {
         List<String> flags = new ArrayList<>(BASE);
         flags.addAll(List.of(more));
