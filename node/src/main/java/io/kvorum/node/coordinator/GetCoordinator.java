@@ -10,7 +10,7 @@ import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.merkle.MerkleHash;
 import io.kvorum.storage.version.Siblings;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,7 +97,7 @@ public final class GetCoordinator {
     /** The state each resolved replica stands for: its full reply, or the full state its digest equals. */
     private final SortedMap<NodeId, Siblings> replies = new TreeMap<>();
     /** The full states heard (and their merge), by digest: for lookups only. */
-    private final Map<Optional<MerkleHash>, Siblings> statesByDigest = new HashMap<>();
+    private final Map<Optional<MerkleHash>, Siblings> statesByDigest = new LinkedHashMap<>();
     /** Digests not resolved yet and not fetched yet: they wait for the data replica. */
     private final SortedMap<NodeId, Optional<MerkleHash>> unresolved = new TreeMap<>();
     /** Digests not resolved whose replicas were asked for their whole state. */
