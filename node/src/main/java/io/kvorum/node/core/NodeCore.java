@@ -52,7 +52,8 @@ import java.util.function.ToLongFunction;
  * <p>Design note. This class only dispatches; each input goes to the part that owns it:
  * <ul>
  *   <li>the coordinator side ({@link CoordinatorSide}): client reads ({@link GetCoordinator}) go to
- *       all targets of a {@link Placement} at once, and after answering linger for read repair;
+ *       all targets of a {@link Placement} at once (one asked for its state, the others for a digest
+ *       of theirs), and after answering linger for read repair;
  *       writes are coordinated by a preferred replica ({@link PutCoordinator}), because only a
  *       replica can issue the new version's dot, and any other node hands them to one
  *       ({@link WriteForwarder}). A delete without a context first reads the key (with the delete's
