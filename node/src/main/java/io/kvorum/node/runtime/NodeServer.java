@@ -397,12 +397,11 @@ public final class NodeServer {
             com.codahale.metrics.Counter readBytes = metrics.counter("kv.read-bytes-received");
             com.codahale.metrics.Counter repairBytes = metrics.counter("kv.read-repair-bytes-received");
             return (message, frameBytes) -> {
-                switch (message) {
-                    case PeerMessage.ReplicaGetRequest request -> readBytes.inc(frameBytes);
-                    case PeerMessage.ReplicaGetResponse response -> readBytes.inc(frameBytes);
-                    case PeerMessage.ReplicaDigestResponse response -> readBytes.inc(frameBytes);
-                    case PeerMessage.ReadRepair repair -> repairBytes.inc(frameBytes);
-                    default -> { } // not a read's message
+                if (message instanceof PeerMessage.ReplicaGetRequest || message instanceof PeerMessage.ReplicaGetResponse
+                        || message instanceof PeerMessage.ReplicaDigestResponse) {
+                    readBytes.inc(frameBytes);
+                } else if (message instanceof PeerMessage.ReadRepair) {
+                    repairBytes.inc(frameBytes);
                 }
             };
         }
