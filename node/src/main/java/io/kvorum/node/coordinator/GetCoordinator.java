@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  * deadline passed, then plan read repairs from everything heard, late replies included.
  *
  * <p>Design note. Only one target, the <em>data replica</em> ({@link #dataReplica}: the coordinator
- * itself when it is a target, since a local read costs no wire; else the first healthy target), is
+ * itself when it is a preferred replica, since a local read costs no wire; else the first healthy
+ * preferred replica), is
  * asked for its whole state; the others are asked for a digest of theirs ({@link StateDigester},
  * issue 16: most reads find the replicas in agreement, so shipping N copies of the value is waste).
  * A digest reply counts towards R only once it is <em>resolved</em>: it equals the digest of a
@@ -132,15 +133,18 @@ public final class GetCoordinator {
     }
 
     /**
-     * The target to ask for its whole state: {@code self} when it is a target (a local read costs no
-     * wire), else the first target the failure detector trusts, else the first target.
+     * The target to ask for its whole state: {@code self} when it is a preferred replica among the
+     * targets (a local read costs no wire), else the first preferred replica the failure detector
+     * trusts, else the first target. A stand-in comes last: it holds the key only as hints, so its
+     * state would rarely match the replicas' digests.
      */
     public static Optional<NodeId> dataReplica(Placement placement, NodeId self, Predicate<NodeId> healthy) {
-        List<NodeId> targets = placement.targets().stream().map(Target::node).toList();
-        if (targets.contains(self)) {
+        List<NodeId> primaries = placement.targets().stream().filter(target -> !target.isStandIn()).map(Target::node).toList();
+        if (primaries.contains(self)) {
             return Optional.of(self);
         }
-        return targets.stream().filter(healthy).findFirst().or(() -> targets.stream().findFirst());
+        return primaries.stream().filter(healthy).findFirst()
+                .or(() -> placement.targets().stream().map(Target::node).findFirst());
     }
 
     /** How to ask {@code target} at the start: for its whole state, or for its digest. */

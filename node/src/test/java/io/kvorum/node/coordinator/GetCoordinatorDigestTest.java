@@ -85,6 +85,11 @@ class GetCoordinatorDigestTest {
         assertEquals(Optional.of(A), GetCoordinator.dataReplica(strict(), STRANGER, ALL_HEALTHY));
         assertEquals(Optional.of(B), GetCoordinator.dataReplica(strict(), STRANGER, node -> !node.equals(A)), "a is suspected");
         assertEquals(Optional.of(A), GetCoordinator.dataReplica(strict(), STRANGER, node -> false), "nobody trusted: the first");
+        Placement withStandIn = new Placement(List.of(A, B, C, D, E), 3, true, node -> !node.equals(A));
+        assertEquals(List.of(ReplicaStates.primary(B), ReplicaStates.primary(C), standIn(D, A)), withStandIn.targets());
+        assertEquals(Optional.of(B), GetCoordinator.dataReplica(withStandIn, D, ALL_HEALTHY), "a stand-in holds only hints: not itself");
+        assertEquals(Optional.of(D), GetCoordinator.dataReplica(new Placement(List.of(A, B, C, D, E), 3, true, node -> node.equals(D)),
+                D, ALL_HEALTHY), "no preferred replica is a target: the first target");
     }
 
     @Test
