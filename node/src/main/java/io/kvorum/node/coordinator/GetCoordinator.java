@@ -223,7 +223,7 @@ public final class GetCoordinator {
      * waiting for it and their replicas are asked for their states (Cassandra's speculative retry).
      */
     public Decision onHedge() {
-        if (dataSettled || answered) {
+        if (dataSettled) {
             return Decision.NOTHING;
         }
         dataSettled = true;
