@@ -26,9 +26,9 @@ import java.util.function.Predicate;
  *
  * <p>Design note. Only one target, the <em>data replica</em> ({@link #dataReplica}: the coordinator
  * itself when it is a preferred replica, since a local read costs no wire; else the first healthy
- * preferred replica), is
- * asked for its whole state; the others are asked for a digest of theirs ({@link StateDigester},
- * issue 16: most reads find the replicas in agreement, so shipping N copies of the value is waste).
+ * preferred replica), is asked for its whole state; the others are asked for a digest of theirs
+ * ({@link StateDigester}; issue 16 [3]: most reads find the replicas in agreement, so shipping N
+ * copies of the value is waste).
  * A digest reply counts towards R only once it is <em>resolved</em>: it equals the digest of a
  * state this read holds in full (a full reply, or their merge), and then stands for that state.
  * A digest that cannot be resolved is <em>fetched</em>: its replica is asked again for its whole
@@ -46,6 +46,9 @@ import java.util.function.Predicate;
  *       found by a late digest is fetched and then repaired; a replica whose digest is still
  *       unresolved at the deadline gets the merge if its digest differs from the merge's.</li>
  * </ul>
+ * The caller sets the hedge point (the core: half the deadline, as for a sloppy write's hedge); a
+ * data replica that is slow without failing therefore delays a read by up to that much, where
+ * Cassandra's speculative retry waits for a latency percentile instead. Its late state still counts.
  * Stand-ins asked after a failure are asked for their whole state. With no data replica
  * ({@link Settings#full}) every target is asked for its state: the full reads of before.
  *
