@@ -245,6 +245,12 @@ public final class ConfigKeys {
             + " its hints are handed back); false counts only the key's quorum.n preferred replicas (with R + W > N every"
             + " read quorum then overlaps every write quorum, at the cost of 503s while replicas are down).");
 
+    public static final ConfigKey<Boolean> QUORUM_DIGEST_READS = ConfigKey.of("quorum.digest-reads", "true", ValueTypes.bool(),
+            "Digest reads (Cassandra's): true asks one replica of a read for its state (the coordinator itself when it is"
+            + " one) and the others for a 128-bit digest of theirs, fetching a replica's state only when its digest differs;"
+            + " false asks every replica for its whole state, as before (to compare the two, or while nodes of a version"
+            + " without digest reads are still in the cluster: the state request is unchanged on the wire).");
+
     public static final ConfigKey<Boolean> HANDOFF_ENABLED = ConfigKey.of("handoff.enabled", "true", ValueTypes.bool(),
             "Whether stand-ins store hints for the owners they wrote for and hand them back when those return; false"
             + " saves the hint disk and traffic, but a returning node then gets the writes it missed only through read"
@@ -399,7 +405,7 @@ public final class ConfigKeys {
             FD_THRESHOLD, FD_ACCEPTABLE_HEARTBEAT_PAUSE, FD_MIN_STD_DEVIATION, FD_MAX_SAMPLE_SIZE,
             FD_FIRST_HEARTBEAT_ESTIMATE, FD_MAX_INTERVAL, FD_MAX_LOCAL_PAUSE,
             RING_VNODES_PER_NODE,
-            QUORUM_N, QUORUM_R, QUORUM_W, QUORUM_REQUEST_TIMEOUT, QUORUM_SLOPPY,
+            QUORUM_N, QUORUM_R, QUORUM_W, QUORUM_REQUEST_TIMEOUT, QUORUM_SLOPPY, QUORUM_DIGEST_READS,
             HANDOFF_ENABLED, HANDOFF_MAX_HINTS_PER_OWNER, HANDOFF_RATE, HANDOFF_BATCH_SIZE, HANDOFF_RETRY_MIN, HANDOFF_RETRY_MAX,
             CLUSTER_REPLACE, TRANSFER_RATE, TRANSFER_CONCURRENCY,
             ANTI_ENTROPY_ENABLED, ANTI_ENTROPY_INTERVAL, ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE, ANTI_ENTROPY_TIMEOUT,

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Replication factor N, default read and write quorums R and W, the request timeout, and whether
- * quorums are sloppy by default ({@code quorum.*}).
+ * Replication factor N, default read and write quorums R and W, the request timeout, whether
+ * quorums are sloppy by default, and whether reads are digest reads ({@code quorum.*}).
  */
-public record QuorumConfig(int n, int r, int w, Duration requestTimeout, boolean sloppy) {
+public record QuorumConfig(int n, int r, int w, Duration requestTimeout, boolean sloppy, boolean digestReads) {
     public QuorumConfig {
         ConfigKeys.QUORUM_N.check(n);
         ConfigKeys.QUORUM_R.check(r);
@@ -15,6 +15,11 @@ public record QuorumConfig(int n, int r, int w, Duration requestTimeout, boolean
         ConfigKeys.QUORUM_REQUEST_TIMEOUT.check(requestTimeout);
         requireAtMostN(ConfigKeys.QUORUM_R, r, n);
         requireAtMostN(ConfigKeys.QUORUM_W, w, n);
+    }
+
+    /** With digest reads ({@code quorum.digest-reads}'s default). */
+    public QuorumConfig(int n, int r, int w, Duration requestTimeout, boolean sloppy) {
+        this(n, r, w, requestTimeout, sloppy, true);
     }
 
     /** {@link #requestTimeout()} in milliseconds, the unit the core works in. */

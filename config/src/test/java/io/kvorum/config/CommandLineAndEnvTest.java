@@ -23,9 +23,12 @@ class CommandLineAndEnvTest {
     @Test
     void booleansAndSectionsWithHyphensComeFromFlagsAndEnv() {
         KvorumConfig config = ConfigLoader.load(List.of("--handoff.enabled=false", "--anti-entropy.interval=1m"),
-                Map.of("KVORUM_QUORUM_SLOPPY", "false", "KVORUM_ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE", "1MiB"));
+                Map.of("KVORUM_QUORUM_SLOPPY", "false", "KVORUM_ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE", "1MiB",
+                        "KVORUM_QUORUM_DIGEST_READS", "false"));
 
         assertFalse(config.quorum().sloppy());
+        assertFalse(config.quorum().digestReads());
+        assertTrue(ConfigLoader.load(List.of(), Map.of()).quorum().digestReads(), "digest reads by default");
         assertFalse(config.handoff().enabled());
         assertEquals(60_000, config.antiEntropy().intervalMillis());
         assertEquals(1024 * 1024, config.antiEntropy().maxBytesPerExchange());

@@ -150,7 +150,8 @@ final class CoordinatorSide {
         StateDigester digester = replica.digester();
         GetCoordinator coordinator = new GetCoordinator(placement, plumbing::isHealthy, new GetCoordinator.Settings(
                 r + pendingExtra(key, sloppy), settings.maxActors(), plumbing.wallMillis(),
-                GetCoordinator.dataReplica(placement, settings.self(), plumbing::isHealthy), state -> digester.digest(key, state)));
+                settings.digestReads() ? GetCoordinator.dataReplica(placement, settings.self(), plumbing::isHealthy) : Optional.empty(),
+                state -> digester.digest(key, state)));
         long deadlineMillis = plumbing.nowMillis() + timeoutMillis;
         // The one timer fires first at the hedge point, where digests stop waiting for a slow data replica.
         long id = operations.start(new ReadOp(key, coordinator, replyTo, then, deadlineMillis, true),

@@ -13,10 +13,11 @@ import io.kvorum.storage.version.KeyLimits;
  * the replication factor N, the pruning bound of a key's version history, the limits a write must
  * keep a key within, how it runs hinted handoff and anti-entropy, and {@code operationsMax}
  * ({@code node.operations-max}): the most reads and writes it coordinates at once, and the most
- * storage operations it has in progress at once; past either, a new one fails at once, naming the key.
+ * storage operations it has in progress at once; past either, a new one fails at once, naming the key;
+ * and whether its reads are digest reads ({@code quorum.digest-reads}).
  */
 public record NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, KeyLimits keyLimits, HandoffSettings handoff,
-                               AntiEntropySettings antiEntropy, int operationsMax, TransferSettings transfer) {
+                               AntiEntropySettings antiEntropy, int operationsMax, TransferSettings transfer, boolean digestReads) {
     /** {@code node.operations-max}'s default (the config module's is the one a node uses). */
     public static final int OPERATIONS_MAX_DEFAULT = 10_000;
 
@@ -30,6 +31,12 @@ public record NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, K
         Invariants.require(transfer != null, "transfer settings must be present");
     }
 
+    /** With digest reads. */
+    public NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, KeyLimits keyLimits, HandoffSettings handoff,
+                            AntiEntropySettings antiEntropy, int operationsMax, TransferSettings transfer) {
+        this(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, transfer, true);
+    }
+
     /** Default transfer settings. */
     public NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, KeyLimits keyLimits, HandoffSettings handoff,
                             AntiEntropySettings antiEntropy, int operationsMax) {
@@ -38,7 +45,12 @@ public record NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, K
 
     /** These settings with other transfer settings. */
     public NodeCoreSettings withTransfer(TransferSettings newTransfer) {
-        return new NodeCoreSettings(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, newTransfer);
+        return new NodeCoreSettings(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, newTransfer, digestReads);
+    }
+
+    /** These settings with digest reads on or off. */
+    public NodeCoreSettings withDigestReads(boolean on) {
+        return new NodeCoreSettings(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, transfer, on);
     }
 
     /** The default bound on operations. */

@@ -338,7 +338,8 @@ public final class NodeServer {
             KeyLimits keyLimits = new KeyLimits(config.storage().siblingsMax(), config.storage().keyBytesMax());
             NodeCore nodeCore = new NodeCore(new NodeCoreSettings(self, actor, config.quorum().n(), Siblings.DEFAULT_MAX_ACTORS,
                     keyLimits, handoffSettings(config.handoff()), antiEntropySettings(config.antiEntropy()),
-                    config.node().operationsMax(), transferSettings(config)), membership, partitioner::token, runtimeMetrics,
+                    config.node().operationsMax(), transferSettings(config), config.quorum().digestReads()), membership, partitioner::token,
+                    runtimeMetrics,
                     loadTransfers(config));
             this.nodeCore = nodeCore;
             SystemClock clock = new SystemClock();

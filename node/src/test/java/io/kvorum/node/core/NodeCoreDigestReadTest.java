@@ -16,6 +16,7 @@ import io.kvorum.node.message.PeerMessage.ReplicaGetRequest;
 import io.kvorum.node.message.PeerMessage.ReplicaGetResponse;
 import io.kvorum.node.protocol.ReadOutcome;
 import io.kvorum.node.protocol.WriteOutcome;
+import io.kvorum.storage.version.KeyLimits;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -108,6 +109,23 @@ class NodeCoreDigestReadTest {
         cluster.settle();
         assertTrue(cluster.inFlight().isEmpty());
         cluster.assertLeavesNothingBehind();
+    }
+
+    @Test
+    void withDigestReadsOffEveryReplicaSendsItsState() {
+        ScriptedCluster cluster = new ScriptedCluster(3, 3, KeyLimits.NONE, false);
+        Key key = Key.of("k");
+        NodeId coordinator = cluster.node(0);
+        put(cluster, coordinator, key, "v");
+
+        long read = cluster.read(coordinator, key, 2);
+        List<Envelope> requests = cluster.inFlight(carrying(ReplicaGetRequest.class));
+        assertEquals(2, requests.size());
+        requests.forEach(request -> assertEquals(ReadMode.DATA, ((ReplicaGetRequest) request.message()).mode()));
+        cluster.deliverWhere(carrying(ReplicaGetRequest.class));
+        assertEquals(2, cluster.inFlight(carrying(ReplicaGetResponse.class)).size());
+        cluster.settle();
+        assertEquals(List.of("v"), values(cluster.readReply(read)));
     }
 
     private static void completeStorageExceptOn(ScriptedCluster cluster, NodeId node) {

@@ -126,6 +126,11 @@ public final class ScriptedCluster {
 
     /** As {@link #ScriptedCluster(int, int)}, every coordinator keeping keys within {@code keyLimits}. */
     public ScriptedCluster(int nodeCount, int n, KeyLimits keyLimits) {
+        this(nodeCount, n, keyLimits, true);
+    }
+
+    /** As {@link #ScriptedCluster(int, int, KeyLimits)}, with digest reads on or off ({@code quorum.digest-reads}). */
+    public ScriptedCluster(int nodeCount, int n, KeyLimits keyLimits, boolean digestReads) {
         for (int i = 1; i <= nodeCount; i++) {
             nodes.add(NodeId.of("node-" + i));
         }
@@ -136,7 +141,7 @@ public final class ScriptedCluster {
         }
         for (NodeId node : nodes) {
             NodeCoreSettings settings = new NodeCoreSettings(node, new Actor(node, 0), n, MAX_ACTORS, keyLimits,
-                    HandoffSettings.defaults(), AntiEntropySettings.defaults());
+                    HandoffSettings.defaults(), AntiEntropySettings.defaults()).withDigestReads(digestReads);
             cores.put(node, new NodeCore(settings, new StaticMembership(members, ring), Murmur3Partitioner.INSTANCE::token, CoreMetrics.NONE));
             engines.put(node, new MemoryEngine(Murmur3Partitioner.INSTANCE::token));
             hints.put(node, new MemoryHintStore(100_000));
