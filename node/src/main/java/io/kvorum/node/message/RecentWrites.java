@@ -1,7 +1,5 @@
 package io.kvorum.node.message;
 
-import io.kvorum.storage.version.Siblings;
-
 /**
  * The keys an anti-entropy exchange leaves out: those whose newest version was stamped in
  * {@code (fromWallMillis, toWallMillis]}, i.e. written in the last few seconds by the initiator's
@@ -26,13 +24,8 @@ public record RecentWrites(long fromWallMillis, long toWallMillis) {
         return new RecentWrites(wallMillis - quietMillis, wallMillis + quietMillis);
     }
 
-    /** True when {@code state}'s newest version lies in the window (see {@link #contains(long)}). */
-    public boolean contains(Siblings state) {
-        return contains(state.newestWallMillis());
-    }
-
     /**
-     * True when a state last written at {@code newestWallMillis} ({@link Siblings#newestWallMillis},
+     * True when a state last written at {@code newestWallMillis} ({@link io.kvorum.storage.version.Siblings#newestWallMillis},
      * tombstones and context included) lies in the window, with the time rounded down to the whole
      * second: the storage engine keeps each key's time in seconds, and both sides of an exchange
      * must leave out the same keys whether they read the time from there or from the state.

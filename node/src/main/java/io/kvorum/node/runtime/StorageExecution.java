@@ -51,8 +51,8 @@ public final class StorageExecution {
                     hints.delete(delete.owner(), delete.ids());
                     yield new StorageResult.Done();
                 }
-                case StorageOp.BuildTrees build -> buildTrees(engine, tokenizer, build);
-                case StorageOp.Digests digests -> digests(engine, tokenizer, digests);
+                case StorageOp.BuildTrees build -> buildTrees(engine, build);
+                case StorageOp.Digests digests -> digests(engine, digests);
                 case StorageOp.ReadStates read -> readStates(engine, read);
                 case StorageOp.StreamScan stream -> streamScan(engine, tokenizer, stream);
                 case StorageOp.Purge purge -> purge(engine, purge);
@@ -208,7 +208,7 @@ public final class StorageExecution {
      * One pass over the engine's keys, each routed to the range holding its token (ranges are
      * disjoint), by the entry hashes the engine keeps: only states written since the last build are read.
      */
-    private static StorageResult.Trees buildTrees(StorageEngine engine, ToLongFunction<Key> tokenizer, StorageOp.BuildTrees build) {
+    private static StorageResult.Trees buildTrees(StorageEngine engine, StorageOp.BuildTrees build) {
         long[] keys = {0};
         List<MerkleTree.Builder> builders = new ArrayList<>(build.ranges().size());
         for (TokenRange range : build.ranges()) {
@@ -286,7 +286,7 @@ public final class StorageExecution {
      * One pass over the engine's keys by the entry hashes it keeps (as {@link #buildTrees}: only
      * states written since the last pass are read), each routed to the range holding its token.
      */
-    private static StorageResult.Digested digests(StorageEngine engine, ToLongFunction<Key> tokenizer, StorageOp.Digests digests) {
+    private static StorageResult.Digested digests(StorageEngine engine, StorageOp.Digests digests) {
         RangeIndex index = new RangeIndex(digests.ranges());
         List<List<KeyHash>> perRange = new ArrayList<>(digests.ranges().size());
         digests.ranges().forEach(range -> perRange.add(new ArrayList<>()));
