@@ -1,6 +1,7 @@
 package io.kvorum.config;
 
 import io.kvorum.common.NodeId;
+import io.kvorum.config.QuorumConfig.ReadFanout;
 import io.kvorum.config.StorageConfig.Engine;
 import io.kvorum.config.StorageConfig.SyncPolicy;
 import java.nio.file.Path;
@@ -248,8 +249,15 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> QUORUM_DIGEST_READS = ConfigKey.of("quorum.digest-reads", "true", ValueTypes.bool(),
             "Digest reads (Cassandra's): true asks one replica of a read for its state (the coordinator itself when it is"
             + " one) and the others for a 128-bit digest of theirs, fetching a replica's state only when its digest differs;"
-            + " false asks every replica for its whole state, as before (to compare the two, or while nodes of a version"
+            + " false asks each replica read for its whole state, as before (to compare the two, or while nodes of a version"
             + " without digest reads are still in the cluster: the state request is unchanged on the wire).");
+
+    public static final ConfigKey<ReadFanout> QUORUM_READ_FANOUT = ConfigKey.of("quorum.read-fanout", "quorum",
+            ValueTypes.lowerCaseEnum(ReadFanout.class),
+            "Which replicas a read asks when it starts: quorum asks R of them (Cassandra's: the data replica, then replicas"
+            + " the failure detector trusts), and the others only when one of those fails or has not answered by half the"
+            + " request timeout; all asks every replica (Riak's), which costs more messages and bytes per read but lets read"
+            + " repair reach replicas the read did not need.");
 
     public static final ConfigKey<Boolean> HANDOFF_ENABLED = ConfigKey.of("handoff.enabled", "true", ValueTypes.bool(),
             "Whether stand-ins store hints for the owners they wrote for and hand them back when those return; false"
@@ -405,7 +413,7 @@ public final class ConfigKeys {
             FD_THRESHOLD, FD_ACCEPTABLE_HEARTBEAT_PAUSE, FD_MIN_STD_DEVIATION, FD_MAX_SAMPLE_SIZE,
             FD_FIRST_HEARTBEAT_ESTIMATE, FD_MAX_INTERVAL, FD_MAX_LOCAL_PAUSE,
             RING_VNODES_PER_NODE,
-            QUORUM_N, QUORUM_R, QUORUM_W, QUORUM_REQUEST_TIMEOUT, QUORUM_SLOPPY, QUORUM_DIGEST_READS,
+            QUORUM_N, QUORUM_R, QUORUM_W, QUORUM_REQUEST_TIMEOUT, QUORUM_SLOPPY, QUORUM_DIGEST_READS, QUORUM_READ_FANOUT,
             HANDOFF_ENABLED, HANDOFF_MAX_HINTS_PER_OWNER, HANDOFF_RATE, HANDOFF_BATCH_SIZE, HANDOFF_RETRY_MIN, HANDOFF_RETRY_MAX,
             CLUSTER_REPLACE, TRANSFER_RATE, TRANSFER_CONCURRENCY,
             ANTI_ENTROPY_ENABLED, ANTI_ENTROPY_INTERVAL, ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE, ANTI_ENTROPY_TIMEOUT,

@@ -138,7 +138,8 @@ public final class ConfigLoader {
                         settings.get(ConfigKeys.QUORUM_W),
                         settings.get(ConfigKeys.QUORUM_REQUEST_TIMEOUT),
                         settings.get(ConfigKeys.QUORUM_SLOPPY),
-                        settings.get(ConfigKeys.QUORUM_DIGEST_READS)),
+                        settings.get(ConfigKeys.QUORUM_DIGEST_READS),
+                        settings.get(ConfigKeys.QUORUM_READ_FANOUT)),
                 new HandoffConfig(
                         settings.get(ConfigKeys.HANDOFF_ENABLED),
                         settings.get(ConfigKeys.HANDOFF_MAX_HINTS_PER_OWNER),

@@ -5,9 +5,11 @@ import java.util.List;
 
 /**
  * Replication factor N, default read and write quorums R and W, the request timeout, whether
- * quorums are sloppy by default, and whether reads are digest reads ({@code quorum.*}).
+ * quorums are sloppy by default, whether reads are digest reads, and how many replicas a read asks
+ * at first ({@code quorum.*}).
  */
-public record QuorumConfig(int n, int r, int w, Duration requestTimeout, boolean sloppy, boolean digestReads) {
+public record QuorumConfig(int n, int r, int w, Duration requestTimeout, boolean sloppy, boolean digestReads,
+                           ReadFanout readFanout) {
     public QuorumConfig {
         ConfigKeys.QUORUM_N.check(n);
         ConfigKeys.QUORUM_R.check(r);
@@ -17,9 +19,17 @@ public record QuorumConfig(int n, int r, int w, Duration requestTimeout, boolean
         requireAtMostN(ConfigKeys.QUORUM_W, w, n);
     }
 
-    /** With digest reads ({@code quorum.digest-reads}'s default). */
+    /** With digest reads and quorum fan-out (the defaults of {@code quorum.digest-reads} and {@code quorum.read-fanout}). */
     public QuorumConfig(int n, int r, int w, Duration requestTimeout, boolean sloppy) {
-        this(n, r, w, requestTimeout, sloppy, true);
+        this(n, r, w, requestTimeout, sloppy, true, ReadFanout.QUORUM);
+    }
+
+    /** Which replicas of a key a read asks when it starts; written in lower case in settings. */
+    public enum ReadFanout {
+        /** R of them (Cassandra's): the others only when one of those fails or is slow. */
+        QUORUM,
+        /** All N (Riak's): more bytes and messages per read, and read repair reaches every replica. */
+        ALL
     }
 
     /** {@link #requestTimeout()} in milliseconds, the unit the core works in. */

@@ -71,6 +71,7 @@ class ValidationTest {
                 Arguments.of("quorum.request-timeout", "2m", "quorum.request-timeout: 2m is out of range 1ms..1m"),
                 Arguments.of("quorum.sloppy", "yes", "quorum.sloppy: 'yes' is not a boolean (allowed true, false)"),
                 Arguments.of("quorum.digest-reads", "on", "quorum.digest-reads: 'on' is not a boolean (allowed true, false)"),
+                Arguments.of("quorum.read-fanout", "some", "quorum.read-fanout: 'some' is not a known value (allowed quorum, all)"),
                 Arguments.of("handoff.enabled", "1", "handoff.enabled: '1' is not a boolean (allowed true, false)"),
                 Arguments.of("handoff.max-hints-per-owner", "0", "handoff.max-hints-per-owner: 0 is out of range 1..2147483647"),
                 Arguments.of("handoff.rate", "0", "handoff.rate: 0 is out of range 1..2147483647"),

@@ -9,7 +9,9 @@ import io.kvorum.node.coordinator.ReadRepairPlanner.Repair;
 import io.kvorum.node.message.Shortfall;
 import io.kvorum.storage.merkle.MerkleHash;
 import io.kvorum.storage.version.Siblings;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +22,19 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The decisions of one read (Dynamo §4.5 [1]) with digest reads (Cassandra [2]): ask all N
- * replicas at once, answer once R have replied, keep listening until every replica replied or the
- * deadline passed, then plan read repairs from everything heard, late replies included.
+ * The decisions of one read (Dynamo §4.5 [1]) with digest reads (Cassandra [2]): ask R replicas
+ * (or all N, {@link Settings#askAll}), answer once R have replied, keep listening until every
+ * replica asked replied or the deadline passed, then plan read repairs from everything heard, late
+ * replies included.
+ *
+ * <p>Fan-out. Like Cassandra at QUORUM, a read asks only R targets at first ({@link #initialTargets}:
+ * the data replica, then preferred replicas the failure detector trusts): the third replica's
+ * request, digest and reply are work no answer needs when the replicas agree (issue 16 [3]). The
+ * others are <em>spares</em>: a target that fails is replaced by the next spare (before any
+ * stand-in), and at the hedge point every spare is asked if the read has not answered yet. The
+ * price: read repair reaches only the replicas a read asked (anti-entropy repairs the rest), and a
+ * replica that stops answering before the failure detector suspects it delays reads to the hedge
+ * point. {@code askAll} is Riak's way: every target at once.
  *
  * <p>Design note. Only one target, the <em>data replica</em> ({@link #dataReplica}: the coordinator
  * itself when it is a preferred replica, since a local read costs no wire; else the first healthy
@@ -82,15 +94,16 @@ public final class GetCoordinator {
     /**
      * How one read runs: its quorum {@code r}, the bound on clock entries of a merge, the wall time it
      * started at (for the read repair grace; {@link Outbox#WALL_UNKNOWN}: no grace), the target asked for
-     * its whole state (empty: every target is) and the digest of a state as the replicas compute it.
+     * its whole state (empty: every target is), the digest of a state as the replicas compute it, and
+     * whether every target is asked at the start ({@code askAll}) or only R of them.
      */
     public record Settings(int r, int maxActors, long wallMillis, Optional<NodeId> dataReplica,
-                           Function<Siblings, Optional<MerkleHash>> digester) {
-        /** Full reads: every target is asked for its whole state. */
+                           Function<Siblings, Optional<MerkleHash>> digester, boolean askAll) {
+        /** Full reads: every target is asked for its whole state, all at the start. */
         public static Settings full(int r, int maxActors, long wallMillis) {
             return new Settings(r, maxActors, wallMillis, Optional.empty(), state -> {
                 throw new IllegalStateException("a full read compares no digests");
-            });
+            }, true);
         }
     }
 
@@ -111,6 +124,13 @@ public final class GetCoordinator {
     private boolean mergedDigested = true;
     /** True when one target is asked for its state and the others for digests; false for full reads. */
     private final boolean digestReads;
+    /**
+     * Targets not asked at the start (unless {@link Settings#askAll}, a read asks the data replica and
+     * R-1 others): the next one is asked when an asked target fails, all of them at the hedge point.
+     */
+    private final ArrayDeque<Target> spares = new ArrayDeque<>();
+    /** The targets asked at the start. */
+    private final List<Target> initial;
     /** True once digests stop waiting for the data replica: it answered, failed, or is slow (or there is none). */
     private boolean dataSettled;
     private boolean answered;
@@ -130,9 +150,29 @@ public final class GetCoordinator {
         this.placement = placement;
         this.healthy = healthy;
         this.settings = settings;
-        this.tracker = new QuorumTracker(settings.r(), placement.targets().stream().map(Target::node).toList());
-        this.digestReads = settings.dataReplica().filter(tracker::isReplica).isPresent();
+        List<Target> targets = placement.targets();
+        this.digestReads = settings.dataReplica().filter(data -> targets.stream().anyMatch(target -> target.node().equals(data))).isPresent();
+        this.initial = settings.askAll() ? targets : quorumFirst(targets, settings.dataReplica(), settings.r(), healthy);
+        targets.stream().filter(target -> !initial.contains(target)).forEach(spares::add);
+        this.tracker = new QuorumTracker(settings.r(), initial.stream().map(Target::node).toList());
         this.dataSettled = !digestReads;
+    }
+
+    /**
+     * The {@code r} targets a digest read asks first: the data replica, then preferred replicas the
+     * failure detector trusts, then trusted stand-ins, then the rest, each group in ring order.
+     */
+    private static List<Target> quorumFirst(List<Target> targets, Optional<NodeId> dataReplica, int r, Predicate<NodeId> healthy) {
+        return targets.stream()
+                .sorted(Comparator.comparingInt(target -> dataReplica.filter(target.node()::equals).isPresent() ? 0
+                        : !healthy.test(target.node()) ? 3 : target.isStandIn() ? 2 : 1))
+                .limit(Math.max(r, 1))
+                .toList();
+    }
+
+    /** The targets to ask when the read starts; the others are asked only if one of these fails or is slow. */
+    public List<Target> initialTargets() {
+        return initial;
     }
 
     /**
@@ -211,7 +251,7 @@ public final class GetCoordinator {
         unresolved.remove(from);
         fetching.remove(from);
         tracker.fail(from, reason);
-        Optional<Target> standIn = placement.replace(from, healthy);
+        Optional<Target> standIn = Optional.ofNullable(spares.poll()).or(() -> placement.replace(from, healthy));
         standIn.ifPresent(target -> tracker.add(target.node()));
         List<NodeId> fetch = List.of();
         if (!dataSettled && settings.dataReplica().filter(from::equals).isPresent()) {
@@ -222,15 +262,25 @@ public final class GetCoordinator {
     }
 
     /**
-     * The hedge point passed before the data replica answered: it is slow, so the digests stop
-     * waiting for it and their replicas are asked for their states (Cassandra's speculative retry).
+     * The hedge point passed: the spares are asked if the read has not answered (a target asked is
+     * slow); and if the data replica has not answered, the digests stop waiting for it and their
+     * replicas are asked for their states (Cassandra's speculative retry).
      */
     public Decision onHedge() {
+        List<Target> ask = answered ? List.of() : askSpares();
         if (dataSettled) {
-            return Decision.NOTHING;
+            return with(Decision.NOTHING, ask, List.of(), 0);
         }
         dataSettled = true;
-        return with(Decision.NOTHING, List.of(), fetchUnresolved(), 0);
+        return with(Decision.NOTHING, ask, fetchUnresolved(), 0);
+    }
+
+    /** Every spare joins the read: an asked target is slow, so the read no longer waits on it alone. */
+    private List<Target> askSpares() {
+        List<Target> ask = List.copyOf(spares);
+        spares.clear();
+        ask.forEach(target -> tracker.add(target.node()));
+        return ask;
     }
 
     /** The deadline passed: answer if not done yet, and finish with what was heard. */

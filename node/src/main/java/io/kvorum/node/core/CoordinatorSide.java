@@ -151,12 +151,12 @@ final class CoordinatorSide {
         GetCoordinator coordinator = new GetCoordinator(placement, plumbing::isHealthy, new GetCoordinator.Settings(
                 r + pendingExtra(key, sloppy), settings.maxActors(), plumbing.wallMillis(),
                 settings.digestReads() ? GetCoordinator.dataReplica(placement, settings.self(), plumbing::isHealthy) : Optional.empty(),
-                state -> digester.digest(key, state)));
+                state -> digester.digest(key, state), settings.readFromAll()));
         long deadlineMillis = plumbing.nowMillis() + timeoutMillis;
         // The one timer fires first at the hedge point, where digests stop waiting for a slow data replica.
         long id = operations.start(new ReadOp(key, coordinator, replyTo, then, deadlineMillis, true),
                 plumbing.nowMillis() + timeoutMillis / HEDGE_DIVISOR);
-        for (Target target : placement.targets()) {
+        for (Target target : coordinator.initialTargets()) {
             plumbing.send(target.node(), new ReplicaGetRequest(id, key, coordinator.modeFor(target.node())));
         }
         onReadDecision(id, coordinator.start());

@@ -14,10 +14,12 @@ import io.kvorum.storage.version.KeyLimits;
  * keep a key within, how it runs hinted handoff and anti-entropy, and {@code operationsMax}
  * ({@code node.operations-max}): the most reads and writes it coordinates at once, and the most
  * storage operations it has in progress at once; past either, a new one fails at once, naming the key;
- * and whether its reads are digest reads ({@code quorum.digest-reads}).
+ * whether its reads are digest reads ({@code quorum.digest-reads}), and whether a read asks every
+ * replica at once ({@code readFromAll}: {@code quorum.read-fanout: all}) or R of them.
  */
 public record NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, KeyLimits keyLimits, HandoffSettings handoff,
-                               AntiEntropySettings antiEntropy, int operationsMax, TransferSettings transfer, boolean digestReads) {
+                               AntiEntropySettings antiEntropy, int operationsMax, TransferSettings transfer, boolean digestReads,
+                               boolean readFromAll) {
     /** {@code node.operations-max}'s default (the config module's is the one a node uses). */
     public static final int OPERATIONS_MAX_DEFAULT = 10_000;
 
@@ -31,10 +33,10 @@ public record NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, K
         Invariants.require(transfer != null, "transfer settings must be present");
     }
 
-    /** With digest reads. */
+    /** With digest reads that ask R replicas first (the defaults). */
     public NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, KeyLimits keyLimits, HandoffSettings handoff,
                             AntiEntropySettings antiEntropy, int operationsMax, TransferSettings transfer) {
-        this(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, transfer, true);
+        this(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, transfer, true, false);
     }
 
     /** Default transfer settings. */
@@ -45,12 +47,17 @@ public record NodeCoreSettings(NodeId self, Actor actor, int n, int maxActors, K
 
     /** These settings with other transfer settings. */
     public NodeCoreSettings withTransfer(TransferSettings newTransfer) {
-        return new NodeCoreSettings(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, newTransfer, digestReads);
+        return new NodeCoreSettings(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, newTransfer, digestReads, readFromAll);
     }
 
     /** These settings with digest reads on or off. */
     public NodeCoreSettings withDigestReads(boolean on) {
-        return new NodeCoreSettings(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, transfer, on);
+        return new NodeCoreSettings(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, transfer, on, readFromAll);
+    }
+
+    /** These settings with reads that ask every replica at once ({@code true}) or R of them. */
+    public NodeCoreSettings withReadFromAll(boolean all) {
+        return new NodeCoreSettings(self, actor, n, maxActors, keyLimits, handoff, antiEntropy, operationsMax, transfer, digestReads, all);
     }
 
     /** The default bound on operations. */

@@ -3,6 +3,7 @@ package io.kvorum.node.runtime;
 import com.codahale.metrics.MetricRegistry;
 import io.kvorum.common.NodeId;
 import io.kvorum.config.KvorumConfig;
+import io.kvorum.config.QuorumConfig;
 import io.kvorum.config.ConfigException;
 import io.kvorum.config.HostPort;
 import io.kvorum.config.InternodeConfig;
@@ -338,7 +339,8 @@ public final class NodeServer {
             KeyLimits keyLimits = new KeyLimits(config.storage().siblingsMax(), config.storage().keyBytesMax());
             NodeCore nodeCore = new NodeCore(new NodeCoreSettings(self, actor, config.quorum().n(), Siblings.DEFAULT_MAX_ACTORS,
                     keyLimits, handoffSettings(config.handoff()), antiEntropySettings(config.antiEntropy()),
-                    config.node().operationsMax(), transferSettings(config), config.quorum().digestReads()), membership, partitioner::token,
+                    config.node().operationsMax(), transferSettings(config), config.quorum().digestReads(),
+                    config.quorum().readFanout() == QuorumConfig.ReadFanout.ALL), membership, partitioner::token,
                     runtimeMetrics,
                     loadTransfers(config));
             this.nodeCore = nodeCore;

@@ -39,7 +39,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link GetCoordinator} with digest reads: a is the data replica (asked for its state), b and c are
+ * {@link GetCoordinator} with digest reads that ask every replica at once ({@code askAll}; R of them
+ * at first is {@link GetCoordinatorFanoutTest}'s): a is the data replica (asked for its state), b and c are
  * asked for digests. The test feeds state replies, digests, failures, the hedge point and the
  * deadline, and checks that only the data replica's state travels when the replicas agree, that a
  * mismatch or a failed or slow data replica falls back to whole states, and that the answers and
@@ -57,7 +58,7 @@ class GetCoordinatorDigestTest {
 
     private static GetCoordinator digestRead(int r, Placement placement, NodeId dataReplica) {
         return new GetCoordinator(placement, ALL_HEALTHY, new GetCoordinator.Settings(r, NO_PRUNING, Outbox.WALL_UNKNOWN,
-                Optional.of(dataReplica), GetCoordinatorDigestTest::digest));
+                Optional.of(dataReplica), GetCoordinatorDigestTest::digest, true));
     }
 
     private static GetCoordinator digestRead(int r) {

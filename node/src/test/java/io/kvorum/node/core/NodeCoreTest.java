@@ -196,8 +196,8 @@ class NodeCoreTest {
 
         cluster.delete(first, key, Optional.empty(), 2);
 
-        assertEquals(2, cluster.inFlight(carrying(ReplicaGetRequest.class)).size());
-        assertEquals(2, cluster.inFlight().size(), "only the read phase's requests");
+        assertEquals(1, cluster.inFlight(carrying(ReplicaGetRequest.class)).size(), "R = 2: its own replica and one other");
+        assertEquals(1, cluster.inFlight().size(), "only the read phase's request");
         assertEquals(issuedBefore, cluster.issued().size(), "nothing written before the read answers");
     }
 
@@ -349,6 +349,7 @@ class NodeCoreTest {
 
     @Test
     void readRepairsAReplicaThatMissedAWrite() {
+        cluster = ScriptedCluster.readingFromAll(3, 3);
         long write = cluster.write(first, key, "v", Optional.empty(), 2);
         cluster.dropWhere(to(third));
         cluster.settle();
@@ -370,6 +371,7 @@ class NodeCoreTest {
 
     @Test
     void readRepairsAReplicaWhoseReplyArrivesAfterTheAnswerBeforeTheDeadline() {
+        cluster = ScriptedCluster.readingFromAll(3, 3);
         long write = cluster.write(first, key, "v", Optional.empty(), 2);
         cluster.dropWhere(to(third));
         cluster.settle();
@@ -390,6 +392,7 @@ class NodeCoreTest {
 
     @Test
     void replyAfterTheDeadlineIsIgnored() {
+        cluster = ScriptedCluster.readingFromAll(3, 3);
         cluster.write(first, key, "v", Optional.empty(), 2);
         cluster.dropWhere(to(third));
         cluster.settle();
@@ -494,6 +497,12 @@ class NodeCoreTest {
         long read = cluster.read(first, key, 1);
 
         assertEquals(List.of("v"), values(cluster.readReply(read)), "answered by its own replica, nothing delivered");
+        assertEquals(List.of(), cluster.inFlight(), "R = 1: only itself is asked, and never through the network");
+
+        cluster = ScriptedCluster.readingFromAll(3, 3);
+        put(first, key, "v", Optional.empty());
+        read = cluster.read(first, key, 1);
+        assertEquals(List.of("v"), values(cluster.readReply(read)));
         assertEquals(List.of(second, third), cluster.inFlight().stream().map(Envelope::to).toList(), "never to itself");
     }
 

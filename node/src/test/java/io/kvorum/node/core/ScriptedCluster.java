@@ -131,6 +131,15 @@ public final class ScriptedCluster {
 
     /** As {@link #ScriptedCluster(int, int, KeyLimits)}, with digest reads on or off ({@code quorum.digest-reads}). */
     public ScriptedCluster(int nodeCount, int n, KeyLimits keyLimits, boolean digestReads) {
+        this(nodeCount, n, keyLimits, digestReads, false);
+    }
+
+    /** As {@link #ScriptedCluster(int, int)}, every read asking every replica at once ({@code quorum.read-fanout: all}). */
+    public static ScriptedCluster readingFromAll(int nodeCount, int n) {
+        return new ScriptedCluster(nodeCount, n, KeyLimits.NONE, true, true);
+    }
+
+    private ScriptedCluster(int nodeCount, int n, KeyLimits keyLimits, boolean digestReads, boolean readFromAll) {
         for (int i = 1; i <= nodeCount; i++) {
             nodes.add(NodeId.of("node-" + i));
         }
@@ -141,7 +150,7 @@ public final class ScriptedCluster {
         }
         for (NodeId node : nodes) {
             NodeCoreSettings settings = new NodeCoreSettings(node, new Actor(node, 0), n, MAX_ACTORS, keyLimits,
-                    HandoffSettings.defaults(), AntiEntropySettings.defaults()).withDigestReads(digestReads);
+                    HandoffSettings.defaults(), AntiEntropySettings.defaults()).withDigestReads(digestReads).withReadFromAll(readFromAll);
             cores.put(node, new NodeCore(settings, new StaticMembership(members, ring), Murmur3Partitioner.INSTANCE::token, CoreMetrics.NONE));
             engines.put(node, new MemoryEngine(Murmur3Partitioner.INSTANCE::token));
             hints.put(node, new MemoryHintStore(100_000));

@@ -133,11 +133,13 @@ class RepairIT {
     /**
      * Issue 16's digest reads on real nodes: a replica that came back empty answers a read's digest
      * request with "absent", which differs from the coordinator's state, so it is asked for its
-     * state and repaired; the nodes count the mismatches and the read's internode bytes.
+     * state and repaired; the nodes count the mismatches and the read's internode bytes. Reads ask
+     * every replica ({@code quorum.read-fanout: all}): one asking R = 2 of them may never ask the empty one.
      */
     @Test
     void aDigestReadFindsAnEmptyReplicaAndRepairsIt() {
-        cluster = TestCluster.start(dataRoot, 3, flags("--handoff.enabled=false", "--anti-entropy.enabled=false"));
+        cluster = TestCluster.start(dataRoot, 3, flags("--handoff.enabled=false", "--anti-entropy.enabled=false",
+                "--quorum.read-fanout=all"));
         ApiClient first = cluster.client(0);
         cluster.kill(2);
         List<String> keys = writeKeys(first, "digest", 10);
