@@ -337,6 +337,12 @@ public final class ConfigKeys {
             ValueTypes.duration(Duration.ofMillis(1), Duration.ofMinutes(10)),
             "How often the log engine fsyncs under storage.sync: interval.");
 
+    public static final ConfigKey<Duration> STORAGE_SYNC_WINDOW = ConfigKey.of("storage.sync-window", "1ms",
+            ValueTypes.duration(Duration.ZERO, Duration.ofMillis(100)),
+            "Under storage.sync: always, how long the first write to wait for an fsync waits for others to share it"
+            + " (Cassandra's commitlog_sync_group_window): more writes per fsync under load, up to this much more latency"
+            + " per write; 0ms fsyncs at once.");
+
     public static final ConfigKey<Integer> STORAGE_SEGMENT_SIZE = ConfigKey.of("storage.segment-size", "64MiB",
             ValueTypes.bytes((int) Units.MIB, (int) Units.GIB),
             "Size at which the log engine seals its active segment file and starts a new one; only sealed segments are compacted.");
@@ -417,7 +423,7 @@ public final class ConfigKeys {
             HANDOFF_ENABLED, HANDOFF_MAX_HINTS_PER_OWNER, HANDOFF_RATE, HANDOFF_BATCH_SIZE, HANDOFF_RETRY_MIN, HANDOFF_RETRY_MAX,
             CLUSTER_REPLACE, TRANSFER_RATE, TRANSFER_CONCURRENCY,
             ANTI_ENTROPY_ENABLED, ANTI_ENTROPY_INTERVAL, ANTI_ENTROPY_MAX_BYTES_PER_EXCHANGE, ANTI_ENTROPY_TIMEOUT,
-            STORAGE_ENGINE, STORAGE_SYNC, STORAGE_SYNC_INTERVAL, STORAGE_SEGMENT_SIZE, STORAGE_CACHE_SIZE,
+            STORAGE_ENGINE, STORAGE_SYNC, STORAGE_SYNC_INTERVAL, STORAGE_SYNC_WINDOW, STORAGE_SEGMENT_SIZE, STORAGE_CACHE_SIZE,
             STORAGE_COMPRESSION_THRESHOLD, STORAGE_COMPACTION_RATE, STORAGE_COMPACTION_TRIGGER, STORAGE_TOMBSTONE_GRACE,
             STORAGE_SIBLINGS_MAX, STORAGE_KEY_BYTES_MAX,
             LOGGING_FORMAT, LOGGING_REQUESTS);

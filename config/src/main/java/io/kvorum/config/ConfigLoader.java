@@ -156,6 +156,7 @@ public final class ConfigLoader {
                         settings.get(ConfigKeys.STORAGE_ENGINE),
                         settings.get(ConfigKeys.STORAGE_SYNC),
                         settings.get(ConfigKeys.STORAGE_SYNC_INTERVAL),
+                        settings.get(ConfigKeys.STORAGE_SYNC_WINDOW),
                         settings.get(ConfigKeys.STORAGE_SEGMENT_SIZE),
                         settings.get(ConfigKeys.STORAGE_CACHE_SIZE),
                         settings.get(ConfigKeys.STORAGE_COMPRESSION_THRESHOLD),

@@ -8,6 +8,7 @@ import java.time.Duration;
  * @param engine the engine
  * @param sync when the log engine fsyncs
  * @param syncInterval how often it fsyncs under {@link SyncPolicy#INTERVAL}
+ * @param syncWindow how long, under {@link SyncPolicy#ALWAYS}, a write waiting for an fsync waits for others to share it
  * @param segmentBytes size at which a segment file is sealed
  * @param cacheSize how much the read cache of states (kept encoded) holds: bytes, or a share of the heap (0 bytes: no cache)
  * @param compressionThresholdBytes payloads at least this big are LZ4-compressed
@@ -21,6 +22,7 @@ public record StorageConfig(
         Engine engine,
         SyncPolicy sync,
         Duration syncInterval,
+        Duration syncWindow,
         int segmentBytes,
         CacheSize cacheSize,
         int compressionThresholdBytes,
@@ -34,6 +36,7 @@ public record StorageConfig(
         ConfigKeys.STORAGE_ENGINE.check(engine);
         ConfigKeys.STORAGE_SYNC.check(sync);
         ConfigKeys.STORAGE_SYNC_INTERVAL.check(syncInterval);
+        ConfigKeys.STORAGE_SYNC_WINDOW.check(syncWindow);
         ConfigKeys.STORAGE_SEGMENT_SIZE.check(segmentBytes);
         ConfigKeys.STORAGE_CACHE_SIZE.check(cacheSize);
         ConfigKeys.STORAGE_COMPRESSION_THRESHOLD.check(compressionThresholdBytes);
@@ -47,6 +50,7 @@ public record StorageConfig(
     /** {@code engine} with every other {@code storage.*} key at its default (for key-bytes-max: the default of the default settings). */
     public StorageConfig(Engine engine) {
         this(engine, ConfigKeys.STORAGE_SYNC.defaultValue(null), ConfigKeys.STORAGE_SYNC_INTERVAL.defaultValue(null),
+                ConfigKeys.STORAGE_SYNC_WINDOW.defaultValue(null),
                 ConfigKeys.STORAGE_SEGMENT_SIZE.defaultValue(null), ConfigKeys.STORAGE_CACHE_SIZE.defaultValue(null),
                 ConfigKeys.STORAGE_COMPRESSION_THRESHOLD.defaultValue(null), ConfigKeys.STORAGE_COMPACTION_RATE.defaultValue(null),
                 ConfigKeys.STORAGE_COMPACTION_TRIGGER.defaultValue(null), ConfigKeys.STORAGE_TOMBSTONE_GRACE.defaultValue(null),
@@ -55,13 +59,13 @@ public record StorageConfig(
 
     /** This configuration with {@code engine} replaced. */
     public StorageConfig withEngine(Engine engine) {
-        return new StorageConfig(engine, sync, syncInterval, segmentBytes, cacheSize, compressionThresholdBytes,
+        return new StorageConfig(engine, sync, syncInterval, syncWindow, segmentBytes, cacheSize, compressionThresholdBytes,
                 compactionBytesPerSecond, compactionTriggerPercent, tombstoneGrace, siblingsMax, keyBytesMax);
     }
 
     /** This configuration with the per-key limits replaced. */
     public StorageConfig withKeyLimits(int siblingsMax, int keyBytesMax) {
-        return new StorageConfig(engine, sync, syncInterval, segmentBytes, cacheSize, compressionThresholdBytes,
+        return new StorageConfig(engine, sync, syncInterval, syncWindow, segmentBytes, cacheSize, compressionThresholdBytes,
                 compactionBytesPerSecond, compactionTriggerPercent, tombstoneGrace, siblingsMax, keyBytesMax);
     }
 

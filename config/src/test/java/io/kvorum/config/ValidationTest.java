@@ -92,6 +92,7 @@ class ValidationTest {
                 Arguments.of("storage.engine", "disk", "storage.engine: 'disk' is not a known value (allowed log, memory)"),
                 Arguments.of("storage.sync", "sometimes", "storage.sync: 'sometimes' is not a known value (allowed always, interval, never)"),
                 Arguments.of("storage.sync-interval", "0", "storage.sync-interval: 0s is out of range 1ms..10m"),
+                Arguments.of("storage.sync-window", "1s", "storage.sync-window: 1s is out of range 0s..100ms"),
                 Arguments.of("storage.segment-size", "1KiB", "storage.segment-size: 1KiB is out of range 1MiB..1GiB"),
                 Arguments.of("storage.cache-size", "2GiB", "storage.cache-size: '2GiB' is out of range (allowed 0..1GiB, or 1%..80% of the heap)"),
                 Arguments.of("storage.cache-size", "90%", "storage.cache-size: 90% is out of range 0..1GiB, or 1%..80% of the heap"),

@@ -22,6 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A writer that must not block (an event loop) asks {@link #whenDurable} instead: its ticket
  * waits in a queue, and one sync task on the background scheduler runs the fsync for everything
  * queued so far and completes the covered tickets, so the event loop never waits for the disk.
+ * That task starts {@code windowMillis} after the first ticket queues ({@code storage.sync-window},
+ * Cassandra's group window): writes arriving meanwhile share its fsync. Measured on YCSB A with
+ * three nodes (issue 16), 1 ms halved the fsyncs and cut node CPU per operation by a sixth, since
+ * otherwise an idle sync task starts an fsync for a lone write and the next ones queue behind it.
  * Either kind of sync completes the queued tickets it covers.
  *
  * <p>A failed fsync poisons the log: after it, the kernel may have dropped the dirty pages
@@ -38,6 +42,7 @@ final class GroupCommit {
 
     private final Force force;
     private final BackgroundScheduler scheduler;
+    private final long windowMillis;
     /** Non-blocking writers' tickets not yet durable, smallest first. Guarded by {@code lock}. */
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.ticket(), b.ticket()));
     private boolean syncTaskQueued;
@@ -48,9 +53,10 @@ final class GroupCommit {
     private IOException failure;
     private long fsyncs;
 
-    GroupCommit(Force force, BackgroundScheduler scheduler) {
+    GroupCommit(Force force, BackgroundScheduler scheduler, long windowMillis) {
         this.force = force;
         this.scheduler = scheduler;
+        this.windowMillis = windowMillis;
     }
 
     /**
@@ -70,7 +76,7 @@ final class GroupCommit {
             waiters.add(new Waiter(ticket, future));
             if (!syncTaskQueued) {
                 syncTaskQueued = true;
-                scheduler.schedule(0, this::syncForWaiters);
+                scheduler.schedule(windowMillis, this::syncForWaiters);
             }
             return future;
         } finally {

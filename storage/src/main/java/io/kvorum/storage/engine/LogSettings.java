@@ -9,6 +9,7 @@ import io.kvorum.config.StorageConfig.SyncPolicy;
  *
  * @param sync when appends are forced to disk
  * @param syncIntervalMillis the fsync period under {@link SyncPolicy#INTERVAL}
+ * @param syncWindowMillis under {@link SyncPolicy#ALWAYS}, how long the first writer to wait for an fsync waits for others
  * @param segmentBytes the size at which the active segment is sealed
  * @param cacheBytes bytes of encoded states the engine's cache holds (0: none)
  * @param compressionThresholdBytes payloads at least this big are LZ4-compressed
@@ -16,12 +17,13 @@ import io.kvorum.config.StorageConfig.SyncPolicy;
  * @param compactionTriggerPercent dead share of a sealed segment that makes it due
  * @param tombstoneGraceMillis how long tombstone-only states are kept
  */
-public record LogSettings(SyncPolicy sync, long syncIntervalMillis, int segmentBytes, int cacheBytes,
+public record LogSettings(SyncPolicy sync, long syncIntervalMillis, long syncWindowMillis, int segmentBytes, int cacheBytes,
                           int compressionThresholdBytes, long compactionBytesPerSecond, int compactionTriggerPercent,
                           long tombstoneGraceMillis) {
     public LogSettings {
         Invariants.require(sync != null, "sync policy must be set");
         Invariants.require(syncIntervalMillis >= 1, "syncIntervalMillis must be >= 1, got %d", syncIntervalMillis);
+        Invariants.require(syncWindowMillis >= 0, "syncWindowMillis must be >= 0, got %d", syncWindowMillis);
         Invariants.require(segmentBytes >= 1024, "segmentBytes must be >= 1024, got %d", segmentBytes);
         Invariants.require(cacheBytes >= 0, "cacheBytes must be >= 0, got %d", cacheBytes);
         Invariants.require(compressionThresholdBytes >= 1, "compressionThresholdBytes must be >= 1");
@@ -37,7 +39,7 @@ public record LogSettings(SyncPolicy sync, long syncIntervalMillis, int segmentB
 
     /** The settings the {@code storage.*} keys describe on a node whose maximum heap is {@code maxHeapBytes}. */
     public static LogSettings from(StorageConfig config, long maxHeapBytes) {
-        return new LogSettings(config.sync(), config.syncInterval().toMillis(), config.segmentBytes(),
+        return new LogSettings(config.sync(), config.syncInterval().toMillis(), config.syncWindow().toMillis(), config.segmentBytes(),
                 config.cacheSize().bytesFor(maxHeapBytes),
                 config.compressionThresholdBytes(), config.compactionBytesPerSecond(), config.compactionTriggerPercent(),
                 config.tombstoneGrace().toMillis());
@@ -49,32 +51,37 @@ public record LogSettings(SyncPolicy sync, long syncIntervalMillis, int segmentB
     }
 
     public LogSettings withSync(SyncPolicy value) {
-        return new LogSettings(value, syncIntervalMillis, segmentBytes, cacheBytes, compressionThresholdBytes,
+        return new LogSettings(value, syncIntervalMillis, syncWindowMillis, segmentBytes, cacheBytes, compressionThresholdBytes,
+                compactionBytesPerSecond, compactionTriggerPercent, tombstoneGraceMillis);
+    }
+
+    public LogSettings withSyncWindowMillis(long value) {
+        return new LogSettings(sync, syncIntervalMillis, value, segmentBytes, cacheBytes, compressionThresholdBytes,
                 compactionBytesPerSecond, compactionTriggerPercent, tombstoneGraceMillis);
     }
 
     public LogSettings withSegmentBytes(int value) {
-        return new LogSettings(sync, syncIntervalMillis, value, cacheBytes, compressionThresholdBytes,
+        return new LogSettings(sync, syncIntervalMillis, syncWindowMillis, value, cacheBytes, compressionThresholdBytes,
                 compactionBytesPerSecond, compactionTriggerPercent, tombstoneGraceMillis);
     }
 
     public LogSettings withCacheBytes(int value) {
-        return new LogSettings(sync, syncIntervalMillis, segmentBytes, value, compressionThresholdBytes,
+        return new LogSettings(sync, syncIntervalMillis, syncWindowMillis, segmentBytes, value, compressionThresholdBytes,
                 compactionBytesPerSecond, compactionTriggerPercent, tombstoneGraceMillis);
     }
 
     public LogSettings withCompressionThresholdBytes(int value) {
-        return new LogSettings(sync, syncIntervalMillis, segmentBytes, cacheBytes, value,
+        return new LogSettings(sync, syncIntervalMillis, syncWindowMillis, segmentBytes, cacheBytes, value,
                 compactionBytesPerSecond, compactionTriggerPercent, tombstoneGraceMillis);
     }
 
     public LogSettings withCompaction(long bytesPerSecond, int triggerPercent) {
-        return new LogSettings(sync, syncIntervalMillis, segmentBytes, cacheBytes, compressionThresholdBytes,
+        return new LogSettings(sync, syncIntervalMillis, syncWindowMillis, segmentBytes, cacheBytes, compressionThresholdBytes,
                 bytesPerSecond, triggerPercent, tombstoneGraceMillis);
     }
 
     public LogSettings withTombstoneGraceMillis(long value) {
-        return new LogSettings(sync, syncIntervalMillis, segmentBytes, cacheBytes, compressionThresholdBytes,
+        return new LogSettings(sync, syncIntervalMillis, syncWindowMillis, segmentBytes, cacheBytes, compressionThresholdBytes,
                 compactionBytesPerSecond, compactionTriggerPercent, value);
     }
 }

@@ -66,7 +66,7 @@ public final class LogStore implements AutoCloseable {
         this.dir = dir;
         this.settings = settings;
         this.environment = environment;
-        this.groupCommit = new GroupCommit(this::forceActive, environment.scheduler());
+        this.groupCommit = new GroupCommit(this::forceActive, environment.scheduler(), settings.syncWindowMillis());
     }
 
     /** Opens (creating if needed) the log in {@code dir}, recovering its key directory from hint files and scans. */

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** The non-blocking side of {@link GroupCommit}: queued tickets, the sync task, failures. */
 class GroupCommitTest {
+    private static final long WINDOW_MILLIS = 3;
     private final ManualScheduler scheduler = new ManualScheduler();
     /** What the log has appended; a force covers all of it. */
     private long appended;
@@ -26,7 +28,7 @@ class GroupCommitTest {
             throw nextFailure;
         }
         return appended;
-    }, scheduler);
+    }, scheduler, WINDOW_MILLIS);
 
     private CompletableFuture<Void> whenDurable(long ticket) {
         return commit.whenDurable(ticket).toCompletableFuture();
@@ -43,6 +45,7 @@ class GroupCommitTest {
 
         assertTrue(first.isDone() && second.isDone());
         assertEquals(1, forces);
+        assertEquals(List.of(WINDOW_MILLIS), scheduler.delays(), "the sync task waits the window for more writers");
         assertTrue(whenDurable(100).isDone(), "a ticket already covered is durable at once");
         assertEquals(0, scheduler.runQueued());
     }

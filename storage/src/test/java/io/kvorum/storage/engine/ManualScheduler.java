@@ -6,10 +6,17 @@ import java.util.List;
 /** A {@link BackgroundScheduler} that only queues: the test runs the queued tasks when it chooses, on its own thread. */
 public final class ManualScheduler implements BackgroundScheduler {
     private final List<Runnable> queued = new ArrayList<>();
+    private final List<Long> delays = new ArrayList<>();
 
     @Override
     public synchronized void schedule(long delayMillis, Runnable task) {
         queued.add(task);
+        delays.add(delayMillis);
+    }
+
+    /** The delay of every task scheduled so far, in order. */
+    public synchronized List<Long> delays() {
+        return List.copyOf(delays);
     }
 
     /** Runs the tasks queued now (not those they queue in turn, such as the next periodic run); returns how many ran. */
