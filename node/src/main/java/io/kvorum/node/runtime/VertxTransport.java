@@ -11,9 +11,11 @@ import io.kvorum.node.core.Input;
 import io.kvorum.node.core.Transport;
 import io.kvorum.node.message.PeerMessage;
 import io.kvorum.node.message.PeerMessageCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
@@ -267,8 +269,24 @@ final class VertxTransport implements Transport {
         peer.mac = settings.tls().isPresent() ? null : session.sending();
         peer.backoffMillis = BACKOFF_MIN_MILLIS;
         socket.setWriteQueueMaxSize(settings.sendQueueBytesMax());
+        consolidateFlushes(socket);
         while (!peer.queue.isEmpty()) {
             writeFrame(peer, encode(peer.queue.poll()));
+        }
+    }
+
+    /**
+     * Frames to one peer written in the same event-loop turn (replies to a batch of requests that
+     * arrived together, a write's and a read's requests) leave in one send instead of one each:
+     * Netty's flush consolidation, here also for writes made outside this connection's own reads,
+     * which are most of them (requests arrive on the peer's connection, replies leave on ours).
+     * Measured on YCSB A (issue 16, alternated runs of one build): event-loop system time 57–61
+     * µs per operation against 67–77 without it.
+     */
+    private static void consolidateFlushes(NetSocket socket) {
+        if (socket instanceof NetSocketInternal internal) {
+            internal.channelHandlerContext().pipeline().addFirst("kvorum-flush-consolidation",
+                    new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         }
     }
 
