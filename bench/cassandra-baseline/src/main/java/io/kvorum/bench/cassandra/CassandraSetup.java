@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
  * {@code usertable}, and waits for the nodes to agree on the schema.
  */
 public final class CassandraSetup {
+    private static final int SCHEMA_AGREEMENT_SECONDS = 60;
     private CassandraSetup() {
     }
 
@@ -54,7 +55,7 @@ public final class CassandraSetup {
         return false;
     }
 
-    private static void schema(String hosts) {
+    private static void schema(String hosts) throws InterruptedException {
         try (Cluster cluster = SharedSession.build(hosts, 9042); Session session = cluster.connect()) {
             session.execute("CREATE KEYSPACE IF NOT EXISTS ycsb WITH replication = "
                     + "{'class': 'SimpleStrategy', 'replication_factor': 3}");
@@ -63,9 +64,15 @@ public final class CassandraSetup {
                 fields.append(", field").append(i).append(" varchar");
             }
             session.execute("CREATE TABLE IF NOT EXISTS ycsb.usertable (y_id varchar PRIMARY KEY" + fields + ")");
-            if (!cluster.getMetadata().checkSchemaAgreement()) {
-                System.err.println("CassandraSetup: the nodes do not agree on the schema yet");
-                System.exit(1);
+            // The driver waits up to 10 s for agreement after each DDL statement; on a loaded 2-core
+            // machine the third node can take longer (seen once), so keep asking for a minute.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCHEMA_AGREEMENT_SECONDS);
+            while (!cluster.getMetadata().checkSchemaAgreement()) {
+                if (System.nanoTime() > deadline) {
+                    System.err.println("CassandraSetup: the nodes do not agree on the schema after " + SCHEMA_AGREEMENT_SECONDS + " s");
+                    System.exit(1);
+                }
+                Thread.sleep(1000);
             }
             System.out.println("keyspace ycsb (SimpleStrategy, RF 3) and ycsb.usertable ready");
         }
