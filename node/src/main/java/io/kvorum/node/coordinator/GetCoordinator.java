@@ -159,7 +159,7 @@ public final class GetCoordinator {
     }
 
     /**
-     * The {@code r} targets a digest read asks first: the data replica, then preferred replicas the
+     * The {@code r} targets a read asks first: the data replica (if any), then preferred replicas the
      * failure detector trusts, then trusted stand-ins, then the rest, each group in ring order.
      */
     private static List<Target> quorumFirst(List<Target> targets, Optional<NodeId> dataReplica, int r, Predicate<NodeId> healthy) {
