@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CassandraSetup {
     private static final int SCHEMA_AGREEMENT_SECONDS = 60;
+
     private CassandraSetup() {
     }
 
