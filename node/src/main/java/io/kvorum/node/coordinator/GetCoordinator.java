@@ -166,7 +166,7 @@ public final class GetCoordinator {
         return targets.stream()
                 .sorted(Comparator.comparingInt(target -> dataReplica.filter(target.node()::equals).isPresent() ? 0
                         : !healthy.test(target.node()) ? 3 : target.isStandIn() ? 2 : 1))
-                .limit(Math.max(r, 1))
+                .limit(r)
                 .toList();
     }
 

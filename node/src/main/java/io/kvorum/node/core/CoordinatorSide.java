@@ -177,13 +177,13 @@ final class CoordinatorSide {
 
     void onReadReply(NodeId from, ReplicaGetResponse response) {
         if (operations.get(response.requestId()) instanceof ReadOp op) {
-            onReadDecision(response.requestId(), op.coordinator().onReply(from, response.state()));
+            onReadDecision(response.requestId(), op.coordinator.onReply(from, response.state()));
         }
     }
 
     void onReadDigest(NodeId from, ReplicaDigestResponse response) {
         if (operations.get(response.requestId()) instanceof ReadOp op) {
-            onReadDecision(response.requestId(), op.coordinator().onDigest(from, response.digest()));
+            onReadDecision(response.requestId(), op.coordinator.onDigest(from, response.digest()));
         }
     }
 
@@ -195,12 +195,12 @@ final class CoordinatorSide {
             metrics.readDigestMismatches(decision.digestMismatches());
         }
         // Stand-ins and the replicas whose digests did not match are asked for their whole state.
-        decision.ask().forEach(target -> plumbing.send(target.node(), new ReplicaGetRequest(id, op.key(), ReadMode.DATA)));
-        decision.fetch().forEach(node -> plumbing.send(node, new ReplicaGetRequest(id, op.key(), ReadMode.DATA)));
+        decision.ask().forEach(target -> plumbing.send(target.node(), new ReplicaGetRequest(id, op.key, ReadMode.DATA)));
+        decision.fetch().forEach(node -> plumbing.send(node, new ReplicaGetRequest(id, op.key, ReadMode.DATA)));
         decision.answer().ifPresent(outcome -> answerRead(op, outcome));
         if (decision.finished()) {
             operations.finish(id);
-            sendRepairs(op.key(), decision.repairs());
+            sendRepairs(op.key, decision.repairs());
         }
     }
 
@@ -219,13 +219,13 @@ final class CoordinatorSide {
 
     private void answerRead(ReadOp op, ReadOutcome outcome) {
         switch (outcome) {
-            case ReadOutcome.Unavailable unavailable -> metrics.quorumFailed(!(op.then() instanceof AfterRead.Answer));
+            case ReadOutcome.Unavailable unavailable -> metrics.quorumFailed(!(op.then instanceof AfterRead.Answer));
             case ReadOutcome.Found found -> metrics.readFound(found.values().size(), valueBytes(found));
             case ReadOutcome.NotFound notFound -> { }
         }
-        switch (op.then()) {
+        switch (op.then) {
             case AfterRead.Answer answer -> {
-                if (op.replyTo() instanceof ReplyTo.Client client) {
+                if (op.replyTo instanceof ReplyTo.Client client) {
                     plumbing.emit(new Effect.ReadReply(client.clientRequestId(), outcome));
                 }
             }
@@ -233,8 +233,8 @@ final class CoordinatorSide {
             case AfterRead.Patch(WriteRequest write, ValuePatch patch) -> {
                 switch (PatchPlanner.plan(outcome, patch, write.context())) {
                     case PatchPlanner.Decision.Write(Bytes value, CausalContext context) ->
-                            startWrite(write.withValue(value, context), op.replyTo());
-                    case PatchPlanner.Decision.Answer(PatchOutcome answer) -> replyPatch(op.replyTo(), answer);
+                            startWrite(write.withValue(value, context), op.replyTo);
+                    case PatchPlanner.Decision.Answer(PatchOutcome answer) -> replyPatch(op.replyTo, answer);
                 }
             }
         }
@@ -242,9 +242,9 @@ final class CoordinatorSide {
 
     private void deleteAfterRead(ReadOp op, WriteRequest delete, ReadOutcome outcome) {
         switch (outcome) {
-            case ReadOutcome.Found found -> startWrite(delete.withContext(found.context()), op.replyTo());
-            case ReadOutcome.NotFound notFound -> startWrite(delete.withContext(notFound.context()), op.replyTo());
-            case ReadOutcome.Unavailable unavailable -> replyWrite(op.replyTo(),
+            case ReadOutcome.Found found -> startWrite(delete.withContext(found.context()), op.replyTo);
+            case ReadOutcome.NotFound notFound -> startWrite(delete.withContext(notFound.context()), op.replyTo);
+            case ReadOutcome.Unavailable unavailable -> replyWrite(op.replyTo,
                     new WriteOutcome.Unavailable(delete.w(), unavailable.acknowledged(), unavailable.shortfall()));
         }
     }
@@ -473,7 +473,7 @@ final class CoordinatorSide {
     /** The request {@code requestId} to {@code from} failed (a failure reply, or it could not be sent). */
     void onReplicaFailed(NodeId from, long requestId, String reason) {
         switch (operations.get(requestId)) {
-            case ReadOp op -> onReadDecision(requestId, op.coordinator().onFailure(from, reason));
+            case ReadOp op -> onReadDecision(requestId, op.coordinator.onFailure(from, reason));
             case WriteOp op -> onWriteDecision(requestId, op.coordinator.onFailure(from, reason));
             case ForwardOp op -> onForwardDecision(requestId, op.forwarder().onFailure(from, reason));
             case null -> { }
@@ -486,9 +486,9 @@ final class CoordinatorSide {
             case ReadOp op when op.hedgePending -> {
                 op.hedgePending = false;
                 plumbing.emit(new Effect.SetTimer(id, op.deadlineMillis));
-                onReadDecision(id, op.coordinator().onHedge());
+                onReadDecision(id, op.coordinator.onHedge());
             }
-            case ReadOp op -> onReadDecision(id, op.coordinator().onTimeout());
+            case ReadOp op -> onReadDecision(id, op.coordinator.onTimeout());
             case WriteOp op when op.hedgePending -> {
                 op.hedgePending = false;
                 plumbing.emit(new Effect.SetTimer(id, op.deadlineMillis));

@@ -14,10 +14,10 @@ sealed interface Operation {
      * replica is slow, so digests are fetched whole), then again at {@code deadlineMillis}.
      */
     final class ReadOp implements Operation {
-        private final Key key;
-        private final GetCoordinator coordinator;
-        private final ReplyTo replyTo;
-        private final AfterRead then;
+        final Key key;
+        final GetCoordinator coordinator;
+        final ReplyTo replyTo;
+        final AfterRead then;
         final long deadlineMillis;
         boolean hedgePending;
 
@@ -28,22 +28,6 @@ sealed interface Operation {
             this.then = then;
             this.deadlineMillis = deadlineMillis;
             this.hedgePending = hedgePending;
-        }
-
-        Key key() {
-            return key;
-        }
-
-        GetCoordinator coordinator() {
-            return coordinator;
-        }
-
-        ReplyTo replyTo() {
-            return replyTo;
-        }
-
-        AfterRead then() {
-            return then;
         }
     }
 

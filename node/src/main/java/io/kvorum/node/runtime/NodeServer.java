@@ -1,5 +1,6 @@
 package io.kvorum.node.runtime;
 
+import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.kvorum.common.NodeId;
 import io.kvorum.config.KvorumConfig;
@@ -384,7 +385,7 @@ public final class NodeServer {
 
         private static VertxTransport.Settings transportSettings(KvorumConfig config, MetricRegistry metrics) {
             InternodeConfig internode = config.internode();
-            com.codahale.metrics.Counter rejected = metrics.counter("internode.rejected-connections");
+            Counter rejected = metrics.counter("internode.rejected-connections");
             return new VertxTransport.Settings(config.node().id(), internode.frameBytesMax(), config.http().valueBytesMax(),
                     (int) internode.connectTimeoutMillis(), new Handshake(internode.secret(), config.cluster().name()),
                     internode.tls(), internode.idleTimeout().toMillis(), internode.handshakeTimeout().toMillis(),
@@ -397,8 +398,8 @@ public final class NodeServer {
          * for read repairs. Summed over the nodes and divided by the reads, they give a read's wire cost.
          */
         private static VertxTransport.ReceivedBytes readBytesCounter(MetricRegistry metrics) {
-            com.codahale.metrics.Counter readBytes = metrics.counter("kv.read-bytes-received");
-            com.codahale.metrics.Counter repairBytes = metrics.counter("kv.read-repair-bytes-received");
+            Counter readBytes = metrics.counter("kv.read-bytes-received");
+            Counter repairBytes = metrics.counter("kv.read-repair-bytes-received");
             return (message, frameBytes) -> {
                 if (message instanceof PeerMessage.ReplicaGetRequest || message instanceof PeerMessage.ReplicaGetResponse
                         || message instanceof PeerMessage.ReplicaDigestResponse) {
