@@ -45,14 +45,15 @@ COPY node/target/kvorum-node.jar /opt/kvorum/kvorum-node.jar
 # case with . and - as _). Listen on every interface; a cluster advertises each node by name or
 # address in KVORUM_CLUSTER_MEMBERS (id@internodeHost:port/httpHost:port,...), which must be the
 # same list, in the same order, on every node. JDK_JAVA_OPTIONS takes JVM options: the heap is
-# 512 MiB by default, as scripts/kvorum starts nodes (set it to e.g. -Xmx1g for more); the read
-# cache takes 40% of it unless KVORUM_STORAGE_CACHE_SIZE says otherwise (README: memory budget).
+# 512 MiB with G1 by default, as scripts/kvorum starts nodes (setting it replaces all three, e.g.
+# -Xmx1g -XX:MaxNewSize=320m -XX:+UseG1GC for more); the read cache takes 40% of the heap unless
+# KVORUM_STORAGE_CACHE_SIZE says otherwise (README: memory budget).
 ENV KVORUM_HTTP_HOST=0.0.0.0 \
     KVORUM_HTTP_PORT=8081 \
     KVORUM_INTERNODE_HOST=0.0.0.0 \
     KVORUM_INTERNODE_PORT=9081 \
     KVORUM_NODE_DATA_DIR=/var/lib/kvorum \
-    JDK_JAVA_OPTIONS="-Xmx512m -XX:MaxNewSize=160m" \
+    JDK_JAVA_OPTIONS="-Xmx512m -XX:MaxNewSize=160m -XX:+UseG1GC" \
     JAVA_HOME=/opt/kvorum/jre \
     PATH=/opt/kvorum/jre/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
