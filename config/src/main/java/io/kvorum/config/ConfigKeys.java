@@ -337,7 +337,7 @@ public final class ConfigKeys {
             ValueTypes.duration(Duration.ofMillis(1), Duration.ofMinutes(10)),
             "How often the log engine fsyncs under storage.sync: interval.");
 
-    public static final ConfigKey<Duration> STORAGE_SYNC_WINDOW = ConfigKey.of("storage.sync-window", "1ms",
+    public static final ConfigKey<Duration> STORAGE_SYNC_WINDOW = ConfigKey.of("storage.sync-window", "2ms",
             ValueTypes.duration(Duration.ZERO, Duration.ofMillis(100)),
             "Under storage.sync: always, how long the first write to wait for an fsync waits for others to share it"
             + " (Cassandra's commitlog_sync_group_window): more writes per fsync under load, up to this much more latency"
