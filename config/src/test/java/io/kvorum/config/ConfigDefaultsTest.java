@@ -28,7 +28,7 @@ class ConfigDefaultsTest {
         assertEquals(new QuorumConfig(3, 2, 2, Duration.ofSeconds(2), true), config.quorum());
         assertEquals(new HandoffConfig(true, 100_000, 5000, 100, Duration.ofSeconds(1), Duration.ofSeconds(60)), config.handoff());
         assertEquals(new AntiEntropyConfig(true, Duration.ofSeconds(10), 8 * 1024 * 1024, Duration.ofSeconds(30)), config.antiEntropy());
-        assertEquals(new StorageConfig(Engine.LOG, StorageConfig.SyncPolicy.ALWAYS, Duration.ofSeconds(1), Duration.ofMillis(1), 64 * 1024 * 1024,
+        assertEquals(new StorageConfig(Engine.LOG, StorageConfig.SyncPolicy.ALWAYS, Duration.ofSeconds(1), Duration.ofMillis(2), 64 * 1024 * 1024,
                 new CacheSize.HeapShare(40), 512, 32 * 1024 * 1024, 50, Duration.ofDays(10), 100, 8 * 1024 * 1024), config.storage());
         assertEquals(new LoggingConfig(LoggingConfig.Format.TEXT, false), config.logging());
         assertEquals(List.of(MemberAddress.parse("node-1@127.0.0.1:9081/127.0.0.1:8081")), config.cluster().members());
