@@ -438,10 +438,7 @@ report() {
     pid=$(node_pid "$i")
     rss=$(awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null)
     hwm=$(awk '/^VmHWM:/ { printf "%d", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null)
-    # JDK 17: "garbage-first heap   total 1048576K, used 123456K": used, then committed (total).
-    heap=$("$JCMD" "$pid" GC.heap_info 2>/dev/null | grep -m 1 'heap' |
-      awk '{ for (i = 1; i < NF; i++) { if ($i == "used") u = $(i + 1); if ($i == "committed" || ($i == "total" && $(i + 1) != "reserved")) c = $(i + 1) }
-             gsub("[K,]", "", u); gsub("[K,]", "", c); if (u != "") printf "%d | %d", u / 1024, c / 1024 }')
+    heap=$(kv_heap_mib "$JCMD" "$pid")
     load=$(awk -v a="127.0.0.$i" '$2 == a { print $3, $4 }' "$OUT/status-after.txt" 2>/dev/null)
     printf '| node-%s | %s | %s | %s | %s |\n' "$i" "${rss:--}" "${hwm:--}" "${heap:-- | -}" "${load:--}"
   done

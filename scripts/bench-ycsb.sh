@@ -196,13 +196,7 @@ report() {
     pid=$(cat "$KVORUM_DATA/node-$i/pid" 2>/dev/null)
     rss=$(awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null)
     hwm=$(awk '/^VmHWM:/ { printf "%d", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null)
-    # Each unindented line with "used" is the heap (G1: "garbage-first heap total reserved 524288K,
-    # committed 266240K, used 123456K") or one generation (parallel and serial: "PSYoungGen total
-    # 113152K, used 7782K", then the old one): used and committed, summed over them.
-    heap=$("$JCMD" "$pid" GC.heap_info 2>/dev/null | grep '^[^ ].* used ' |
-      awk '{ for (i = 1; i < NF; i++) { if ($i == "used") { v = $(i + 1); gsub("[K,]", "", v); u += v }
-               if ($i == "committed" || ($i == "total" && $(i + 1) != "reserved")) { v = $(i + 1); gsub("[K,]", "", v); c += v } } }
-           END { if (NR > 0) printf "%d | %d", u / 1024, c / 1024 }')
+    heap=$(kv_heap_mib "$JCMD" "$pid")
     local f="$OUT/$last-node-$i.json"
     printf '| node-%s | %s | %s | %s | %s | %s (%s) | %s / %s / %s |\n' "$i" "${rss:--}" "${hwm:--}" "${heap:-- | -}" \
       "$(awk -v b="$(figure "$f" storage.keydir-heap-bytes)" 'BEGIN { printf "%.1f", b / 1048576 }')" \

@@ -165,6 +165,17 @@ kv_ycsb_figure() { # file section metric -> one figure of a YCSB client's output
   grep -F "[$2], $3," "$1" 2>/dev/null | head -n 1 | sed 's/.*, //'
 }
 
+kv_heap_mib() { # jcmd pid -> "used | committed" MiB of the JVM's heap, from jcmd GC.heap_info; nothing if it cannot tell
+  # Each line with a total and a use is the whole heap (G1: "garbage-first heap total reserved
+  # 524288K, committed 266240K, used 123456K" on JDK 25, " garbage-first heap total 1048576K, used
+  # 123456K" on JDK 17) or one generation (parallel and serial: "PSYoungGen total 113152K, used
+  # 7782K", then the old one); spaces and metaspace give no total.
+  "$1" "$2" GC.heap_info 2>/dev/null | grep ' total .* used ' |
+    awk '{ for (i = 1; i < NF; i++) { if ($i == "used") { v = $(i + 1); gsub("[K,]", "", v); u += v }
+             if ($i == "committed" || ($i == "total" && $(i + 1) != "reserved")) { v = $(i + 1); gsub("[K,]", "", v); c += v } } }
+         END { if (NR > 0) printf "%d | %d", u / 1024, c / 1024 }'
+}
+
 kv_ms() { # microseconds -> milliseconds with one decimal; nothing for nothing
   [ -n "${1:-}" ] && awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'
 }

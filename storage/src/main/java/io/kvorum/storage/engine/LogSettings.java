@@ -55,11 +55,6 @@ public record LogSettings(SyncPolicy sync, long syncIntervalMillis, long syncWin
                 compactionBytesPerSecond, compactionTriggerPercent, tombstoneGraceMillis);
     }
 
-    public LogSettings withSyncWindowMillis(long value) {
-        return new LogSettings(sync, syncIntervalMillis, value, segmentBytes, cacheBytes, compressionThresholdBytes,
-                compactionBytesPerSecond, compactionTriggerPercent, tombstoneGraceMillis);
-    }
-
     public LogSettings withSegmentBytes(int value) {
         return new LogSettings(sync, syncIntervalMillis, syncWindowMillis, value, cacheBytes, compressionThresholdBytes,
                 compactionBytesPerSecond, compactionTriggerPercent, tombstoneGraceMillis);
