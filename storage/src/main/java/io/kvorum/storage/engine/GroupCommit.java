@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Makes appends durable under the {@code always} policy with one fsync shared by every writer
@@ -27,7 +29,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * three nodes (issue 16), 1 ms halved the fsyncs and cut node CPU per operation by a sixth, since
  * otherwise an idle sync task starts an fsync for a lone write and the next ones queue behind it;
  * 2 ms (the default) took a third fewer fsyncs again and about a tenth less node CPU.
- * Either kind of sync completes the queued tickets it covers.
+ * The window is waited only when the log synced within the last window (PostgreSQL's
+ * commit_delay, which waits only while other transactions are active): a write to a log that has
+ * been idle that long has nobody to share an fsync with, so it syncs at once instead of adding the
+ * window to its latency. Either kind of sync completes the queued tickets it covers.
  *
  * <p>A failed fsync poisons the log: after it, the kernel may have dropped the dirty pages
  * (PostgreSQL's "fsyncgate"), so no later ticket can be promised durable and every wait fails.
@@ -44,6 +49,10 @@ final class GroupCommit {
     private final Force force;
     private final BackgroundScheduler scheduler;
     private final long windowMillis;
+    private final long windowNanos;
+    private final LongSupplier nanoClock;
+    /** When the last fsync ended, on {@code nanoClock}; guarded by {@code lock}. */
+    private long lastSyncEndNanos;
     /** Non-blocking writers' tickets not yet durable, smallest first. Guarded by {@code lock}. */
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.ticket(), b.ticket()));
     private boolean syncTaskQueued;
@@ -55,9 +64,17 @@ final class GroupCommit {
     private long fsyncs;
 
     GroupCommit(Force force, BackgroundScheduler scheduler, long windowMillis) {
+        this(force, scheduler, windowMillis, System::nanoTime);
+    }
+
+    /** With {@code nanoClock} telling how long the log has been idle (tests drive it by hand). */
+    GroupCommit(Force force, BackgroundScheduler scheduler, long windowMillis, LongSupplier nanoClock) {
         this.force = force;
         this.scheduler = scheduler;
         this.windowMillis = windowMillis;
+        this.windowNanos = TimeUnit.MILLISECONDS.toNanos(windowMillis);
+        this.nanoClock = nanoClock;
+        this.lastSyncEndNanos = nanoClock.getAsLong() - windowNanos - 1; // idle since before it opened
     }
 
     /**
@@ -77,7 +94,8 @@ final class GroupCommit {
             waiters.add(new Waiter(ticket, future));
             if (!syncTaskQueued) {
                 syncTaskQueued = true;
-                scheduler.schedule(windowMillis, this::syncForWaiters);
+                boolean busy = nanoClock.getAsLong() - lastSyncEndNanos <= windowNanos;
+                scheduler.schedule(busy ? windowMillis : 0, this::syncForWaiters);
             }
             return future;
         } finally {
@@ -200,6 +218,7 @@ final class GroupCommit {
         } finally {
             lock.lock();
             syncing = false;
+            lastSyncEndNanos = nanoClock.getAsLong();
             // Wake the waiters whatever happened (even an unchecked failure of a closed log), or
             // writers parked uninterruptibly behind this sync would wait forever.
             done.signalAll();

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The non-blocking side of {@link GroupCommit}: queued tickets, the sync task, failures. */
@@ -21,6 +22,8 @@ class GroupCommitTest {
     private long appended;
     private int forces;
     private IOException nextFailure;
+    /** The commit's clock, moved by hand: it has been idle since long before the test starts. */
+    private long nowNanos = 1_000_000_000L;
 
     private final GroupCommit commit = new GroupCommit(() -> {
         forces++;
@@ -28,7 +31,7 @@ class GroupCommitTest {
             throw nextFailure;
         }
         return appended;
-    }, scheduler, WINDOW_MILLIS);
+    }, scheduler, WINDOW_MILLIS, () -> nowNanos);
 
     private CompletableFuture<Void> whenDurable(long ticket) {
         return commit.whenDurable(ticket).toCompletableFuture();
@@ -45,9 +48,28 @@ class GroupCommitTest {
 
         assertTrue(first.isDone() && second.isDone());
         assertEquals(1, forces);
-        assertEquals(List.of(WINDOW_MILLIS), scheduler.delays(), "the sync task waits the window for more writers");
+        assertEquals(List.of(0L), scheduler.delays(), "an idle log syncs at once: nobody is writing to share the fsync");
         assertTrue(whenDurable(100).isDone(), "a ticket already covered is durable at once");
         assertEquals(0, scheduler.runQueued());
+    }
+
+    @Test
+    void aWriteWithinAWindowOfTheLastSyncWaitsTheWindowAndOneAfterAnIdleWindowDoesNot() {
+        appended = 10;
+        whenDurable(10);
+        scheduler.runQueued(); // idle: at once
+        nowNanos += TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS) / 2;
+        appended = 20;
+        CompletableFuture<Void> busy = whenDurable(20);
+        scheduler.runQueued();
+        nowNanos += TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS) + 1;
+        appended = 30;
+        CompletableFuture<Void> idle = whenDurable(30);
+        scheduler.runQueued();
+
+        assertTrue(busy.isDone() && idle.isDone());
+        assertEquals(List.of(0L, WINDOW_MILLIS, 0L), scheduler.delays(),
+                "the window is waited only by a write that comes within one of the last sync");
     }
 
     @Test
