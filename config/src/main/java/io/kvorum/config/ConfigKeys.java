@@ -341,8 +341,8 @@ public final class ConfigKeys {
             ValueTypes.duration(Duration.ZERO, Duration.ofMillis(100)),
             "Under storage.sync: always, how long the first write to wait for an fsync waits for others to share it"
             + " (Cassandra's commitlog_sync_group_window): more writes per fsync under load, up to this much more latency"
-            + " per write. Waited only when the log synced within the last window: a write to a log idle that long syncs at"
-            + " once. 0ms always fsyncs at once.");
+            + " per write. Waited only when another write came within the last window: a write to a log idle that long"
+            + " syncs at once. 0ms always fsyncs at once.");
 
     public static final ConfigKey<Integer> STORAGE_SEGMENT_SIZE = ConfigKey.of("storage.segment-size", "64MiB",
             ValueTypes.bytes((int) Units.MIB, (int) Units.GIB),

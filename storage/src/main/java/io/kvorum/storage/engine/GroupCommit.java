@@ -29,10 +29,10 @@ import java.util.function.LongSupplier;
  * three nodes (issue 16), 1 ms halved the fsyncs and cut node CPU per operation by a sixth, since
  * otherwise an idle sync task starts an fsync for a lone write and the next ones queue behind it;
  * 2 ms (the default) took a third fewer fsyncs again and about a tenth less node CPU.
- * The window is waited only when the log synced within the last window (PostgreSQL's
- * commit_delay, which waits only while other transactions are active): a write to a log that has
- * been idle that long has nobody to share an fsync with, so it syncs at once instead of adding the
- * window to its latency. Either kind of sync completes the queued tickets it covers.
+ * The window is waited only when another write asked for durability within the last window
+ * (PostgreSQL's commit_delay, which waits only while other transactions are active): a write to a
+ * log that has been idle that long is unlikely to find company, so it syncs at once instead of
+ * adding the window to its latency. Either kind of sync completes the queued tickets it covers.
  *
  * <p>A failed fsync poisons the log: after it, the kernel may have dropped the dirty pages
  * (PostgreSQL's "fsyncgate"), so no later ticket can be promised durable and every wait fails.
@@ -51,8 +51,8 @@ final class GroupCommit {
     private final long windowMillis;
     private final long windowNanos;
     private final LongSupplier nanoClock;
-    /** When the last fsync ended, on {@code nanoClock}; guarded by {@code lock}. */
-    private long lastSyncEndNanos;
+    /** When a writer last asked for durability ({@link #whenDurable}), on {@code nanoClock}; guarded by {@code lock}. */
+    private long lastAskNanos;
     /** Non-blocking writers' tickets not yet durable, smallest first. Guarded by {@code lock}. */
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.ticket(), b.ticket()));
     private boolean syncTaskQueued;
@@ -74,7 +74,7 @@ final class GroupCommit {
         this.windowMillis = windowMillis;
         this.windowNanos = TimeUnit.MILLISECONDS.toNanos(windowMillis);
         this.nanoClock = nanoClock;
-        this.lastSyncEndNanos = nanoClock.getAsLong() - windowNanos - 1; // idle since before it opened
+        this.lastAskNanos = nanoClock.getAsLong() - windowNanos - 1; // idle since before it opened
     }
 
     /**
@@ -84,6 +84,9 @@ final class GroupCommit {
     CompletionStage<Void> whenDurable(long ticket) {
         lock.lock();
         try {
+            long now = nanoClock.getAsLong();
+            boolean busy = now - lastAskNanos <= windowNanos;
+            lastAskNanos = now;
             if (failure != null) {
                 return CompletableFuture.failedStage(failed());
             }
@@ -94,7 +97,6 @@ final class GroupCommit {
             waiters.add(new Waiter(ticket, future));
             if (!syncTaskQueued) {
                 syncTaskQueued = true;
-                boolean busy = nanoClock.getAsLong() - lastSyncEndNanos <= windowNanos;
                 scheduler.schedule(busy ? windowMillis : 0, this::syncForWaiters);
             }
             return future;
@@ -218,7 +220,6 @@ final class GroupCommit {
         } finally {
             lock.lock();
             syncing = false;
-            lastSyncEndNanos = nanoClock.getAsLong();
             // Wake the waiters whatever happened (even an unchecked failure of a closed log), or
             // writers parked uninterruptibly behind this sync would wait forever.
             done.signalAll();

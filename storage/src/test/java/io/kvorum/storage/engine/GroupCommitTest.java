@@ -54,7 +54,7 @@ class GroupCommitTest {
     }
 
     @Test
-    void aWriteWithinAWindowOfTheLastSyncWaitsTheWindowAndOneAfterAnIdleWindowDoesNot() {
+    void aWriteWithinAWindowOfTheLastOneWaitsTheWindowAndOneAfterAnIdleWindowDoesNot() {
         appended = 10;
         whenDurable(10);
         scheduler.runQueued(); // idle: at once
@@ -69,7 +69,7 @@ class GroupCommitTest {
 
         assertTrue(busy.isDone() && idle.isDone());
         assertEquals(List.of(0L, WINDOW_MILLIS, 0L), scheduler.delays(),
-                "the window is waited only by a write that comes within one of the last sync");
+                "the window is waited only by a write that comes within one of the write before it");
     }
 
     @Test
