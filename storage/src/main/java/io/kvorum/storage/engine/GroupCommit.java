@@ -63,11 +63,7 @@ final class GroupCommit {
     private IOException failure;
     private long fsyncs;
 
-    GroupCommit(Force force, BackgroundScheduler scheduler, long windowMillis) {
-        this(force, scheduler, windowMillis, System::nanoTime);
-    }
-
-    /** With {@code nanoClock} telling how long the log has been idle (tests drive it by hand). */
+    /** {@code nanoClock} (monotonic nanoseconds) tells how long the log has been idle. */
     GroupCommit(Force force, BackgroundScheduler scheduler, long windowMillis, LongSupplier nanoClock) {
         this.force = force;
         this.scheduler = scheduler;

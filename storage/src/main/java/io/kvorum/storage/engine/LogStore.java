@@ -66,7 +66,8 @@ public final class LogStore implements AutoCloseable {
         this.dir = dir;
         this.settings = settings;
         this.environment = environment;
-        this.groupCommit = new GroupCommit(this::forceActive, environment.scheduler(), settings.syncWindowMillis());
+        this.groupCommit = new GroupCommit(this::forceActive, environment.scheduler(), settings.syncWindowMillis(),
+                environment.monotonicNanos());
     }
 
     /** Opens (creating if needed) the log in {@code dir}, recovering its key directory from hint files and scans. */
