@@ -3,7 +3,9 @@ package io.kvorum.node.sim;
 import io.kvorum.common.Bytes;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
+import io.kvorum.node.protocol.PatchOutcome;
 import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.ValuePatch;
 import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.storage.version.CausalContext;
 import io.kvorum.storage.version.Sibling;
@@ -20,7 +22,10 @@ import java.util.stream.Collectors;
  * contexts (reading every sibling, taking their union, adding one element, writing with the read's
  * context). Careless clients add elements by blind writes (no context), each a new sibling, so keys
  * reach their sibling limit; the read-modify-write clients' next write, whose context covers every
- * sibling, brings them back. An element whose write was acknowledged must be in the final set; an
+ * sibling, brings them back. Every other client adds its element by a PATCH instead (a set-add
+ * patch: the coordinator reads, adds the element to the one live set and writes with the read's
+ * context), resolving a 409 by the union of the siblings it lists, written with their context.
+ * An element whose write was acknowledged must be in the final set; an
  * element nobody tried to add, or whose write was refused for a key limit, must never appear.
  */
 final class SetWorkload {
@@ -34,6 +39,8 @@ final class SetWorkload {
     private long writesUnavailable;
     private long writesRefused;
     private long readsUnavailable;
+    private long patchesApplied;
+    private long patchConflicts;
 
     SetWorkload(Simulator sim) {
         this.sim = sim;
@@ -67,9 +74,17 @@ final class SetWorkload {
         return writesRefused;
     }
 
+    long patchesApplied() {
+        return patchesApplied;
+    }
+
+    long patchConflicts() {
+        return patchConflicts;
+    }
+
     String summary() {
         return "writes acknowledged=" + writesAcknowledged + " unavailable=" + writesUnavailable + " refused=" + writesRefused
-                + ", reads unavailable=" + readsUnavailable;
+                + ", reads unavailable=" + readsUnavailable + ", patches applied=" + patchesApplied + " conflicts=" + patchConflicts;
     }
 
     void start() {
@@ -137,10 +152,50 @@ final class SetWorkload {
         }
     }
 
-    /** One read-modify-write, then the next after a short think time, until the workload ends. */
+    /** One read-modify-write (a PATCH, for odd clients), then the next after a short think time, until the workload ends. */
     private void next(int client) {
-        loop("client " + client, 10, 200, () -> next(client), (key, coordinator, again) ->
-                sim.read(coordinator, key, sim.config().r(), outcome -> afterRead(coordinator, key, outcome, again)));
+        loop("client " + client, 10, 200, () -> next(client), (key, coordinator, again) -> {
+            if (client % 2 == 0) {
+                sim.read(coordinator, key, sim.config().r(), outcome -> afterRead(coordinator, key, outcome, again));
+            } else {
+                patch(coordinator, key, again);
+            }
+        });
+    }
+
+    /** A PATCH adding one element to the one live set; siblings (409) are resolved by their union, written with their context. */
+    private void patch(NodeId coordinator, Key key, Runnable again) {
+        long element = nextElement++;
+        attempted.get(key).add(element);
+        ValuePatch add = current -> {
+            TreeSet<Long> set = current.map(SetWorkload::parse).orElseGet(TreeSet::new);
+            set.add(element);
+            return new ValuePatch.Patched.Value(encode(set));
+        };
+        sim.patch(coordinator, key, add, outcome -> {
+            switch (outcome) {
+                case PatchOutcome.Applied applied -> {
+                    patchesApplied++;
+                    record(key, element, applied.write());
+                    again.run();
+                }
+                case PatchOutcome.Conflict conflict -> {
+                    patchConflicts++;
+                    TreeSet<Long> union = new TreeSet<>();
+                    conflict.values().forEach(sibling -> union.addAll(parse(sibling)));
+                    union.add(element);
+                    sim.write(coordinator, key, Optional.of(encode(union)), Optional.of(conflict.context()), sim.config().w(), written -> {
+                        record(key, element, written);
+                        again.run();
+                    });
+                }
+                case PatchOutcome.ReadUnavailable unavailable -> {
+                    readsUnavailable++;
+                    again.run();
+                }
+                case PatchOutcome.TooLarge tooLarge -> throw new IllegalStateException("a set-add patch has no size limit: " + tooLarge);
+            }
+        });
     }
 
     private void afterRead(NodeId coordinator, Key key, ReadOutcome outcome, Runnable again) {
@@ -168,7 +223,11 @@ final class SetWorkload {
     }
 
     static TreeSet<Long> parse(Sibling sibling) {
-        String text = sibling.value().utf8String();
+        return parse(sibling.value());
+    }
+
+    static TreeSet<Long> parse(Bytes value) {
+        String text = value.utf8String();
         TreeSet<Long> set = new TreeSet<>();
         String body = text.substring(1, text.length() - 1).trim();
         if (!body.isEmpty()) {

@@ -69,6 +69,8 @@ class SetWorkloadSimulationTest {
         check(outcome);
         assertTrue(outcome.workload.writesRefused() > 0, "no write reached a key limit, so the limits went untested: "
                 + outcome.workload.summary());
+        assertTrue(outcome.workload.patchesApplied() > 0 && outcome.workload.patchConflicts() > 0,
+                "PATCH clients were not both applied and refused for siblings, so PATCH went untested: " + outcome.workload.summary());
     }
 
     /** The defaults; {@code -Dkvorum.sim.handoff=false} or {@code -Dkvorum.sim.anti-entropy-ms=0} switch repair off to prove the checker notices. */

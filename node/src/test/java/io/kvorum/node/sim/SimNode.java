@@ -3,6 +3,7 @@ package io.kvorum.node.sim;
 import io.kvorum.common.Key;
 import io.kvorum.common.NodeId;
 import io.kvorum.node.core.NodeCore;
+import io.kvorum.node.protocol.PatchOutcome;
 import io.kvorum.node.protocol.ReadOutcome;
 import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.node.membership.GossipMembership;
@@ -57,7 +58,8 @@ final class SimNode {
     final List<Runnable> deferred = new ArrayList<>();
     final Map<Long, Consumer<ReadOutcome>> reads = new TreeMap<>();
     final Map<Long, Consumer<WriteOutcome>> writes = new TreeMap<>();
-    /** The key of each client write waiting for its answer, for the invariant checks. */
+    final Map<Long, Consumer<PatchOutcome>> patches = new TreeMap<>();
+    /** The key of each client write (or PATCH) waiting for its answer, for the invariant checks. */
     final Map<Long, Key> writeKeys = new TreeMap<>();
     long nextClientRequestId = 1;
 

@@ -14,7 +14,9 @@ import io.kvorum.node.antientropy.AntiEntropySettings;
 import io.kvorum.node.handoff.HandoffSettings;
 import io.kvorum.node.core.NodeCore;
 import io.kvorum.node.core.NodeCoreSettings;
+import io.kvorum.node.protocol.PatchOutcome;
 import io.kvorum.node.protocol.ReadOutcome;
+import io.kvorum.node.protocol.ValuePatch;
 import io.kvorum.node.protocol.StorageOp;
 import io.kvorum.node.protocol.WriteOutcome;
 import io.kvorum.node.membership.Membership;
@@ -330,6 +332,16 @@ public final class Simulator {
                 node.wallMillis(nowMillis)), "put " + key);
     }
 
+    /** A client PATCH at {@code coordinator}, with R and W as configured and no context. */
+    public void patch(NodeId coordinator, Key key, ValuePatch patch, Consumer<PatchOutcome> done) {
+        SimNode node = nodes.get(coordinator);
+        long id = node.nextClientRequestId++;
+        node.patches.put(id, done);
+        node.writeKeys.put(id, key);
+        input(node, node.incarnation, new Input.ClientPatch(id, key, patch, Optional.empty(), config.r(),
+                config.w(), true, config.requestTimeoutMillis(), node.wallMillis(nowMillis)), "patch " + key);
+    }
+
     /** How many distinct keys the members' disks hold. */
     public long distinctKeysStored() {
         java.util.Set<Key> keys = new java.util.HashSet<>(); // counting only
@@ -402,6 +414,7 @@ public final class Simulator {
         node.reads.clear();
         node.writes.clear();
         node.writeKeys.clear();
+        node.patches.clear();
         node.admins.clear();
         node.incarnation++;
         node.loseUnsynced();
@@ -571,9 +584,14 @@ public final class Simulator {
                 }
                 complete(node.writes.remove(reply.clientRequestId()), reply.outcome());
             }
-            // The simulated clients send GET, PUT and DELETE only (a PATCH is a read and then a write,
-            // both covered by the checkers); a reply to a PATCH nobody sent is a bug.
-            case Effect.PatchReply reply -> throw new IllegalStateException(node.id + " answered a PATCH nobody sent: " + reply);
+            case Effect.PatchReply reply -> {
+                trace.record(nowMillis, node.id + " " + reply);
+                Key key = node.writeKeys.remove(reply.clientRequestId());
+                if (key != null && reply.outcome() instanceof PatchOutcome.Applied applied) {
+                    invariants.writeAnswered(node.id, key, applied.write());
+                }
+                complete(node.patches.remove(reply.clientRequestId()), reply.outcome());
+            }
             case Effect.SetTimer timer -> schedule(timer.atMillis() - node.monotonicMillis(nowMillis), "timer " + node.id,
                     () -> input(node, incarnation, new Input.TimerFired(timer.timerId()), "timer"));
             case Effect.CancelTimer cancel -> { } // the core ignores timers it no longer knows
