@@ -51,7 +51,7 @@ record NodeStorage(StorageEngine engine, Hints hints, ScheduledExecutorService b
             }
         };
         SystemClock clock = new SystemClock();
-        LogEnvironment environment = new LogEnvironment(scheduler, clock::wallMillis, System::nanoTime);
+        LogEnvironment environment = new LogEnvironment(scheduler, clock::wallMillis, clock::monotonicNanos);
         LogSettings settings = LogSettings.from(storage);
         Path dataDir = config.node().dataDir();
         LogEngine engine = null;

@@ -183,11 +183,7 @@ final class SetWorkload {
                     patchConflicts++;
                     TreeSet<Long> union = new TreeSet<>();
                     conflict.values().forEach(sibling -> union.addAll(parse(sibling)));
-                    union.add(element);
-                    sim.write(coordinator, key, Optional.of(encode(union)), Optional.of(conflict.context()), sim.config().w(), written -> {
-                        record(key, element, written);
-                        again.run();
-                    });
+                    write(coordinator, key, element, union, Optional.of(conflict.context()), again);
                 }
                 case PatchOutcome.ReadUnavailable unavailable -> {
                     readsUnavailable++;
@@ -214,8 +210,13 @@ final class SetWorkload {
             }
         }
         long element = nextElement++;
-        set.add(element);
         attempted.get(key).add(element);
+        write(coordinator, key, element, set, context, again);
+    }
+
+    /** Writes {@code set} plus {@code element} with {@code context}, records the outcome, then goes on. */
+    private void write(NodeId coordinator, Key key, long element, TreeSet<Long> set, Optional<CausalContext> context, Runnable again) {
+        set.add(element);
         sim.write(coordinator, key, Optional.of(encode(set)), context, sim.config().w(), written -> {
             record(key, element, written);
             again.run();
